@@ -1,0 +1,522 @@
+/*
+ * SESSION_CREATE / SESSION_FREE, HANDSHAKE, TAKE_OUTPUT, CONTROL and the
+ * mapping of GnuTLS errors and TLS alerts to SECURITY_STATUS values.
+ *
+ * The handshake is fed one whole record at a time, so `consumed` always ends
+ * on a record boundary and bytes after the record that completed the
+ * handshake (application data, tickets) stay with the caller.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "unix_private.h"
+
+#define MAX_ALPN_PROTOCOLS 16
+
+/* ---- error mapping ---- */
+
+struct error_map {
+    int gnutls_error;
+    uint32_t status;
+};
+
+static const struct error_map error_table[] = {
+    { GNUTLS_E_UNSUPPORTED_VERSION_PACKET,  SCHAN_SEC_E_ALGORITHM_MISMATCH },
+    { GNUTLS_E_NO_CIPHER_SUITES,            SCHAN_SEC_E_ALGORITHM_MISMATCH },
+    { GNUTLS_E_UNKNOWN_CIPHER_SUITE,        SCHAN_SEC_E_ALGORITHM_MISMATCH },
+    { GNUTLS_E_NO_PRIORITIES_WERE_SET,      SCHAN_SEC_E_ALGORITHM_MISMATCH },
+    { GNUTLS_E_INSUFFICIENT_CREDENTIALS,    SCHAN_SEC_E_ALGORITHM_MISMATCH },
+    { GNUTLS_E_NO_COMMON_KEY_SHARE,         SCHAN_SEC_E_ALGORITHM_MISMATCH },
+    { GNUTLS_E_UNSUPPORTED_SIGNATURE_ALGORITHM, SCHAN_SEC_E_ALGORITHM_MISMATCH },
+    { GNUTLS_E_ECC_UNSUPPORTED_CURVE,       SCHAN_SEC_E_ALGORITHM_MISMATCH },
+    { GNUTLS_E_ECC_NO_SUPPORTED_CURVES,     SCHAN_SEC_E_ALGORITHM_MISMATCH },
+    { GNUTLS_E_UNKNOWN_PK_ALGORITHM,        SCHAN_SEC_E_ALGORITHM_MISMATCH },
+    { GNUTLS_E_INSUFFICIENT_SECURITY,       SCHAN_SEC_E_ALGORITHM_MISMATCH },
+    { GNUTLS_E_DH_PRIME_UNACCEPTABLE,       SCHAN_SEC_E_ALGORITHM_MISMATCH },
+    { GNUTLS_E_NO_APPLICATION_PROTOCOL,     SCHAN_SEC_E_APPLICATION_PROTOCOL_MISMATCH },
+    { GNUTLS_E_DECRYPTION_FAILED,           SCHAN_SEC_E_DECRYPT_FAILURE },
+    { GNUTLS_E_ERROR_IN_FINISHED_PACKET,    SCHAN_SEC_E_DECRYPT_FAILURE },
+    { GNUTLS_E_PK_SIG_VERIFY_FAILED,        SCHAN_SEC_E_DECRYPT_FAILURE },
+    { GNUTLS_E_UNEXPECTED_PACKET,           SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_E_UNEXPECTED_HANDSHAKE_PACKET, SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_E_UNEXPECTED_PACKET_LENGTH,    SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_E_UNEXPECTED_EXTENSIONS_LENGTH, SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_E_RECORD_OVERFLOW,             SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER,  SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_E_ILLEGAL_PARAMETER,           SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_E_RECEIVED_DISALLOWED_NAME,    SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_E_HANDSHAKE_TOO_LARGE,         SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_E_TOO_MANY_EMPTY_PACKETS,      SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_E_TOO_MANY_HANDSHAKE_PACKETS,  SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_E_SAFE_RENEGOTIATION_FAILED,   SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_E_UNSAFE_RENEGOTIATION_DENIED, SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_E_X509_UNSUPPORTED_EXTENSION,  SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_E_MISSING_EXTENSION,           SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_E_BASE64_DECODING_ERROR,       SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_E_CERTIFICATE_ERROR,           SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_E_UNSUPPORTED_CERTIFICATE_TYPE, SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_E_ASN1_DER_ERROR,              SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_E_KEY_USAGE_VIOLATION,         SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_E_CERTIFICATE_REQUIRED,        SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_E_NO_CERTIFICATE_FOUND,        SCHAN_SEC_E_NO_CREDENTIALS },
+    { GNUTLS_E_MEMORY_ERROR,                SCHAN_SEC_E_INSUFFICIENT_MEMORY },
+    { GNUTLS_E_INVALID_SESSION,             SCHAN_SEC_E_CONTEXT_EXPIRED },
+    { GNUTLS_E_ENCRYPTION_FAILED,           SCHAN_SEC_E_ENCRYPT_FAILURE },
+};
+
+struct alert_map {
+    int description;
+    uint32_t status;
+};
+
+static const struct alert_map alert_table[] = {
+    { GNUTLS_A_CLOSE_NOTIFY,            SCHAN_SEC_I_CONTEXT_EXPIRED },
+    { GNUTLS_A_UNEXPECTED_MESSAGE,      SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_A_BAD_RECORD_MAC,          SCHAN_SEC_E_DECRYPT_FAILURE },
+    { GNUTLS_A_DECRYPTION_FAILED,       SCHAN_SEC_E_DECRYPT_FAILURE },
+    { GNUTLS_A_RECORD_OVERFLOW,         SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_A_DECOMPRESSION_FAILURE,   SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_A_HANDSHAKE_FAILURE,       SCHAN_SEC_E_ALGORITHM_MISMATCH },
+    { GNUTLS_A_SSL3_NO_CERTIFICATE,     SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_A_BAD_CERTIFICATE,         SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_A_UNSUPPORTED_CERTIFICATE, SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_A_CERTIFICATE_REVOKED,     SCHAN_CRYPT_E_REVOKED },
+    { GNUTLS_A_CERTIFICATE_EXPIRED,     SCHAN_SEC_E_CERT_EXPIRED },
+    { GNUTLS_A_CERTIFICATE_UNKNOWN,     SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_A_ILLEGAL_PARAMETER,       SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_A_UNKNOWN_CA,              SCHAN_SEC_E_UNTRUSTED_ROOT },
+    { GNUTLS_A_ACCESS_DENIED,           SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_A_DECODE_ERROR,            SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_A_DECRYPT_ERROR,           SCHAN_SEC_E_DECRYPT_FAILURE },
+    { GNUTLS_A_EXPORT_RESTRICTION,      SCHAN_SEC_E_ALGORITHM_MISMATCH },
+    { GNUTLS_A_PROTOCOL_VERSION,        SCHAN_SEC_E_ALGORITHM_MISMATCH },
+    { GNUTLS_A_INSUFFICIENT_SECURITY,   SCHAN_SEC_E_ALGORITHM_MISMATCH },
+    { GNUTLS_A_INTERNAL_ERROR,          SCHAN_SEC_E_INTERNAL_ERROR },
+    { GNUTLS_A_INAPPROPRIATE_FALLBACK,  SCHAN_SEC_E_ALGORITHM_MISMATCH },
+    { GNUTLS_A_USER_CANCELED,           SCHAN_SEC_E_CONTEXT_EXPIRED },
+    { GNUTLS_A_NO_RENEGOTIATION,        SCHAN_SEC_E_ALGORITHM_MISMATCH },
+    { GNUTLS_A_MISSING_EXTENSION,       SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_A_UNSUPPORTED_EXTENSION,   SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_A_CERTIFICATE_UNOBTAINABLE, SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_A_UNRECOGNIZED_NAME,       SCHAN_SEC_E_WRONG_PRINCIPAL },
+    { GNUTLS_A_UNKNOWN_PSK_IDENTITY,    SCHAN_SEC_E_UNKNOWN_CREDENTIALS },
+    { GNUTLS_A_CERTIFICATE_REQUIRED,    SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_A_NO_APPLICATION_PROTOCOL, SCHAN_SEC_E_APPLICATION_PROTOCOL_MISMATCH },
+};
+
+uint32_t schan_map_alert(int description)
+{
+    for (size_t i = 0; i < sizeof(alert_table) / sizeof(alert_table[0]); i++)
+        if (alert_table[i].description == description)
+            return alert_table[i].status;
+    return SCHAN_SEC_E_ILLEGAL_MESSAGE;
+}
+
+uint32_t schan_map_error(gnutls_session_t s, int err)
+{
+    if (err == GNUTLS_E_FATAL_ALERT_RECEIVED || err == GNUTLS_E_WARNING_ALERT_RECEIVED)
+        return schan_map_alert((int)gnutls_alert_get(s));
+    for (size_t i = 0; i < sizeof(error_table) / sizeof(error_table[0]); i++)
+        if (error_table[i].gnutls_error == err)
+            return error_table[i].status;
+    return SCHAN_SEC_E_INTERNAL_ERROR;
+}
+
+/* ---- session setup ---- */
+
+/* Accepts the bare protocol-name list ({len, name}...) and also the same
+ * list behind its 2-byte total length: a name cannot start with a 0 byte. */
+static unsigned int parse_alpn(const uint8_t *wire, size_t size, gnutls_datum_t *items)
+{
+    unsigned int count = 0;
+    size_t pos = 0;
+
+    if (size >= 2 && wire[0] == 0 && (((size_t)wire[0] << 8) | wire[1]) == size - 2)
+        pos = 2;
+    while (pos < size && count < MAX_ALPN_PROTOCOLS)
+    {
+        size_t len = wire[pos];
+
+        if (!len || pos + 1 + len > size)
+            return 0;
+        items[count].data = (unsigned char *)wire + pos + 1;
+        items[count].size = (unsigned int)len;
+        count++;
+        pos += 1 + len;
+    }
+    return count;
+}
+
+static int is_ip_literal(const char *name)
+{
+    unsigned char addr[16];
+
+    return inet_pton(AF_INET, name, addr) == 1 || inet_pton(AF_INET6, name, addr) == 1;
+}
+
+/* Marks post-handshake handshake messages so DECRYPT can report
+ * SEC_I_RENEGOTIATE; messages of the initial handshake are ignored. */
+static int post_handshake_hook(gnutls_session_t s, unsigned int htype, unsigned int when,
+                               unsigned int incoming, const gnutls_datum_t *msg)
+{
+    struct schan_session *session = gnutls_session_get_ptr(s);
+
+    (void)when;
+    if (!incoming || !session->done)
+        return 0;
+    switch (htype)
+    {
+    case GNUTLS_HANDSHAKE_NEW_SESSION_TICKET:
+        session->ticket_received = 1;
+        break;
+    case GNUTLS_HANDSHAKE_KEY_UPDATE:
+        if (msg && msg->size >= 1 && msg->data[0] == 1)
+            session->key_update_requested = 1;
+        break;
+    case GNUTLS_HANDSHAKE_HELLO_REQUEST:
+    case GNUTLS_HANDSHAKE_CLIENT_HELLO:
+    case GNUTLS_HANDSHAKE_CERTIFICATE_REQUEST:
+        break;
+    default:
+        return 0;
+    }
+    session->post_hs_message = 1;
+    return 0;
+}
+
+static uint32_t setup_client(struct schan_session *session, const char *target)
+{
+    gnutls_datum_t cached;
+
+    if (!target)
+        return SCHAN_SEC_E_OK;
+    if (!(session->target = strdup(target)))
+        return SCHAN_SEC_E_INSUFFICIENT_MEMORY;
+    if (*target && !is_ip_literal(target)
+        && gnutls_server_name_set(session->s, GNUTLS_NAME_DNS, target, strlen(target)) < 0)
+        return SCHAN_SEC_E_INSUFFICIENT_MEMORY;
+    if (schan_cache_lookup(session->cred, target, &cached))
+    {
+        gnutls_session_set_data(session->s, cached.data, cached.size);
+        gnutls_memset(cached.data, 0, cached.size);
+        free(cached.data);
+    }
+    return SCHAN_SEC_E_OK;
+}
+
+static void setup_server(struct schan_session *session, uint32_t session_flags)
+{
+    struct schan_cred *cred = session->cred;
+
+    if (cred->resumable)
+    {
+        gnutls_session_ticket_enable_server(session->s, &cred->ticket_key);
+        gnutls_db_set_cache_expiration(session->s, (int)cred->lifespan_s);
+    }
+    if ((session_flags & SCHAN_SESSION_REQUEST_CLIENT_CERT)
+        || (cred->flags & SCHAN_CRED_REQUEST_CLIENT_CERT))
+        gnutls_certificate_server_set_request(session->s, GNUTLS_CERT_REQUEST);
+}
+
+static uint32_t init_session(struct schan_session *session, const struct schan_session_create_params *p)
+{
+    struct schan_cred *cred = session->cred;
+    /* No automatic TLS 1.3 rekey: it would put a KeyUpdate record in front
+     * of an ENCRYPT's record, and ENCRYPT must yield exactly one record. */
+    unsigned int flags = (cred->is_server ? GNUTLS_SERVER : GNUTLS_CLIENT) | GNUTLS_NONBLOCK
+                         | GNUTLS_NO_AUTO_REKEY;
+    gnutls_datum_t alpn[MAX_ALPN_PROTOCOLS];
+    unsigned int alpn_count;
+
+    if (!cred->resumable)
+        flags |= GNUTLS_NO_TICKETS;
+    if (gnutls_init(&session->s, flags) < 0)
+        return SCHAN_SEC_E_INSUFFICIENT_MEMORY;
+    gnutls_session_set_ptr(session->s, session);
+    if (gnutls_priority_set(session->s, cred->priority) < 0
+        || gnutls_credentials_set(session->s, GNUTLS_CRD_CERTIFICATE, cred->certs) < 0)
+        return SCHAN_SEC_E_INTERNAL_ERROR;
+    schan_transport_attach(session->s, &session->recv, &session->send);
+    gnutls_handshake_set_timeout(session->s, 0);
+    gnutls_handshake_set_hook_function(session->s, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_POST,
+                                       post_handshake_hook);
+    if (p->alpn && p->alpn_size)
+    {
+        if (!(alpn_count = parse_alpn(SCHAN_PTR(p->alpn), p->alpn_size, alpn)))
+            return SCHAN_SEC_E_INVALID_PARAMETER;
+        if (gnutls_alpn_set_protocols(session->s, alpn, alpn_count, 0) < 0)
+            return SCHAN_SEC_E_INTERNAL_ERROR;
+    }
+    if (cred->is_server)
+    {
+        setup_server(session, p->flags);
+        return SCHAN_SEC_E_OK;
+    }
+    return setup_client(session, SCHAN_PTR(p->target));
+}
+
+static void free_session(struct schan_session *session)
+{
+    if (session->s)
+        gnutls_deinit(session->s);
+    schan_output_free(&session->send.out);
+    free(session->target);
+    schan_cred_release(session->cred);
+    free(session);
+}
+
+unix_status schan_session_create(void *args)
+{
+    struct schan_session_create_params *p = args;
+    struct schan_cred *cred = SCHAN_PTR(p->cred);
+    struct schan_session *session;
+
+    p->session = 0;
+    if (!cred)
+        return (unix_status)SCHAN_STATUS_INVALID_PARAMETER;
+    if (!(session = calloc(1, sizeof(*session))))
+        return (unix_status)SCHAN_STATUS_NO_MEMORY;
+    schan_cred_addref(cred);
+    session->cred = cred;
+    session->is_server = cred->is_server;
+    p->status = init_session(session, p);
+    if (p->status != SCHAN_SEC_E_OK)
+        free_session(session);
+    else
+        p->session = (uint64_t)(uintptr_t)session;
+    return (unix_status)SCHAN_STATUS_SUCCESS;
+}
+
+unix_status schan_session_free(void *args)
+{
+    struct schan_session_free_params *p = args;
+
+    if (!p->session)
+        return (unix_status)SCHAN_STATUS_INVALID_PARAMETER;
+    free_session(SCHAN_PTR(p->session));
+    return (unix_status)SCHAN_STATUS_SUCCESS;
+}
+
+/* ---- handshake ---- */
+
+static void store_session_data(struct schan_session *session)
+{
+    gnutls_datum_t data;
+
+    if (session->is_server || !session->target || !session->cred->resumable)
+        return;
+    schan_recv_set(&session->recv, NULL, 0);
+    if (gnutls_session_get_data2(session->s, &data) < 0)
+        return;
+    schan_cache_store(session->cred, session->target, &data);
+    gnutls_free(data.data);
+}
+
+static int is_tls13(gnutls_session_t s)
+{
+    return gnutls_protocol_get_version(s) == GNUTLS_TLS1_3;
+}
+
+static uint32_t handshake_failed(struct schan_session *session, int err,
+                                 struct schan_handshake_params *p)
+{
+    uint32_t status = schan_map_error(session->s, err);
+
+    schan_output_reset(&session->send.out);
+    if (err != GNUTLS_E_FATAL_ALERT_RECEIVED && err != GNUTLS_E_WARNING_ALERT_RECEIVED
+        && gnutls_alert_send_appropriate(session->s, err) >= 0 && session->send.out.len)
+        p->output_is_alert = 1;
+    session->failure = status;
+    return status;
+}
+
+static uint32_t handshake_completed(struct schan_session *session)
+{
+    session->done = 1;
+    /* A TLS 1.3 client only becomes resumable with the ticket that follows. */
+    if (!is_tls13(session->s))
+        store_session_data(session);
+    return SCHAN_SEC_E_OK;
+}
+
+static int warning_to_skip(gnutls_session_t s, int ret)
+{
+    return ret == GNUTLS_E_WARNING_ALERT_RECEIVED && gnutls_alert_get(s) != GNUTLS_A_CLOSE_NOTIFY;
+}
+
+/* Feeds one whole record; returns the gnutls_handshake result. */
+static int feed_record(struct schan_session *session, const uint8_t *record, size_t len)
+{
+    int ret;
+
+    schan_recv_set(&session->recv, record, len);
+    do
+        ret = gnutls_handshake(session->s);
+    while (ret == GNUTLS_E_INTERRUPTED);
+    return ret;
+}
+
+static uint32_t run_handshake(struct schan_session *session, struct schan_handshake_params *p)
+{
+    const uint8_t *in = SCHAN_PTR(p->input);
+    size_t size = in ? p->input_size : 0, pos = 0, record_len;
+    int ret;
+
+    if (!session->started && !session->is_server)
+    {
+        session->started = 1;
+        ret = feed_record(session, NULL, 0);
+        return ret == GNUTLS_E_AGAIN ? SCHAN_SEC_I_CONTINUE_NEEDED : handshake_failed(session, ret, p);
+    }
+    session->started = 1;
+    for (;;)
+    {
+        if (pos && pos == size)
+            return SCHAN_SEC_I_CONTINUE_NEEDED;
+        switch (schan_frame_record(in + pos, size - pos, &record_len, &p->missing))
+        {
+        case SCHAN_FRAME_INVALID:
+            p->missing = 0;
+            session->failure = SCHAN_SEC_E_INVALID_TOKEN;
+            return SCHAN_SEC_E_INVALID_TOKEN;
+        case SCHAN_FRAME_PARTIAL:
+            if (!pos && !session->send.out.len)
+                return SCHAN_SEC_E_INCOMPLETE_MESSAGE;
+            p->missing = 0;
+            return SCHAN_SEC_I_CONTINUE_NEEDED;
+        case SCHAN_FRAME_WHOLE:
+            break;
+        }
+        ret = feed_record(session, in + pos, record_len);
+        pos += session->recv.pos;
+        p->consumed = (uint32_t)pos;
+        if (ret == 0)
+            return handshake_completed(session);
+        if (ret != GNUTLS_E_AGAIN && !warning_to_skip(session->s, ret))
+            return handshake_failed(session, ret, p);
+        if (session->recv.pos != record_len)
+            return handshake_failed(session, GNUTLS_E_INTERNAL_ERROR, p);
+    }
+}
+
+/* TLS 1.3 KeyUpdate(update_requested): GnuTLS answers it in front of the
+ * next record it sends.  An empty send makes it emit that KeyUpdate now
+ * (into the handshake output) and then refuse the empty record itself, so
+ * the next ENCRYPT again yields exactly one record. */
+static void answer_key_update(struct schan_session *session)
+{
+    gnutls_record_send(session->s, "", 0);
+}
+
+/* After SEC_I_RENEGOTIATE everything was already read by DECRYPT; what is
+ * left is answering it.  A TLS 1.2 HelloRequest (or a client's renegotiation
+ * ClientHello) is declined by ignoring it: renegotiation is not supported. */
+static uint32_t answer_post_handshake(struct schan_session *session)
+{
+    if (!session->renegotiate_pending)
+        return SCHAN_SEC_E_OK;
+    if (session->key_update_requested)
+        answer_key_update(session);
+    if (session->ticket_received)
+        store_session_data(session);
+    session->renegotiate_pending = 0;
+    session->post_hs_message = 0;
+    session->key_update_requested = 0;
+    session->ticket_received = 0;
+    return SCHAN_SEC_E_OK;
+}
+
+static uint32_t emit_control(struct schan_session *session, struct schan_handshake_params *p)
+{
+    int ret;
+
+    schan_recv_set(&session->recv, NULL, 0);
+    if (session->pending_control == SCHAN_PENDING_SHUTDOWN)
+        ret = gnutls_bye(session->s, GNUTLS_SHUT_WR);
+    else
+        ret = gnutls_alert_send(session->s, (gnutls_alert_level_t)session->alert_level,
+                                (gnutls_alert_description_t)session->alert_description);
+    session->pending_control = SCHAN_PENDING_NONE;
+    p->output_is_alert = session->send.out.len != 0;
+    return ret < 0 ? schan_map_error(session->s, ret) : SCHAN_SEC_E_OK;
+}
+
+static void deliver_output(struct schan_session *session, struct schan_handshake_params *p)
+{
+    struct schan_output *out = &session->send.out;
+
+    p->output_len = (uint32_t)out->len;
+    if (!out->len || !p->output || out->len > p->output_size)
+        return;
+    memcpy(SCHAN_PTR(p->output), out->data, out->len);
+    p->output_copied = 1;
+    schan_output_reset(out);
+}
+
+unix_status schan_handshake(void *args)
+{
+    struct schan_handshake_params *p = args;
+    struct schan_session *session = SCHAN_PTR(p->session);
+
+    if (!session || (p->input_size && !p->input))
+        return (unix_status)SCHAN_STATUS_INVALID_PARAMETER;
+    p->consumed = p->missing = p->output_len = p->output_copied = p->output_is_alert = 0;
+    schan_output_reset(&session->send.out);
+    if (session->pending_control)
+        p->status = emit_control(session, p);
+    else if (session->failure)
+        p->status = session->failure;
+    else if (session->done)
+        p->status = answer_post_handshake(session);
+    else
+        p->status = run_handshake(session, p);
+    if (session->send.out.failed)
+    {
+        schan_output_reset(&session->send.out);
+        p->status = SCHAN_SEC_E_INSUFFICIENT_MEMORY;
+    }
+    deliver_output(session, p);
+    return (unix_status)SCHAN_STATUS_SUCCESS;
+}
+
+unix_status schan_take_output(void *args)
+{
+    struct schan_take_output_params *p = args;
+    struct schan_session *session = SCHAN_PTR(p->session);
+    struct schan_output *out;
+
+    if (!session)
+        return (unix_status)SCHAN_STATUS_INVALID_PARAMETER;
+    out = &session->send.out;
+    p->output_len = (uint32_t)out->len;
+    if (!out->len)
+        return (unix_status)SCHAN_STATUS_SUCCESS;
+    if (!p->output || p->output_size < out->len)
+        return (unix_status)SCHAN_STATUS_INVALID_PARAMETER;
+    memcpy(SCHAN_PTR(p->output), out->data, out->len);
+    schan_output_reset(out);
+    return (unix_status)SCHAN_STATUS_SUCCESS;
+}
+
+unix_status schan_control(void *args)
+{
+    struct schan_control_params *p = args;
+    struct schan_session *session = SCHAN_PTR(p->session);
+
+    if (!session)
+        return (unix_status)SCHAN_STATUS_INVALID_PARAMETER;
+    p->status = SCHAN_SEC_E_OK;
+    if (p->kind == SCHAN_CONTROL_SHUTDOWN)
+        session->pending_control = SCHAN_PENDING_SHUTDOWN;
+    else if (p->kind == SCHAN_CONTROL_ALERT && (p->alert_level == 1 || p->alert_level == 2)
+             && p->alert_description <= 255)
+    {
+        session->pending_control = SCHAN_PENDING_ALERT;
+        session->alert_level = (uint8_t)p->alert_level;
+        session->alert_description = (uint8_t)p->alert_description;
+    }
+    else
+        p->status = SCHAN_SEC_E_UNSUPPORTED_FUNCTION;
+    return (unix_status)SCHAN_STATUS_SUCCESS;
+}

@@ -1,0 +1,152 @@
+/*
+ * Internal types of the Unix half of the Schannel package (GnuTLS side).
+ * Nothing here is seen by the PE half; the ABI is include/schan_unix_abi.h.
+ */
+#ifndef SCHAN_UNIX_PRIVATE_H
+#define SCHAN_UNIX_PRIVATE_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/abstract.h>
+
+#include "schan_unix_abi.h"
+
+/* Windows' NTSTATUS, as returned by every __wine_unix_call_funcs entry. */
+typedef int32_t unix_status;
+
+#define SCHAN_RECORD_HEADER_SIZE 5
+/* Largest TLSCiphertext.length any TLS version allows (RFC 5246 6.2.3). */
+#define SCHAN_RECORD_MAX_BODY    (16384 + 2048)
+#define SCHAN_MAX_PLAINTEXT      16384
+
+#define SCHAN_PTR(u64) ((void *)(uintptr_t)(u64))
+
+/* ---- credentials (unix_cred.c) ---- */
+
+struct schan_cache_entry {
+    struct schan_cache_entry *next;
+    char *target;
+    gnutls_datum_t data;
+    time_t expires;
+};
+
+struct schan_cred {
+    gnutls_certificate_credentials_t certs;
+    gnutls_priority_t priority;
+    gnutls_datum_t ticket_key;      /* server, when resumption is allowed */
+    /* Client certificate, handed out by the retrieve callback so it is sent
+     * whatever CA names the server lists (as Windows does). */
+    gnutls_pcert_st *client_pcerts;
+    unsigned int client_pcert_count;
+    gnutls_privkey_t client_key;
+    int is_server;
+    int has_cert;
+    int resumable;
+    uint32_t flags;
+    time_t lifespan_s;
+    pthread_mutex_t lock;           /* guards refs and cache */
+    unsigned int refs;
+    struct schan_cache_entry *cache;
+};
+
+void schan_cred_addref(struct schan_cred *cred);
+void schan_cred_release(struct schan_cred *cred);
+/* Session cache (client): a copy of the stored blob, or {NULL,0}. */
+int schan_cache_lookup(struct schan_cred *cred, const char *target, gnutls_datum_t *data);
+void schan_cache_store(struct schan_cred *cred, const char *target, const gnutls_datum_t *data);
+
+/* ---- memory transport (unix_transport.c) ---- */
+
+struct schan_recv_source {
+    const uint8_t *data;
+    size_t size;
+    size_t pos;
+};
+
+/* Growable buffer for handshake flights, alerts and post-handshake replies. */
+struct schan_output {
+    uint8_t *data;
+    size_t len;
+    size_t cap;
+    int failed;                     /* allocation failed while pushing */
+};
+
+/* ENCRYPT's destination: header, then data, then trailer. */
+struct schan_scatter {
+    uint8_t *seg[3];
+    size_t cap[3];
+    size_t used[3];
+    int overflow;
+};
+
+struct schan_send_sink {
+    struct schan_output out;
+    struct schan_scatter *scatter;  /* non-NULL only inside ENCRYPT */
+};
+
+enum schan_frame_result { SCHAN_FRAME_WHOLE, SCHAN_FRAME_PARTIAL, SCHAN_FRAME_INVALID };
+
+/* Looks at the first record in data: WHOLE (record_len = header + body),
+ * PARTIAL (missing = bytes still needed) or INVALID (impossible header). */
+enum schan_frame_result schan_frame_record(const uint8_t *data, size_t size,
+                                           size_t *record_len, uint32_t *missing);
+void schan_transport_attach(gnutls_session_t s, struct schan_recv_source *recv,
+                            struct schan_send_sink *send);
+void schan_recv_set(struct schan_recv_source *recv, const uint8_t *data, size_t size);
+void schan_output_reset(struct schan_output *out);
+void schan_output_free(struct schan_output *out);
+
+/* ---- sessions (unix_handshake.c) ---- */
+
+enum schan_pending_control { SCHAN_PENDING_NONE = 0, SCHAN_PENDING_SHUTDOWN, SCHAN_PENDING_ALERT };
+
+struct schan_session {
+    gnutls_session_t s;
+    struct schan_cred *cred;
+    char *target;                   /* client: cache key, or NULL */
+    struct schan_recv_source recv;
+    struct schan_send_sink send;
+    int is_server;
+    int started;
+    int done;                       /* initial handshake complete */
+    uint32_t failure;               /* SEC_E_ of a failed handshake, else 0 */
+    int peer_closed;                /* close_notify received */
+    /* post-handshake state, set while decrypting */
+    int post_hs_message;            /* hook saw a handshake message */
+    int renegotiate_pending;        /* SEC_I_RENEGOTIATE not yet answered */
+    int key_update_requested;
+    int ticket_received;
+    int pending_control;
+    uint8_t alert_level;
+    uint8_t alert_description;
+};
+
+uint32_t schan_map_error(gnutls_session_t s, int err);
+uint32_t schan_map_alert(int description);
+
+/* ---- function table entries ---- */
+
+unix_status schan_get_info(void *args);
+unix_status schan_cred_create(void *args);
+unix_status schan_cred_free(void *args);
+unix_status schan_session_create(void *args);
+unix_status schan_session_free(void *args);
+unix_status schan_handshake(void *args);
+unix_status schan_take_output(void *args);
+unix_status schan_control(void *args);
+unix_status schan_encrypt(void *args);
+unix_status schan_decrypt(void *args);
+unix_status schan_get_connection_info(void *args);
+unix_status schan_get_peer_certs(void *args);
+unix_status schan_get_channel_binding(void *args);
+unix_status schan_export_keying_material(void *args);
+
+int schan_global_init(void);
+/* Explicit nonce/IV bytes between the record header and the ciphertext. */
+unsigned int schan_explicit_nonce_size(gnutls_session_t s);
+
+#endif /* SCHAN_UNIX_PRIVATE_H */

@@ -1,0 +1,172 @@
+/*
+ * ENCRYPT and DECRYPT: one TLS record per call, in the caller's memory.
+ */
+#include <string.h>
+
+#include <gnutls/crypto.h>
+
+#include "unix_private.h"
+
+unsigned int schan_explicit_nonce_size(gnutls_session_t s)
+{
+    gnutls_protocol_t version = gnutls_protocol_get_version(s);
+    gnutls_cipher_algorithm_t cipher = gnutls_cipher_get(s);
+
+    if (version == GNUTLS_TLS1_3)
+        return 0;
+    switch (cipher)
+    {
+    case GNUTLS_CIPHER_AES_128_GCM:
+    case GNUTLS_CIPHER_AES_256_GCM:
+    case GNUTLS_CIPHER_AES_128_CCM:
+    case GNUTLS_CIPHER_AES_256_CCM:
+    case GNUTLS_CIPHER_AES_128_CCM_8:
+    case GNUTLS_CIPHER_AES_256_CCM_8:
+        return 8;
+    case GNUTLS_CIPHER_CHACHA20_POLY1305:
+    case GNUTLS_CIPHER_NULL:
+        return 0;
+    default:
+        /* CBC: TLS 1.1 and later send the IV in front of each record. */
+        if (version == GNUTLS_TLS1_0 || gnutls_cipher_get_block_size(cipher) <= 1)
+            return 0;
+        return (unsigned int)gnutls_cipher_get_block_size(cipher);
+    }
+}
+
+static int session_usable(const struct schan_session *session)
+{
+    return session->done && !session->failure;
+}
+
+/* ---- ENCRYPT ---- */
+
+static uint32_t check_encrypt_sizes(struct schan_session *session, const struct schan_encrypt_params *p)
+{
+    if (!p->data_size || p->data_size > gnutls_record_get_max_size(session->s))
+        return SCHAN_SEC_E_INVALID_PARAMETER;
+    if (p->header_size < SCHAN_RECORD_HEADER_SIZE
+        || (size_t)p->header_size + p->trailer_size < gnutls_record_overhead_size(session->s))
+        return SCHAN_SEC_E_BUFFER_TOO_SMALL;
+    return SCHAN_SEC_E_OK;
+}
+
+static uint32_t encrypt_record(struct schan_session *session, struct schan_encrypt_params *p)
+{
+    struct schan_scatter sc = {
+        { SCHAN_PTR(p->header), SCHAN_PTR(p->data), SCHAN_PTR(p->trailer) },
+        { p->header_size, p->data_size, p->trailer_size },
+        { 0, 0, 0 }, 0
+    };
+    ssize_t ret;
+
+    session->send.scatter = &sc;
+    ret = gnutls_record_send(session->s, SCHAN_PTR(p->data), p->data_size);
+    session->send.scatter = NULL;
+    if (sc.overflow)
+        return SCHAN_SEC_E_BUFFER_TOO_SMALL;
+    if (ret < 0)
+    {
+        uint32_t status = schan_map_error(session->s, (int)ret);
+        return status == SCHAN_SEC_E_INTERNAL_ERROR ? SCHAN_SEC_E_ENCRYPT_FAILURE : status;
+    }
+    if ((size_t)ret != p->data_size || sc.used[0] != p->header_size || sc.used[1] != p->data_size)
+        return SCHAN_SEC_E_ENCRYPT_FAILURE;
+    p->trailer_used = (uint32_t)sc.used[2];
+    return SCHAN_SEC_E_OK;
+}
+
+unix_status schan_encrypt(void *args)
+{
+    struct schan_encrypt_params *p = args;
+    struct schan_session *session = SCHAN_PTR(p->session);
+
+    if (!session || !p->header || !p->data || (p->trailer_size && !p->trailer))
+        return (unix_status)SCHAN_STATUS_INVALID_PARAMETER;
+    p->trailer_used = 0;
+    if (!session_usable(session))
+        p->status = SCHAN_SEC_E_CONTEXT_EXPIRED;
+    else if ((p->status = check_encrypt_sizes(session, p)) == SCHAN_SEC_E_OK)
+        p->status = encrypt_record(session, p);
+    return (unix_status)SCHAN_STATUS_SUCCESS;
+}
+
+/* ---- DECRYPT ---- */
+
+static uint32_t post_handshake_message(struct schan_session *session)
+{
+    session->renegotiate_pending = 1;
+    return SCHAN_SEC_I_RENEGOTIATE;
+}
+
+static uint32_t decrypt_result(struct schan_session *session, ssize_t ret, struct schan_decrypt_params *p)
+{
+    if (ret > 0)
+    {
+        p->data_len = (uint32_t)ret;
+        return SCHAN_SEC_E_OK;
+    }
+    if (ret == 0)
+    {
+        session->peer_closed = 1;
+        return SCHAN_SEC_I_CONTEXT_EXPIRED;
+    }
+    if (ret == GNUTLS_E_REHANDSHAKE)
+        return post_handshake_message(session);
+    if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_WARNING_ALERT_RECEIVED)
+    {
+        /* A post-handshake message completed in this record; otherwise the
+         * record was empty, a warning, or part of a longer message. */
+        if (session->post_hs_message)
+            return post_handshake_message(session);
+        return SCHAN_SEC_E_OK;
+    }
+    return schan_map_error(session->s, (int)ret);
+}
+
+static uint32_t decrypt_record(struct schan_session *session, struct schan_decrypt_params *p)
+{
+    uint8_t *buffer = SCHAN_PTR(p->buffer);
+    size_t record_len;
+    unsigned int offset;
+    ssize_t ret;
+
+    switch (schan_frame_record(buffer, p->size, &record_len, &p->missing))
+    {
+    case SCHAN_FRAME_INVALID:
+        p->missing = 0;
+        return SCHAN_SEC_E_ILLEGAL_MESSAGE;
+    case SCHAN_FRAME_PARTIAL:
+        return SCHAN_SEC_E_INCOMPLETE_MESSAGE;
+    case SCHAN_FRAME_WHOLE:
+        break;
+    }
+    offset = SCHAN_RECORD_HEADER_SIZE + schan_explicit_nonce_size(session->s);
+    if (record_len < offset)
+        return SCHAN_SEC_E_DECRYPT_FAILURE;
+    schan_recv_set(&session->recv, buffer, record_len);
+    session->post_hs_message = 0;
+    do
+        ret = gnutls_record_recv(session->s, buffer + offset, record_len - offset);
+    while (ret == GNUTLS_E_INTERRUPTED);
+    p->consumed = (uint32_t)session->recv.pos;
+    p->data_offset = offset;
+    return decrypt_result(session, ret, p);
+}
+
+unix_status schan_decrypt(void *args)
+{
+    struct schan_decrypt_params *p = args;
+    struct schan_session *session = SCHAN_PTR(p->session);
+
+    if (!session || (p->size && !p->buffer))
+        return (unix_status)SCHAN_STATUS_INVALID_PARAMETER;
+    p->data_offset = p->data_len = p->consumed = p->missing = 0;
+    if (!session_usable(session) || session->renegotiate_pending)
+        p->status = SCHAN_SEC_E_CONTEXT_EXPIRED;
+    else if (session->peer_closed)
+        p->status = SCHAN_SEC_I_CONTEXT_EXPIRED;
+    else
+        p->status = decrypt_record(session, p);
+    return (unix_status)SCHAN_STATUS_SUCCESS;
+}

@@ -1,0 +1,1106 @@
+/*
+ * Native tests of the Unix half: client and server in one process, talking
+ * through memory, driven only through __wine_unix_call_funcs (except the
+ * KeyUpdate test, which reaches into the server's GnuTLS session to make
+ * the peer send one).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "schan_unix_abi.h"
+#include "../../dlls/secur32/unix/unix_private.h"
+#include "tap.h"
+
+extern unix_status (*const __wine_unix_call_funcs[SCHAN_CALL_COUNT])(void *);
+
+#define U64(p) ((uint64_t)(uintptr_t)(p))
+
+static int call(enum schan_call code, void *params)
+{
+    return __wine_unix_call_funcs[code](params);
+}
+
+/* ---------------------------------------------------------------- certs -- */
+
+struct test_cert {
+    gnutls_datum_t der;
+    gnutls_datum_t parts[5];
+    unsigned int nparts;
+    struct schan_blob blob;
+    struct schan_private_key key;
+};
+
+static void strip_leading_zeros(gnutls_datum_t *d)
+{
+    unsigned int skip = 0;
+
+    while (skip + 1 < d->size && !d->data[skip])
+        skip++;
+    memmove(d->data, d->data + skip, d->size - skip);
+    d->size -= skip;
+}
+
+static void to_blob(const gnutls_datum_t *d, struct schan_blob *b)
+{
+    b->data = U64(d->data);
+    b->size = d->size;
+    b->reserved = 0;
+}
+
+static void export_key_parts(gnutls_x509_privkey_t key, int is_rsa, struct test_cert *c)
+{
+    gnutls_datum_t unused[3];
+    gnutls_ecc_curve_t curve;
+
+    if (is_rsa)
+    {
+        gnutls_x509_privkey_export_rsa_raw2(key, &c->parts[0], &c->parts[1], &c->parts[2],
+                                            &c->parts[3], &c->parts[4], &unused[0], &unused[1], &unused[2]);
+        for (int i = 0; i < 3; i++)
+            gnutls_free(unused[i].data);
+        c->nparts = 5;
+        c->key.type = SCHAN_KEY_RSA;
+    }
+    else
+    {
+        gnutls_x509_privkey_export_ecc_raw(key, &curve, &c->parts[0], &c->parts[1], &c->parts[2]);
+        c->nparts = 3;
+        c->key.type = SCHAN_KEY_ECC;
+        c->key.curve = SCHAN_CURVE_P256;
+    }
+    /* What the PE half passes: unsigned big-endian, no sign byte. */
+    for (unsigned int i = 0; i < c->nparts; i++)
+    {
+        strip_leading_zeros(&c->parts[i]);
+        to_blob(&c->parts[i], &c->key.parts[i]);
+    }
+}
+
+static void make_cert(struct test_cert *c, int is_rsa, const char *cn)
+{
+    gnutls_x509_privkey_t key;
+    gnutls_x509_crt_t crt;
+    unsigned char serial[4] = { 1, 2, 3, 4 };
+    time_t now = time(NULL);
+
+    memset(c, 0, sizeof(*c));
+    gnutls_x509_privkey_init(&key);
+    gnutls_x509_privkey_generate(key, is_rsa ? GNUTLS_PK_RSA : GNUTLS_PK_ECDSA,
+                                 is_rsa ? 2048 : GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0);
+    gnutls_x509_crt_init(&crt);
+    gnutls_x509_crt_set_version(crt, 3);
+    gnutls_x509_crt_set_serial(crt, serial, sizeof(serial));
+    gnutls_x509_crt_set_activation_time(crt, now - 3600);
+    gnutls_x509_crt_set_expiration_time(crt, now + 86400);
+    gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn, strlen(cn));
+    gnutls_x509_crt_set_key(crt, key);
+    gnutls_x509_crt_set_key_usage(crt, GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_KEY_ENCIPHERMENT);
+    gnutls_x509_crt_sign2(crt, crt, key, GNUTLS_DIG_SHA256, 0);
+    gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &c->der);
+    to_blob(&c->der, &c->blob);
+    export_key_parts(key, is_rsa, c);
+    gnutls_x509_crt_deinit(crt);
+    gnutls_x509_privkey_deinit(key);
+}
+
+static void free_cert(struct test_cert *c)
+{
+    gnutls_free(c->der.data);
+    for (unsigned int i = 0; i < c->nparts; i++)
+        gnutls_free(c->parts[i].data);
+}
+
+static struct test_cert rsa_cert, ecc_cert, client_cert;
+
+/* ---------------------------------------------------------------- creds -- */
+
+struct cred_opts {
+    int is_server;
+    uint32_t protocols;
+    uint32_t flags;
+    uint32_t disabled;
+    uint32_t lifespan_ms;
+    const struct test_cert *cert;
+};
+
+static uint64_t make_cred(const struct cred_opts *o, uint32_t *status)
+{
+    struct schan_cred_create_params p = { 0 };
+
+    p.is_server = o->is_server;
+    p.protocols = o->protocols ? o->protocols : SCHAN_PROT_TLS_ALL;
+    p.flags = o->flags;
+    p.disabled_algs = o->disabled;
+    p.session_lifespan_ms = o->lifespan_ms;
+    if (o->cert)
+    {
+        p.cert_count = 1;
+        p.certs = U64(&o->cert->blob);
+        p.key = o->cert->key;
+    }
+    if (call(SCHAN_CALL_CRED_CREATE, &p))
+        return 0;
+    if (status)
+        *status = p.status;
+    return p.cred;
+}
+
+static void free_cred(uint64_t cred)
+{
+    struct schan_cred_free_params p = { cred };
+    if (cred)
+        call(SCHAN_CALL_CRED_FREE, &p);
+}
+
+/* ------------------------------------------------------------- sessions -- */
+
+struct buf {
+    uint8_t *data;
+    size_t len;
+};
+
+static void buf_append(struct buf *b, const void *data, size_t len)
+{
+    b->data = realloc(b->data, b->len + len + 1);
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+}
+
+static void buf_consume(struct buf *b, size_t n)
+{
+    if (!n)
+        return;
+    memmove(b->data, b->data + n, b->len - n);
+    b->len -= n;
+}
+
+static void buf_free(struct buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = 0;
+}
+
+struct peer {
+    uint64_t session;
+    struct buf inbox;         /* bytes from the other side */
+    uint32_t status;
+    int max_records_per_call;
+    int alert_sent;
+};
+
+struct conn {
+    struct peer client, server;
+};
+
+static uint64_t make_session(uint64_t cred, const char *target, const void *alpn, uint32_t alpn_size,
+                             uint32_t flags)
+{
+    struct schan_session_create_params p = { 0 };
+
+    p.cred = cred;
+    p.target = U64(target);
+    p.alpn = U64(alpn);
+    p.alpn_size = alpn_size;
+    p.flags = flags;
+    if (call(SCHAN_CALL_SESSION_CREATE, &p) || p.status != SCHAN_SEC_E_OK)
+        return 0;
+    return p.session;
+}
+
+static void free_session(uint64_t session)
+{
+    struct schan_session_free_params p = { session };
+    if (session)
+        call(SCHAN_CALL_SESSION_FREE, &p);
+}
+
+static void free_conn(struct conn *c)
+{
+    free_session(c->client.session);
+    free_session(c->server.session);
+    buf_free(&c->client.inbox);
+    buf_free(&c->server.inbox);
+}
+
+static int count_records(const uint8_t *data, size_t len)
+{
+    int n = 0;
+
+    for (size_t pos = 0; pos + 5 <= len; n++)
+        pos += 5 + ((size_t)data[pos + 3] << 8 | data[pos + 4]);
+    return n;
+}
+
+/* One HANDSHAKE call on `self` with the first `limit` inbox bytes; output
+ * goes to `other`.  A small output buffer exercises TAKE_OUTPUT. */
+static struct schan_handshake_params step(struct peer *self, struct peer *other, size_t limit)
+{
+    struct schan_handshake_params p = { 0 };
+    uint8_t out[2048];
+
+    p.session = self->session;
+    p.input = U64(self->inbox.data);
+    p.input_size = (uint32_t)(limit < self->inbox.len ? limit : self->inbox.len);
+    p.output = U64(out);
+    p.output_size = sizeof(out);
+    call(SCHAN_CALL_HANDSHAKE, &p);
+    if (count_records(self->inbox.data, p.consumed) > self->max_records_per_call)
+        self->max_records_per_call = count_records(self->inbox.data, p.consumed);
+    buf_consume(&self->inbox, p.consumed);
+    if (p.output_len && p.output_copied)
+        buf_append(&other->inbox, out, p.output_len);
+    else if (p.output_len)
+    {
+        struct schan_take_output_params t = { self->session, 0, p.output_len, 0 };
+        uint8_t *big = malloc(p.output_len);
+
+        t.output = U64(big);
+        if (!call(SCHAN_CALL_TAKE_OUTPUT, &t))
+            buf_append(&other->inbox, big, t.output_len);
+        free(big);
+    }
+    if (p.output_is_alert)
+        self->alert_sent = 1;
+    self->status = p.status;
+    return p;
+}
+
+static int byte_split_ok = 1;
+
+/* Feeds the inbox one byte more each call while the record is incomplete,
+ * checking `missing` and `consumed` on the way. */
+static struct schan_handshake_params step_bytewise(struct peer *self, struct peer *other)
+{
+    struct schan_handshake_params p;
+    size_t n = 0;
+
+    for (;;)
+    {
+        const uint8_t *d = self->inbox.data;
+        uint32_t want = n < 5 ? (uint32_t)(5 - n)
+                              : (uint32_t)(5 + ((size_t)d[3] << 8 | d[4]) - n);
+
+        p = step(self, other, n);
+        if (p.status != SCHAN_SEC_E_INCOMPLETE_MESSAGE)
+            return p;
+        if (p.consumed != 0 || p.missing != want || p.output_len)
+        {
+            diag("byte %zu: consumed %u missing %u want %u", n, p.consumed, p.missing, want);
+            byte_split_ok = 0;
+        }
+        if (n == self->inbox.len)
+            return p;
+        n++;
+    }
+}
+
+static int is_running(uint32_t st)
+{
+    return st == SCHAN_SEC_I_CONTINUE_NEEDED || st == SCHAN_SEC_E_INCOMPLETE_MESSAGE;
+}
+
+/* Runs both sides until each says SEC_E_OK or one fails. */
+static int drive_handshake(struct conn *c, int bytewise)
+{
+    int client_done = 0, server_done = 0;
+
+    step(&c->client, &c->server, 0);
+    for (int rounds = 0; rounds < 200; rounds++)
+    {
+        int progressed = 0;
+
+        if (!server_done && c->server.inbox.len)
+        {
+            if (bytewise) step_bytewise(&c->server, &c->client);
+            else step(&c->server, &c->client, SIZE_MAX);
+            if (!is_running(c->server.status) && c->server.status != SCHAN_SEC_E_OK)
+                return 0;
+            server_done = c->server.status == SCHAN_SEC_E_OK;
+            progressed = 1;
+        }
+        if (!client_done && c->client.inbox.len)
+        {
+            if (bytewise) step_bytewise(&c->client, &c->server);
+            else step(&c->client, &c->server, SIZE_MAX);
+            if (!is_running(c->client.status) && c->client.status != SCHAN_SEC_E_OK)
+                return 0;
+            client_done = c->client.status == SCHAN_SEC_E_OK;
+            progressed = 1;
+        }
+        if (client_done && server_done)
+            return 1;
+        if (!progressed)
+            return 0;
+    }
+    return 0;
+}
+
+static int connect_pair(struct conn *c, uint64_t ccred, uint64_t scred, const char *target, int bytewise)
+{
+    memset(c, 0, sizeof(*c));
+    c->client.session = make_session(ccred, target, NULL, 0, 0);
+    c->server.session = make_session(scred, NULL, NULL, 0, 0);
+    return c->client.session && c->server.session && drive_handshake(c, bytewise);
+}
+
+static struct schan_connection_info get_info(uint64_t session)
+{
+    struct schan_connection_info info;
+    struct schan_get_connection_info_params p = { session, U64(&info), 0, 0 };
+
+    memset(&info, 0xcc, sizeof(info));
+    call(SCHAN_CALL_GET_CONNECTION_INFO, &p);
+    return info;
+}
+
+/* ---------------------------------------------------------------- records -- */
+
+/* Encrypts msg into out (header || data || trailer); returns record length. */
+static size_t encrypt_msg(uint64_t session, const void *msg, size_t len, uint8_t *out, uint32_t *status)
+{
+    struct schan_connection_info info = get_info(session);
+    struct schan_encrypt_params p = { 0 };
+
+    memcpy(out + info.header_size, msg, len);
+    p.session = session;
+    p.header = U64(out);
+    p.data = U64(out + info.header_size);
+    p.trailer = U64(out + info.header_size + len);
+    p.header_size = info.header_size;
+    p.data_size = (uint32_t)len;
+    p.trailer_size = info.trailer_size;
+    call(SCHAN_CALL_ENCRYPT, &p);
+    *status = p.status;
+    return p.status == SCHAN_SEC_E_OK ? info.header_size + len + p.trailer_used : 0;
+}
+
+static struct schan_decrypt_params decrypt_buf(uint64_t session, uint8_t *data, size_t len)
+{
+    struct schan_decrypt_params p = { 0 };
+
+    p.session = session;
+    p.buffer = U64(data);
+    p.size = (uint32_t)len;
+    call(SCHAN_CALL_DECRYPT, &p);
+    return p;
+}
+
+/* Drains `self`'s inbox of post-handshake records (TLS 1.3 tickets):
+ * RENEGOTIATE, then HANDSHAKE -> OK.  Returns the number of renegotiations. */
+static int absorb_post_handshake(struct peer *self, struct peer *other)
+{
+    int count = 0;
+
+    while (self->inbox.len)
+    {
+        struct schan_decrypt_params d = decrypt_buf(self->session, self->inbox.data, self->inbox.len);
+
+        if (d.status == SCHAN_SEC_I_RENEGOTIATE)
+        {
+            buf_consume(&self->inbox, d.consumed);
+            count++;
+            if (step(self, other, SIZE_MAX).status != SCHAN_SEC_E_OK)
+                return -1;
+            continue;
+        }
+        if (d.status != SCHAN_SEC_E_OK || d.data_len)
+            return -1;
+        buf_consume(&self->inbox, d.consumed);
+    }
+    return count;
+}
+
+static int send_and_check(uint64_t from, uint64_t to, size_t len)
+{
+    uint8_t *msg = malloc(len), *rec = malloc(len + 512);
+    uint32_t status;
+    size_t rec_len;
+    int good = 0;
+
+    for (size_t i = 0; i < len; i++)
+        msg[i] = (uint8_t)(i * 7 + len);
+    rec_len = encrypt_msg(from, msg, len, rec, &status);
+    if (rec_len && count_records(rec, rec_len) == 1)
+    {
+        struct schan_decrypt_params d = decrypt_buf(to, rec, rec_len);
+        good = d.status == SCHAN_SEC_E_OK && d.consumed == rec_len && d.data_len == len
+               && !memcmp(rec + d.data_offset, msg, len);
+        if (!good)
+            diag("decrypt status %08x consumed %u/%zu len %u", d.status, d.consumed, rec_len, d.data_len);
+    }
+    else
+        diag("encrypt status %08x", status);
+    free(msg);
+    free(rec);
+    return good;
+}
+
+/* ------------------------------------------------------------------ tests -- */
+
+static const char *prot_name(uint32_t prot)
+{
+    switch (prot)
+    {
+    case SCHAN_PROT_TLS1_0: return "TLS1.0";
+    case SCHAN_PROT_TLS1_1: return "TLS1.1";
+    case SCHAN_PROT_TLS1_2: return "TLS1.2";
+    default: return "TLS1.3";
+    }
+}
+
+static void test_get_info(void)
+{
+    struct schan_get_info_params p;
+
+    memset(&p, 0xff, sizeof(p));
+    ok(call(SCHAN_CALL_GET_INFO, &p) == 0, "GET_INFO succeeds");
+    ok_hex(p.abi_version, SCHAN_UNIX_ABI_VERSION, "ABI version");
+    ok(p.supported_protocols == SCHAN_PROT_TLS_ALL, "all TLS versions supported");
+    ok(!strcmp(p.gnutls_version, gnutls_check_version(NULL)), "GnuTLS version %s", p.gnutls_version);
+}
+
+static void test_protocol(uint32_t prot, const struct test_cert *cert, const char *kind)
+{
+    struct cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, prot, 0, 0, 0, cert };
+    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL);
+    struct conn c;
+    struct schan_connection_info ci, si;
+
+    ok(connect_pair(&c, ccred, scred, "server.test", 0), "%s %s: handshake completes", prot_name(prot), kind);
+    ci = get_info(c.client.session);
+    si = get_info(c.server.session);
+    ok(ci.protocol == prot && si.protocol == prot, "%s %s: protocol %x/%x", prot_name(prot), kind,
+       ci.protocol, si.protocol);
+    ok(ci.suite_id && ci.suite_id == si.suite_id, "%s %s: suite %04x %s", prot_name(prot), kind,
+       ci.suite_id, ci.suite_name);
+    ok(ci.cert_type == cert->key.type, "%s %s: cert type", prot_name(prot), kind);
+    ok(absorb_post_handshake(&c.client, &c.server) == (prot == SCHAN_PROT_TLS1_3 ? 2 : 0),
+       "%s %s: tickets as expected", prot_name(prot), kind);
+    ok(send_and_check(c.client.session, c.server.session, 1000), "%s %s: client -> server", prot_name(prot), kind);
+    ok(send_and_check(c.server.session, c.client.session, 16384), "%s %s: server -> client 16384",
+       prot_name(prot), kind);
+    ok(send_and_check(c.server.session, c.client.session, 1), "%s %s: server -> client 1 byte",
+       prot_name(prot), kind);
+    free_conn(&c);
+    free_cred(ccred);
+    free_cred(scred);
+}
+
+static void test_byte_split(uint32_t prot)
+{
+    struct cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, prot, 0, 0, 0, &rsa_cert };
+    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL);
+    struct conn c;
+
+    byte_split_ok = 1;
+    ok(connect_pair(&c, ccred, scred, "server.test", 1), "%s: byte-at-a-time handshake completes",
+       prot_name(prot));
+    ok(byte_split_ok, "%s: INCOMPLETE with exact missing and nothing consumed", prot_name(prot));
+    ok(send_and_check(c.client.session, c.server.session, 100), "%s: data after byte-split handshake",
+       prot_name(prot));
+    free_conn(&c);
+
+    ok(connect_pair(&c, ccred, scred, "other.test", 0), "%s: coalesced handshake", prot_name(prot));
+    ok(c.client.max_records_per_call >= 2, "%s: client consumed %d records in one call", prot_name(prot),
+       c.client.max_records_per_call);
+    free_conn(&c);
+    free_cred(ccred);
+    free_cred(scred);
+}
+
+static void test_trailing_app_data(void)
+{
+    struct cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
+    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL);
+    struct conn c = { 0 };
+    uint8_t rec[256];
+    uint32_t status;
+    size_t flight, rec_len;
+    struct schan_handshake_params p;
+    struct schan_decrypt_params d;
+
+    c.client.session = make_session(ccred, "server.test", NULL, 0, 0);
+    c.server.session = make_session(scred, NULL, NULL, 0, 0);
+    step(&c.client, &c.server, 0);                 /* ClientHello */
+    step(&c.server, &c.client, SIZE_MAX);          /* ServerHello .. Done */
+    step(&c.client, &c.server, SIZE_MAX);          /* key exchange .. Finished */
+    p = step(&c.server, &c.client, SIZE_MAX);      /* CCS, Finished */
+    ok(p.status == SCHAN_SEC_E_OK, "TLS1.2 server done: %08x", p.status);
+    flight = c.client.inbox.len;
+    rec_len = encrypt_msg(c.server.session, "hello", 5, rec, &status);
+    buf_append(&c.client.inbox, rec, rec_len);
+    p = step(&c.client, &c.server, SIZE_MAX);
+    ok(p.status == SCHAN_SEC_E_OK, "client done with app data behind Finished");
+    ok(p.consumed == flight, "consumed %u stops at the end of the handshake (%zu)", p.consumed, flight);
+    d = decrypt_buf(c.client.session, c.client.inbox.data, c.client.inbox.len);
+    ok(d.status == SCHAN_SEC_E_OK && d.data_len == 5 && !memcmp(c.client.inbox.data + d.data_offset, "hello", 5),
+       "trailing app data decrypts");
+    free_conn(&c);
+    free_cred(ccred);
+    free_cred(scred);
+}
+
+static void test_partial_handshake_continue(void)
+{
+    struct cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
+    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL);
+    struct conn c = { 0 };
+    struct schan_handshake_params p;
+    size_t first;
+
+    c.client.session = make_session(ccred, "server.test", NULL, 0, 0);
+    c.server.session = make_session(scred, NULL, NULL, 0, 0);
+    p = step(&c.server, &c.client, SIZE_MAX);
+    ok(p.status == SCHAN_SEC_E_INCOMPLETE_MESSAGE && p.missing == 5 && !p.consumed,
+       "server with no input: INCOMPLETE, missing 5");
+    step(&c.client, &c.server, 0);
+    step(&c.server, &c.client, SIZE_MAX);
+    first = 5 + ((size_t)c.client.inbox.data[3] << 8 | c.client.inbox.data[4]);
+    p = step(&c.client, &c.server, first + 3);
+    ok(p.status == SCHAN_SEC_I_CONTINUE_NEEDED && p.consumed == first,
+       "whole record + partial: CONTINUE, consumed %u of %zu", p.consumed, first + 3);
+    p = step(&c.client, &c.server, 4);
+    ok(p.status == SCHAN_SEC_E_INCOMPLETE_MESSAGE && p.missing == 1, "4 header bytes: missing 1");
+    free_conn(&c);
+    free_cred(ccred);
+    free_cred(scred);
+}
+
+static struct conn established(uint32_t prot, uint64_t *ccred, uint64_t *scred)
+{
+    struct cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, prot, 0, 0, 0, &rsa_cert };
+    struct conn c;
+
+    *ccred = make_cred(&co, NULL);
+    *scred = make_cred(&so, NULL);
+    connect_pair(&c, *ccred, *scred, "server.test", 0);
+    return c;
+}
+
+static void release(struct conn *c, uint64_t ccred, uint64_t scred)
+{
+    free_conn(c);
+    free_cred(ccred);
+    free_cred(scred);
+}
+
+static void test_decrypt_framing(void)
+{
+    uint64_t ccred, scred;
+    struct conn c = established(SCHAN_PROT_TLS1_2, &ccred, &scred);
+    uint8_t recs[3][256], all[768];
+    size_t lens[3], total = 0;
+    uint32_t status;
+    struct schan_decrypt_params d;
+    int good = 1;
+
+    for (int i = 0; i < 3; i++)
+    {
+        char msg[16];
+        int n = snprintf(msg, sizeof(msg), "message %d", i);
+        lens[i] = encrypt_msg(c.client.session, msg, (size_t)n, recs[i], &status);
+        memcpy(all + total, recs[i], lens[i]);
+        total += lens[i];
+    }
+    d = decrypt_buf(c.server.session, all, 4);
+    ok(d.status == SCHAN_SEC_E_INCOMPLETE_MESSAGE && d.missing == 1 && !d.consumed, "DECRYPT 4 bytes: missing 1");
+    d = decrypt_buf(c.server.session, all, 0);
+    ok(d.status == SCHAN_SEC_E_INCOMPLETE_MESSAGE && d.missing == 5, "DECRYPT 0 bytes: missing 5");
+    d = decrypt_buf(c.server.session, all, lens[0] - 7);
+    ok(d.status == SCHAN_SEC_E_INCOMPLETE_MESSAGE && d.missing == 7, "DECRYPT short record: missing %u", d.missing);
+    for (size_t pos = 0, i = 0; i < 3; i++)
+    {
+        char want[16];
+        int n = snprintf(want, sizeof(want), "message %zu", i);
+
+        d = decrypt_buf(c.server.session, all + pos, total - pos);
+        good &= d.status == SCHAN_SEC_E_OK && d.consumed == lens[i] && d.data_len == (uint32_t)n
+                && !memcmp(all + pos + d.data_offset, want, (size_t)n);
+        pos += d.consumed;
+    }
+    ok(good, "three records in one input: one per DECRYPT, consumed < size");
+    ok(d.data_offset == 13, "TLS1.2 AES-GCM data offset 13 (%u)", d.data_offset);
+
+    lens[0] = encrypt_msg(c.client.session, "tamper", 6, recs[0], &status);
+    recs[0][lens[0] - 3] ^= 0x40;
+    d = decrypt_buf(c.server.session, recs[0], lens[0]);
+    ok_hex(d.status, SCHAN_SEC_E_DECRYPT_FAILURE, "tampered record: SEC_E_DECRYPT_FAILURE");
+    memcpy(all, "\x99\x03\x03\x00\x10", 5);
+    d = decrypt_buf(c.client.session, all, 30);
+    ok_hex(d.status, SCHAN_SEC_E_ILLEGAL_MESSAGE, "impossible record header: SEC_E_ILLEGAL_MESSAGE");
+    release(&c, ccred, scred);
+}
+
+static void test_tls13_ticket(void)
+{
+    uint64_t ccred, scred;
+    struct conn c = established(SCHAN_PROT_TLS1_3, &ccred, &scred);
+    struct schan_decrypt_params d;
+    struct schan_handshake_params p;
+    size_t before = c.client.inbox.len;
+    uint8_t rec[256];
+    uint32_t status;
+    size_t len;
+
+    ok(before > 0, "TLS1.3 client has ticket records pending (%zu bytes)", before);
+    len = encrypt_msg(c.server.session, "after-ticket", 12, rec, &status);
+    buf_append(&c.client.inbox, rec, len);
+    d = decrypt_buf(c.client.session, c.client.inbox.data, c.client.inbox.len);
+    ok_hex(d.status, SCHAN_SEC_I_RENEGOTIATE, "NewSessionTicket: SEC_I_RENEGOTIATE");
+    ok(d.consumed > 0 && d.consumed < c.client.inbox.len, "ticket record consumed alone");
+    buf_consume(&c.client.inbox, d.consumed);
+    d = decrypt_buf(c.client.session, c.client.inbox.data, c.client.inbox.len);
+    ok_hex(d.status, SCHAN_SEC_E_CONTEXT_EXPIRED, "DECRYPT before answering: SEC_E_CONTEXT_EXPIRED");
+    p = step(&c.client, &c.server, SIZE_MAX);
+    ok_hex(p.status, SCHAN_SEC_E_OK, "HANDSHAKE after RENEGOTIATE: SEC_E_OK");
+    ok(p.consumed == 0 && p.output_len == 0, "nothing consumed, nothing to send");
+    d = decrypt_buf(c.client.session, c.client.inbox.data, c.client.inbox.len);
+    ok_hex(d.status, SCHAN_SEC_I_RENEGOTIATE, "second ticket: SEC_I_RENEGOTIATE");
+    buf_consume(&c.client.inbox, d.consumed);
+    step(&c.client, &c.server, SIZE_MAX);
+    d = decrypt_buf(c.client.session, c.client.inbox.data, c.client.inbox.len);
+    ok(d.status == SCHAN_SEC_E_OK && d.data_len == 12 && d.consumed == c.client.inbox.len
+       && !memcmp(c.client.inbox.data + d.data_offset, "after-ticket", 12), "application data after the tickets");
+    release(&c, ccred, scred);
+}
+
+static void test_tls13_ticket_then_data(void)
+{
+    uint64_t ccred, scred;
+    struct conn c = established(SCHAN_PROT_TLS1_3, &ccred, &scred);
+
+    ok(absorb_post_handshake(&c.client, &c.server) == 2, "two tickets, two renegotiations");
+    ok(send_and_check(c.server.session, c.client.session, 50), "DECRYPT works after tickets");
+    ok(get_info(c.client.session).handshake_done == 1, "still established");
+    release(&c, ccred, scred);
+}
+
+static void test_key_update(void)
+{
+    uint64_t ccred, scred;
+    struct conn c = established(SCHAN_PROT_TLS1_3, &ccred, &scred);
+    struct schan_session *server = (struct schan_session *)(uintptr_t)c.server.session;
+    struct schan_decrypt_params d;
+    struct schan_handshake_params p;
+
+    absorb_post_handshake(&c.client, &c.server);
+    ok(gnutls_session_key_update(server->s, GNUTLS_KU_PEER) == 0, "server sends KeyUpdate(request)");
+    buf_append(&c.client.inbox, server->send.out.data, server->send.out.len);
+    schan_output_reset(&server->send.out);
+    d = decrypt_buf(c.client.session, c.client.inbox.data, c.client.inbox.len);
+    ok_hex(d.status, SCHAN_SEC_I_RENEGOTIATE, "KeyUpdate: SEC_I_RENEGOTIATE");
+    buf_consume(&c.client.inbox, d.consumed);
+    p = step(&c.client, &c.server, SIZE_MAX);
+    ok(p.status == SCHAN_SEC_E_OK && p.output_len > 0, "client answers with its own KeyUpdate (%u bytes)",
+       p.output_len);
+    d = decrypt_buf(c.server.session, c.server.inbox.data, c.server.inbox.len);
+    ok(d.status == SCHAN_SEC_I_RENEGOTIATE, "server sees the answer");
+    buf_consume(&c.server.inbox, d.consumed);
+    ok(step(&c.server, &c.client, SIZE_MAX).status == SCHAN_SEC_E_OK, "server acknowledges");
+    ok(send_and_check(c.client.session, c.server.session, 300), "client -> server after KeyUpdate, one record");
+    ok(send_and_check(c.server.session, c.client.session, 300), "server -> client after KeyUpdate");
+    release(&c, ccred, scred);
+}
+
+static void test_hello_request(void)
+{
+    uint64_t ccred, scred;
+    struct conn c = established(SCHAN_PROT_TLS1_2, &ccred, &scred);
+    struct schan_session *server = (struct schan_session *)(uintptr_t)c.server.session;
+    struct schan_decrypt_params d;
+    struct schan_handshake_params p;
+
+    ok(gnutls_rehandshake(server->s) == 0, "server sends HelloRequest");
+    buf_append(&c.client.inbox, server->send.out.data, server->send.out.len);
+    schan_output_reset(&server->send.out);
+    d = decrypt_buf(c.client.session, c.client.inbox.data, c.client.inbox.len);
+    ok_hex(d.status, SCHAN_SEC_I_RENEGOTIATE, "HelloRequest: SEC_I_RENEGOTIATE");
+    buf_consume(&c.client.inbox, d.consumed);
+    p = step(&c.client, &c.server, SIZE_MAX);
+    ok(p.status == SCHAN_SEC_E_OK && p.output_len == 0, "HelloRequest declined: SEC_E_OK, no output");
+    ok(send_and_check(c.server.session, c.client.session, 20), "server -> client after HelloRequest");
+    ok(send_and_check(c.client.session, c.server.session, 20), "client -> server after HelloRequest");
+    release(&c, ccred, scred);
+}
+
+static void test_resumption(uint32_t prot)
+{
+    struct cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, prot, 0, 0, 0, &ecc_cert };
+    struct cred_opts nco = { 0, prot, SCHAN_CRED_DISABLE_RECONNECTS, 0, 0, NULL };
+    struct cred_opts lco = { 0, prot, 0, 0, 0xffffffffu, NULL };
+    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL);
+    uint64_t nocache = make_cred(&nco, NULL), nolife = make_cred(&lco, NULL);
+    struct conn c;
+
+    connect_pair(&c, ccred, scred, "resume.test", 0);
+    ok(!get_info(c.client.session).resumed, "%s: first connection not resumed", prot_name(prot));
+    absorb_post_handshake(&c.client, &c.server);
+    free_conn(&c);
+    ok(connect_pair(&c, ccred, scred, "resume.test", 0), "%s: second connection", prot_name(prot));
+    ok(get_info(c.client.session).resumed == 1 && get_info(c.server.session).resumed == 1,
+       "%s: same cred + target resumes", prot_name(prot));
+    absorb_post_handshake(&c.client, &c.server);
+    ok(send_and_check(c.client.session, c.server.session, 64), "%s: data on resumed session", prot_name(prot));
+    free_conn(&c);
+    connect_pair(&c, ccred, scred, "elsewhere.test", 0);
+    ok(!get_info(c.client.session).resumed, "%s: other target not resumed", prot_name(prot));
+    free_conn(&c);
+    for (int i = 0; i < 2; i++)
+    {
+        connect_pair(&c, nocache, scred, "resume.test", 0);
+        absorb_post_handshake(&c.client, &c.server);
+        ok(!get_info(c.client.session).resumed, "%s: DISABLE_RECONNECTS #%d not resumed", prot_name(prot), i);
+        free_conn(&c);
+        connect_pair(&c, nolife, scred, "resume.test", 0);
+        absorb_post_handshake(&c.client, &c.server);
+        ok(!get_info(c.client.session).resumed, "%s: lifespan -1 #%d not resumed", prot_name(prot), i);
+        free_conn(&c);
+    }
+    free_cred(ccred);
+    free_cred(scred);
+    free_cred(nocache);
+    free_cred(nolife);
+}
+
+static void test_alpn_sni(void)
+{
+    static const uint8_t client_alpn[] = "\x02h2\x08http/1.1";
+    static const uint8_t server_alpn[] = "\x00\x09\x08http/1.1";
+    struct cred_opts co = { 0, 0, 0, 0, 0, NULL }, so = { 1, 0, 0, 0, 0, &rsa_cert };
+    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL);
+    struct schan_connection_info ci, si;
+    struct conn c = { 0 };
+
+    c.client.session = make_session(ccred, "www.example.test", client_alpn, sizeof(client_alpn) - 1, 0);
+    c.server.session = make_session(scred, NULL, server_alpn, sizeof(server_alpn) - 1, 0);
+    ok(drive_handshake(&c, 0), "ALPN handshake");
+    ci = get_info(c.client.session);
+    si = get_info(c.server.session);
+    ok(ci.alpn_len == 8 && !memcmp(ci.alpn, "http/1.1", 8), "client ALPN http/1.1");
+    ok(si.alpn_len == 8 && !memcmp(si.alpn, "http/1.1", 8), "server ALPN http/1.1");
+    ok(!strcmp(si.server_name, "www.example.test"), "server sees SNI '%s'", si.server_name);
+    ok(ci.server_name[0] == 0, "client reports no server name");
+    free_conn(&c);
+
+    ok(connect_pair(&c, ccred, scred, "192.0.2.7", 0), "IP literal target");
+    ok(get_info(c.server.session).server_name[0] == 0, "no SNI for an IPv4 literal");
+    ok(get_info(c.client.session).alpn_len == 0, "no ALPN when not asked");
+    free_conn(&c);
+    ok(connect_pair(&c, ccred, scred, "2001:db8::1", 0), "IPv6 literal target");
+    ok(get_info(c.server.session).server_name[0] == 0, "no SNI for an IPv6 literal");
+    free_conn(&c);
+    free_cred(ccred);
+    free_cred(scred);
+}
+
+static void test_shutdown(int from_client)
+{
+    uint64_t ccred, scred;
+    struct conn c = established(SCHAN_PROT_TLS1_3, &ccred, &scred);
+    struct peer *self = from_client ? &c.client : &c.server, *other = from_client ? &c.server : &c.client;
+    struct schan_control_params ctl = { self->session, SCHAN_CONTROL_SHUTDOWN, 0, 0, 0 };
+    struct schan_handshake_params p;
+    struct schan_decrypt_params d;
+
+    absorb_post_handshake(&c.client, &c.server);
+    call(SCHAN_CALL_CONTROL, &ctl);
+    ok(ctl.status == SCHAN_SEC_E_OK, "%s: CONTROL(SHUTDOWN)", from_client ? "client" : "server");
+    p = step(self, other, SIZE_MAX);
+    ok(p.status == SCHAN_SEC_E_OK && p.output_len > 0 && p.output_is_alert, "%s: HANDSHAKE emits close_notify",
+       from_client ? "client" : "server");
+    d = decrypt_buf(other->session, other->inbox.data, other->inbox.len);
+    ok_hex(d.status, SCHAN_SEC_I_CONTEXT_EXPIRED, "%s: peer DECRYPT gets SEC_I_CONTEXT_EXPIRED",
+           from_client ? "client" : "server");
+    release(&c, ccred, scred);
+}
+
+static void test_alert_control(void)
+{
+    uint64_t ccred, scred;
+    struct conn c = established(SCHAN_PROT_TLS1_2, &ccred, &scred);
+    struct schan_control_params ctl = { c.server.session, SCHAN_CONTROL_ALERT, 2, 40, 0 };
+    struct schan_control_params bad = { c.server.session, 99, 0, 0, 0 };
+    struct schan_decrypt_params d;
+
+    call(SCHAN_CALL_CONTROL, &bad);
+    ok_hex(bad.status, SCHAN_SEC_E_UNSUPPORTED_FUNCTION, "unknown control kind: SEC_E_UNSUPPORTED_FUNCTION");
+    call(SCHAN_CALL_CONTROL, &ctl);
+    ok(step(&c.server, &c.client, SIZE_MAX).status == SCHAN_SEC_E_OK, "CONTROL(ALERT) then HANDSHAKE: SEC_E_OK");
+    d = decrypt_buf(c.client.session, c.client.inbox.data, c.client.inbox.len);
+    ok_hex(d.status, SCHAN_SEC_E_ALGORITHM_MISMATCH, "peer gets handshake_failure as ALGORITHM_MISMATCH");
+    release(&c, ccred, scred);
+}
+
+static void test_protocol_mismatch(void)
+{
+    struct cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_3, 0, 0, 0, &rsa_cert };
+    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL);
+    struct conn c;
+
+    ok(!connect_pair(&c, ccred, scred, "server.test", 0), "TLS1.2 client vs TLS1.3 server fails");
+    ok_hex(c.server.status, SCHAN_SEC_E_ALGORITHM_MISMATCH, "server: SEC_E_ALGORITHM_MISMATCH");
+    ok(c.server.alert_sent && c.client.inbox.len >= 7 && c.client.inbox.data[0] == 21, "server produced an alert");
+    step(&c.client, &c.server, SIZE_MAX);
+    ok_hex(c.client.status, SCHAN_SEC_E_ALGORITHM_MISMATCH, "client receiving protocol_version: ALGORITHM_MISMATCH");
+    ok_hex(step(&c.client, &c.server, SIZE_MAX).status, SCHAN_SEC_E_ALGORITHM_MISMATCH, "failure is sticky");
+    free_conn(&c);
+    free_cred(ccred);
+    free_cred(scred);
+}
+
+static void test_garbage(void)
+{
+    struct cred_opts so = { 1, 0, 0, 0, 0, &rsa_cert };
+    uint64_t scred = make_cred(&so, NULL);
+    struct peer server = { 0 }, sink = { 0 };
+    struct schan_handshake_params p;
+
+    server.session = make_session(scred, NULL, NULL, 0, 0);
+    buf_append(&server.inbox, "GET / HTTP/1.1\r\n\r\n", 18);
+    p = step(&server, &sink, SIZE_MAX);
+    ok_hex(p.status, SCHAN_SEC_E_INVALID_TOKEN, "garbage: SEC_E_INVALID_TOKEN");
+    ok(p.output_len == 0 && p.consumed == 0, "garbage: no output, nothing consumed");
+    free_session(server.session);
+    buf_free(&server.inbox);
+    buf_free(&sink.inbox);
+    free_cred(scred);
+}
+
+static void test_bindings_and_ekm(uint32_t prot)
+{
+    uint64_t ccred, scred;
+    struct conn c = established(prot, &ccred, &scred);
+    uint8_t cb1[128], cb2[128], k1[48], k2[48], k3[48];
+    struct schan_get_channel_binding_params b1 = { c.client.session, U64(cb1), SCHAN_BINDING_ENDPOINT, sizeof(cb1), 0, 0 };
+    struct schan_get_channel_binding_params b2 = { c.server.session, U64(cb2), SCHAN_BINDING_ENDPOINT, sizeof(cb2), 0, 0 };
+    struct schan_export_keying_material_params e1 = { c.client.session, U64("EXPORTER-test"), U64("ctx"), U64(k1), 13, 3, 48, 0 };
+    struct schan_export_keying_material_params e2 = { c.server.session, U64("EXPORTER-test"), U64("ctx"), U64(k2), 13, 3, 48, 0 };
+    struct schan_export_keying_material_params e3 = { c.server.session, U64("EXPORTER-other"), 0, U64(k3), 14, 0, 48, 0 };
+    uint8_t digest[32];
+
+    call(SCHAN_CALL_GET_CHANNEL_BINDING, &b1);
+    call(SCHAN_CALL_GET_CHANNEL_BINDING, &b2);
+    gnutls_hash_fast(GNUTLS_DIG_SHA256, rsa_cert.der.data, rsa_cert.der.size, digest);
+    ok(b1.status == SCHAN_SEC_E_OK && b2.status == SCHAN_SEC_E_OK && b1.needed == 32 && b2.needed == 32,
+       "%s: endpoint binding on both sides (%08x %08x)", prot_name(prot), b1.status, b2.status);
+    ok(!memcmp(cb1, cb2, 32) && !memcmp(cb1, digest, 32), "%s: endpoint = SHA-256 of server cert", prot_name(prot));
+    b1.size = 10;
+    call(SCHAN_CALL_GET_CHANNEL_BINDING, &b1);
+    ok(b1.status == SCHAN_SEC_E_BUFFER_TOO_SMALL && b1.needed == 32, "%s: small buffer reports needed", prot_name(prot));
+    if (prot != SCHAN_PROT_TLS1_3)
+    {
+        b1.kind = b2.kind = SCHAN_BINDING_UNIQUE;
+        b1.size = sizeof(cb1);
+        call(SCHAN_CALL_GET_CHANNEL_BINDING, &b1);
+        call(SCHAN_CALL_GET_CHANNEL_BINDING, &b2);
+        ok(b1.status == SCHAN_SEC_E_OK && b1.needed == b2.needed && b1.needed >= 12 && !memcmp(cb1, cb2, b1.needed),
+           "%s: tls-unique equal on both sides", prot_name(prot));
+    }
+    call(SCHAN_CALL_EXPORT_KEYING_MATERIAL, &e1);
+    call(SCHAN_CALL_EXPORT_KEYING_MATERIAL, &e2);
+    call(SCHAN_CALL_EXPORT_KEYING_MATERIAL, &e3);
+    ok(e1.status == SCHAN_SEC_E_OK && e2.status == SCHAN_SEC_E_OK && !memcmp(k1, k2, 48),
+       "%s: exported keying material equal", prot_name(prot));
+    ok(e3.status == SCHAN_SEC_E_OK && memcmp(k1, k3, 48), "%s: other label differs", prot_name(prot));
+    release(&c, ccred, scred);
+}
+
+static void test_connection_info(void)
+{
+    uint64_t ccred, scred;
+    struct conn c = established(SCHAN_PROT_TLS1_3, &ccred, &scred);
+    struct schan_connection_info i = get_info(c.client.session);
+    struct cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
+    uint64_t c2, s2;
+
+    ok(!strcmp(i.suite_name, "TLS_AES_256_GCM_SHA384") && i.suite_id == 0x1302, "TLS1.3 suite %s %04x",
+       i.suite_name, i.suite_id);
+    ok(i.cipher == SCHAN_CIPHER_AES_256_GCM && i.cipher_bits == 256 && i.mac == SCHAN_MAC_NONE
+       && i.kx == SCHAN_KX_NONE && i.prf_hash_bits == 384, "TLS1.3 algorithms");
+    ok(i.header_size == 5 && i.trailer_size == 17 && i.max_message == 16384 && i.block_size == 1,
+       "TLS1.3 stream sizes %u/%u/%u/%u", i.header_size, i.trailer_size, i.max_message, i.block_size);
+    ok(i.group_name[0] && i.kx_bits > 0, "group %s (%u bits)", i.group_name, i.kx_bits);
+    ok(i.handshake_done == 1 && i.resumed == 0, "done, not resumed");
+    release(&c, ccred, scred);
+
+    c2 = make_cred(&co, NULL);
+    s2 = make_cred(&so, NULL);
+    connect_pair(&c, c2, s2, "x.test", 0);
+    i = get_info(c.client.session);
+    ok(!strcmp(i.suite_name, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384") && i.suite_id == 0xC030,
+       "TLS1.2 suite %s %04x", i.suite_name, i.suite_id);
+    ok(i.kx == SCHAN_KX_ECDHE && i.header_size == 13 && i.trailer_size == 16, "TLS1.2 GCM sizes %u/%u",
+       i.header_size, i.trailer_size);
+    release(&c, c2, s2);
+
+    co.protocols = so.protocols = SCHAN_PROT_TLS1_1;
+    c2 = make_cred(&co, NULL);
+    s2 = make_cred(&so, NULL);
+    connect_pair(&c, c2, s2, "x.test", 0);
+    i = get_info(c.client.session);
+    ok(i.cipher_block_size == 16 && i.mac == SCHAN_MAC_SHA1 && i.mac_bits == 160 && i.header_size == 21,
+       "TLS1.1 CBC: %s header %u trailer %u", i.suite_name, i.header_size, i.trailer_size);
+    release(&c, c2, s2);
+}
+
+static void test_peer_certs(void)
+{
+    struct cred_opts co = { 0, 0, 0, 0, 0, &client_cert }, so = { 1, 0, SCHAN_CRED_REQUEST_CLIENT_CERT, 0, 0, &ecc_cert };
+    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL);
+    uint8_t buf[4096];
+    struct conn c;
+    struct schan_get_peer_certs_params p = { 0 };
+
+    ok(connect_pair(&c, ccred, scred, "server.test", 0), "handshake with client certificate");
+    p.session = c.client.session;
+    call(SCHAN_CALL_GET_PEER_CERTS, &p);
+    ok(p.status == SCHAN_SEC_E_BUFFER_TOO_SMALL && p.needed == 4 + ecc_cert.der.size && p.count == 1,
+       "peer certs: size query");
+    p.buffer = U64(buf);
+    p.size = sizeof(buf);
+    call(SCHAN_CALL_GET_PEER_CERTS, &p);
+    ok(p.status == SCHAN_SEC_E_OK && buf[0] == (ecc_cert.der.size & 0xff) && buf[1] == (ecc_cert.der.size >> 8)
+       && !memcmp(buf + 4, ecc_cert.der.data, ecc_cert.der.size), "client sees the server's certificate");
+    p.session = c.server.session;
+    call(SCHAN_CALL_GET_PEER_CERTS, &p);
+    ok(p.status == SCHAN_SEC_E_OK && !memcmp(buf + 4, client_cert.der.data, client_cert.der.size),
+       "server sees the client's certificate");
+    free_conn(&c);
+    free_cred(ccred);
+
+    co.cert = NULL;
+    ccred = make_cred(&co, NULL);
+    connect_pair(&c, ccred, scred, "server.test", 0);
+    p.session = c.server.session;
+    call(SCHAN_CALL_GET_PEER_CERTS, &p);
+    ok(p.status == SCHAN_SEC_E_NO_CREDENTIALS && p.count == 0, "no client certificate: SEC_E_NO_CREDENTIALS");
+    free_conn(&c);
+    free_cred(ccred);
+    free_cred(scred);
+}
+
+static void test_cred_errors(void)
+{
+    struct cred_opts so = { 1, 0, 0, 0, 0, NULL };
+    struct test_cert bogus = rsa_cert, mismatched = rsa_cert;
+    uint8_t junk[64];
+    uint32_t status = 0;
+    uint64_t cred;
+
+    cred = make_cred(&so, &status);
+    ok(!cred && status == SCHAN_SEC_E_NO_CREDENTIALS, "server without certificate: SEC_E_NO_CREDENTIALS");
+    memset(junk, 0x30, sizeof(junk));
+    bogus.blob.data = U64(junk);
+    bogus.blob.size = sizeof(junk);
+    so.cert = &bogus;
+    cred = make_cred(&so, &status);
+    ok(!cred && status == SCHAN_SEC_E_UNKNOWN_CREDENTIALS, "bogus certificate: SEC_E_UNKNOWN_CREDENTIALS");
+    mismatched.key = ecc_cert.key;
+    so.cert = &mismatched;
+    cred = make_cred(&so, &status);
+    ok(!cred && status == SCHAN_SEC_E_UNKNOWN_CREDENTIALS, "key of another certificate: SEC_E_UNKNOWN_CREDENTIALS");
+}
+
+static void test_cred_outlives_free(void)
+{
+    struct cred_opts co = { 0, 0, 0, 0, 0, NULL }, so = { 1, 0, 0, 0, 0, &rsa_cert };
+    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL);
+    struct conn c = { 0 };
+
+    c.client.session = make_session(ccred, "late.test", NULL, 0, 0);
+    c.server.session = make_session(scred, NULL, NULL, 0, 0);
+    free_cred(ccred);
+    free_cred(scred);
+    ok(drive_handshake(&c, 0), "credentials freed early stay alive for their sessions");
+    absorb_post_handshake(&c.client, &c.server);
+    ok(send_and_check(c.client.session, c.server.session, 10), "data still flows");
+    free_conn(&c);
+}
+
+static void test_encrypt_limits(void)
+{
+    uint64_t ccred, scred;
+    struct conn c = established(SCHAN_PROT_TLS1_2, &ccred, &scred);
+    uint8_t *big = calloc(1, 20000);
+    struct schan_encrypt_params p = { 0 };
+    struct schan_decrypt_params d;
+    struct peer fresh = { 0 };
+
+    p.session = c.client.session;
+    p.header = U64(big);
+    p.data = U64(big + 13);
+    p.trailer = U64(big + 13 + 16385);
+    p.header_size = 13;
+    p.data_size = 16385;
+    p.trailer_size = 64;
+    call(SCHAN_CALL_ENCRYPT, &p);
+    ok_hex(p.status, SCHAN_SEC_E_INVALID_PARAMETER, "ENCRYPT of 16385 bytes refused");
+    p.data_size = 100;
+    p.trailer = U64(big + 13 + 100);
+    p.trailer_size = 4;
+    call(SCHAN_CALL_ENCRYPT, &p);
+    ok_hex(p.status, SCHAN_SEC_E_BUFFER_TOO_SMALL, "ENCRYPT with short trailer: SEC_E_BUFFER_TOO_SMALL");
+    ok(send_and_check(c.client.session, c.server.session, 100), "session unharmed by refused calls");
+    fresh.session = make_session(ccred, "x", NULL, 0, 0);
+    p.session = fresh.session;
+    p.trailer_size = 64;
+    call(SCHAN_CALL_ENCRYPT, &p);
+    ok_hex(p.status, SCHAN_SEC_E_CONTEXT_EXPIRED, "ENCRYPT before handshake: SEC_E_CONTEXT_EXPIRED");
+    d = decrypt_buf(fresh.session, big, 100);
+    ok_hex(d.status, SCHAN_SEC_E_CONTEXT_EXPIRED, "DECRYPT before handshake: SEC_E_CONTEXT_EXPIRED");
+    free_session(fresh.session);
+    free(big);
+    release(&c, ccred, scred);
+}
+
+int main(void)
+{
+    static const uint32_t prots[] = { SCHAN_PROT_TLS1_0, SCHAN_PROT_TLS1_1, SCHAN_PROT_TLS1_2, SCHAN_PROT_TLS1_3 };
+
+    gnutls_global_init();
+    make_cert(&rsa_cert, 1, "rsa.server.test");
+    make_cert(&ecc_cert, 0, "ecc.server.test");
+    make_cert(&client_cert, 0, "client.test");
+
+    test_get_info();
+    for (size_t i = 0; i < 4; i++)
+    {
+        test_protocol(prots[i], &rsa_cert, "RSA");
+        test_protocol(prots[i], &ecc_cert, "ECDSA");
+    }
+    test_byte_split(SCHAN_PROT_TLS1_2);
+    test_byte_split(SCHAN_PROT_TLS1_3);
+    test_trailing_app_data();
+    test_partial_handshake_continue();
+    test_decrypt_framing();
+    test_tls13_ticket();
+    test_tls13_ticket_then_data();
+    test_key_update();
+    test_hello_request();
+    test_resumption(SCHAN_PROT_TLS1_2);
+    test_resumption(SCHAN_PROT_TLS1_3);
+    test_alpn_sni();
+    test_shutdown(1);
+    test_shutdown(0);
+    test_alert_control();
+    test_protocol_mismatch();
+    test_garbage();
+    test_bindings_and_ekm(SCHAN_PROT_TLS1_2);
+    test_bindings_and_ekm(SCHAN_PROT_TLS1_3);
+    test_connection_info();
+    test_peer_certs();
+    test_cred_errors();
+    test_cred_outlives_free();
+    test_encrypt_limits();
+
+    free_cert(&rsa_cert);
+    free_cert(&ecc_cert);
+    free_cert(&client_cert);
+    gnutls_global_deinit();
+    return tap_done();
+}
