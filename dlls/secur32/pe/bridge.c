@@ -1,0 +1,94 @@
+/*
+ * The PE->Unix bridge (Wine 8 ABI, see ARCHITECTURE.md): ntdll's data export
+ * __wine_unix_call_dispatcher points at the dispatcher, and
+ * NtQueryVirtualMemory(MemoryWineUnixFuncs) on our module base yields the
+ * handle of secur32.so.  Both exist only when Wine loaded us as a builtin;
+ * otherwise the packages stay unregistered and one message says why.
+ */
+#include <winternl.h>
+#include "secur32_private.h"
+
+#define MEMORY_WINE_UNIX_FUNCS 1000
+
+typedef NTSTATUS (WINAPI *unix_dispatcher_fn)(UINT64 handle, unsigned int code, void *args);
+
+NTSTATUS NTAPI NtQueryVirtualMemory(HANDLE process, const void *addr, int info_class,
+                                    void *buffer, SIZE_T len, SIZE_T *res_len);
+
+static unix_dispatcher_fn dispatcher;
+static UINT64 unix_handle;
+static struct schan_get_info_params unix_info;
+static INIT_ONCE bridge_once = INIT_ONCE_STATIC_INIT;
+
+static HMODULE own_module(void)
+{
+    HMODULE module = NULL;
+    GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                       (const WCHAR *)(void *)own_module, &module);
+    return module;
+}
+
+static BOOL bridge_connect(void)
+{
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    unix_dispatcher_fn *slot;
+    NTSTATUS status;
+
+    slot = ntdll ? (unix_dispatcher_fn *)(void *)GetProcAddress(ntdll, "__wine_unix_call_dispatcher") : NULL;
+    if (!slot || !*slot)
+    {
+        ERR("Schannel unavailable: not running under Wine (ntdll has no __wine_unix_call_dispatcher); "
+            "this secur32.dll only works inside Wine\n");
+        return FALSE;
+    }
+    status = NtQueryVirtualMemory(GetCurrentProcess(), own_module(), MEMORY_WINE_UNIX_FUNCS,
+                                  &unix_handle, sizeof(unix_handle), NULL);
+    if (status)
+    {
+        ERR("Schannel unavailable: secur32.dll was loaded without its Unix half secur32.so (status %#lx); "
+            "install both files into Wine's library directory (make install) or use tools/wine-run, "
+            "and do not load it as native (WINEDLLOVERRIDES=secur32=n)\n", (unsigned long)status);
+        return FALSE;
+    }
+    dispatcher = *slot;
+    status = dispatcher(unix_handle, SCHAN_CALL_GET_INFO, &unix_info);
+    if (status || unix_info.abi_version != SCHAN_UNIX_ABI_VERSION)
+    {
+        ERR("Schannel unavailable: secur32.so does not match secur32.dll (ABI %u, expected %u); "
+            "reinstall both files from the same build\n", unix_info.abi_version, SCHAN_UNIX_ABI_VERSION);
+        dispatcher = NULL;
+        return FALSE;
+    }
+    TRACE("Unix half ready, GnuTLS %s\n", unix_info.gnutls_version);
+    return TRUE;
+}
+
+static BOOL CALLBACK bridge_init_once(INIT_ONCE *once, void *param, void **ctx)
+{
+    (void)once; (void)param; (void)ctx;
+    bridge_connect();
+    return TRUE;
+}
+
+BOOL bridge_available(void)
+{
+    InitOnceExecuteOnce(&bridge_once, bridge_init_once, NULL, NULL);
+    return dispatcher != NULL;
+}
+
+const char *bridge_gnutls_version(void)
+{
+    return bridge_available() ? unix_info.gnutls_version : NULL;
+}
+
+UINT32 bridge_protocols(void)
+{
+    return bridge_available() ? unix_info.supported_protocols : 0;
+}
+
+NTSTATUS unix_call(enum schan_call code, void *params)
+{
+    if (!bridge_available())
+        return SCHAN_STATUS_NOT_IMPLEMENTED;
+    return dispatcher(unix_handle, code, params);
+}

@@ -1,0 +1,78 @@
+/* Internal declarations of the PE half of secur32.dll. */
+#ifndef SECUR32_PRIVATE_H
+#define SECUR32_PRIVATE_H
+
+#define SECURITY_WIN32
+#define _NO_KSECDD_IMPORT_   /* we define these functions: no dllimport */
+#include <stdio.h>
+#include <wchar.h>
+#include <windows.h>
+#include <winternl.h>
+#include <sspi.h>
+#define SCHANNEL_USE_BLACKLISTS
+#include <schannel.h>
+
+#include "schan_unix_abi.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* debug.c: Wine-style "class:channel:function message" lines on stderr. */
+enum dbg_class { DBG_ERR = 0, DBG_WARN = 1, DBG_FIXME = 2, DBG_TRACE = 3 };
+enum dbg_channel { DBG_CH_SECUR32 = 0, DBG_CH_SCHANNEL = 1 };
+BOOL dbg_enabled(enum dbg_channel channel, enum dbg_class cls);
+void dbg_printf(enum dbg_channel channel, enum dbg_class cls, const char *func,
+                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+#define ERR(...)   dbg_printf(DBG_CH_SECUR32, DBG_ERR, __func__, __VA_ARGS__)
+#define WARN(...)  dbg_printf(DBG_CH_SECUR32, DBG_WARN, __func__, __VA_ARGS__)
+#define TRACE(...) do { if (dbg_enabled(DBG_CH_SECUR32, DBG_TRACE)) \
+                        dbg_printf(DBG_CH_SECUR32, DBG_TRACE, __func__, __VA_ARGS__); } while (0)
+#define SCHAN_ERR(...)   dbg_printf(DBG_CH_SCHANNEL, DBG_ERR, __func__, __VA_ARGS__)
+#define SCHAN_WARN(...)  dbg_printf(DBG_CH_SCHANNEL, DBG_WARN, __func__, __VA_ARGS__)
+#define SCHAN_TRACE(...) do { if (dbg_enabled(DBG_CH_SCHANNEL, DBG_TRACE)) \
+                        dbg_printf(DBG_CH_SCHANNEL, DBG_TRACE, __func__, __VA_ARGS__); } while (0)
+
+/* bridge.c: the PE->Unix call. */
+BOOL bridge_available(void);
+const char *bridge_gnutls_version(void);
+UINT32 bridge_protocols(void);
+NTSTATUS unix_call(enum schan_call code, void *params);
+static inline UINT64 to_u64(const void *p) { return (UINT64)(ULONG_PTR)p; }
+
+/* memory.c: everything handed to callers is freed by FreeContextBuffer. */
+void *context_buffer_alloc(SIZE_T size);
+void context_buffer_free(void *p);
+void *heap_alloc_zero(SIZE_T size);
+void heap_free(void *p);
+char *utf16_to_utf8(const WCHAR *str);
+WCHAR *utf8_to_utf16(const char *str);
+
+/* handles.c: typed handle slots with generation numbers. */
+enum handle_type { HANDLE_TYPE_CRED = 1, HANDLE_TYPE_CTXT = 2 };
+struct handle_object {
+    LONG refs;
+    enum handle_type type;
+    void (*destroy)(struct handle_object *obj);
+};
+void handle_object_init(struct handle_object *obj, enum handle_type type,
+                        void (*destroy)(struct handle_object *obj));
+BOOL handle_insert(struct handle_object *obj, SecHandle *handle);
+struct handle_object *handle_ref(const SecHandle *handle, enum handle_type type);
+void handle_release(struct handle_object *obj);
+BOOL handle_remove(const SecHandle *handle, enum handle_type type);
+UINT32 handle_count(void);
+
+/* package.c: the packages this DLL registers. */
+struct package_desc {
+    const WCHAR *name;
+    const WCHAR *comment;
+    ULONG capabilities;
+    USHORT version;
+    USHORT rpcid;
+    ULONG max_token;
+};
+const struct package_desc *package_find_w(const WCHAR *name);
+const struct package_desc *package_find_a(const char *name);
+ULONG package_count(void);
+const struct package_desc *package_at(ULONG index);
+
+#endif
