@@ -1,0 +1,491 @@
+/*
+ * Schannel contexts: InitializeSecurityContextA/W, AcceptSecurityContext,
+ * ApplyControlToken and DeleteSecurityContext.  The TLS state machine lives
+ * in the Unix half; this file maps SecBuffers onto it the way Windows does
+ * (TOKEN/EMPTY input, MISSING and EXTRA, ALLOCATE_MEMORY, ALERT output).
+ */
+#include "schannel_private.h"
+
+static void context_destroy(struct handle_object *obj)
+{
+    struct schan_context *ctx = CONTAINING_RECORD(obj, struct schan_context, hdr);
+    struct schan_session_free_params params = { .session = ctx->session };
+
+    if (ctx->session)
+        unix_call(SCHAN_CALL_SESSION_FREE, &params);
+    if (ctx->peer_cert)
+        CertFreeCertificateContext(ctx->peer_cert);
+    if (ctx->peer_store)
+        CertCloseStore(ctx->peer_store, 0);
+    handle_release(&ctx->cred->hdr);
+    heap_free(ctx->target);
+    heap_free(ctx->km_label);
+    heap_free(ctx->km_context);
+    heap_free(ctx);
+}
+
+struct schan_context *context_ref(const CtxtHandle *handle)
+{
+    struct handle_object *obj = handle_ref(handle, HANDLE_TYPE_CTXT);
+    return obj ? CONTAINING_RECORD(obj, struct schan_context, hdr) : NULL;
+}
+
+/* The ALPN protocol list (TLS wire form) of a SECBUFFER_APPLICATION_PROTOCOLS
+ * buffer, or NULL when there is none. */
+static const BYTE *alpn_from_input(PSecBufferDesc input, UINT32 *size)
+{
+    SecBuffer *buf = buffer_find(input, SECBUFFER_APPLICATION_PROTOCOLS, 0);
+    const BYTE *p, *end;
+
+    *size = 0;
+    if (!buf || !buf->pvBuffer || buf->cbBuffer < sizeof(ULONG))
+        return NULL;
+    p = (const BYTE *)buf->pvBuffer + sizeof(ULONG);
+    end = p + min(*(const ULONG *)buf->pvBuffer, buf->cbBuffer - sizeof(ULONG));
+    while (p + sizeof(SEC_APPLICATION_PROTOCOL_NEGOTIATION_EXT) + sizeof(USHORT) <= end)
+    {
+        const SEC_APPLICATION_PROTOCOL_LIST *list = (const SEC_APPLICATION_PROTOCOL_LIST *)p;
+        const BYTE *next = list->ProtocolList + list->ProtocolListSize;
+        if (next > end)
+            break;
+        if (list->ProtoNegoExt == SecApplicationProtocolNegotiationExt_ALPN && list->ProtocolListSize)
+        {
+            *size = list->ProtocolListSize;
+            return list->ProtocolList;
+        }
+        p = next;
+    }
+    return NULL;
+}
+
+static BOOL wants_client_cert(const struct schan_credential *cred, ULONG req)
+{
+    return (req & ASC_REQ_MUTUAL_AUTH) || cred->client_cert_policy;
+}
+
+static SECURITY_STATUS context_create(struct schan_credential *cred, const WCHAR *target, ULONG req,
+                                      PSecBufferDesc input, struct schan_context **out)
+{
+    struct schan_session_create_params params = { 0 };
+    struct schan_context *ctx;
+    char *target_utf8 = utf16_to_utf8(target);
+
+    if (!(ctx = heap_alloc_zero(sizeof(*ctx))))
+        return SEC_E_INSUFFICIENT_MEMORY;
+    handle_object_init(&ctx->hdr, HANDLE_TYPE_CTXT, context_destroy);
+    InterlockedIncrement(&cred->hdr.refs);
+    ctx->cred = cred;
+    ctx->is_server = cred->use == SECPKG_CRED_INBOUND;
+    ctx->req_flags = req;
+    InitializeSRWLock(&ctx->lock);
+    if (target && (ctx->target = heap_alloc_zero((lstrlenW(target) + 1) * sizeof(WCHAR))))
+        lstrcpyW(ctx->target, target);
+    params.cred = cred->unix_cred;
+    params.target = to_u64(target_utf8);
+    params.alpn = to_u64(alpn_from_input(input, &params.alpn_size));
+    params.flags = ctx->is_server && wants_client_cert(cred, req) ? SCHAN_SESSION_REQUEST_CLIENT_CERT : 0;
+    if (unix_call(SCHAN_CALL_SESSION_CREATE, &params))
+        params.status = SEC_E_INTERNAL_ERROR;
+    heap_free(target_utf8);
+    ctx->session = params.session;
+    if (params.status)
+    {
+        handle_release(&ctx->hdr);
+        return params.status;
+    }
+    *out = ctx;
+    return SEC_E_OK;
+}
+
+/* Puts `len` pending output bytes into `buf` (allocating with ALLOCATE_MEMORY). */
+static SECURITY_STATUS deliver_output(struct schan_context *ctx, SecBuffer *buf, BOOL allocate,
+                                      const struct schan_handshake_params *hs)
+{
+    struct schan_take_output_params take = { .session = ctx->session };
+
+    if (!buf)
+    {
+        /* Nowhere to put it: drop it from the Unix side's queue. */
+        BYTE *scratch = heap_alloc_zero(hs->output_len);
+        take.output = to_u64(scratch);
+        take.output_size = hs->output_len;
+        if (scratch)
+            unix_call(SCHAN_CALL_TAKE_OUTPUT, &take);
+        heap_free(scratch);
+        return SEC_E_OK;
+    }
+    if (allocate)
+    {
+        if (!(buf->pvBuffer = context_buffer_alloc(hs->output_len)))
+            return SEC_E_INSUFFICIENT_MEMORY;
+    }
+    else if (buf->cbBuffer < hs->output_len)
+        return SEC_E_INSUFFICIENT_MEMORY;
+    take.output = to_u64(buf->pvBuffer);
+    take.output_size = hs->output_len;
+    if (unix_call(SCHAN_CALL_TAKE_OUTPUT, &take))
+        return SEC_E_INTERNAL_ERROR;
+    buf->cbBuffer = take.output_len;
+    return SEC_E_OK;
+}
+
+/* Where the Unix side's output goes: the TOKEN, or the ALERT buffer for an
+ * alert after a failure (the TOKEN with EXTENDED_ERROR when there is none). */
+static SecBuffer *output_target(PSecBufferDesc output, const struct schan_handshake_params *hs, ULONG req)
+{
+    SecBuffer *alert;
+
+    if (!hs->output_is_alert || (SECURITY_STATUS)hs->status == SEC_E_OK)
+        return buffer_find(output, SECBUFFER_TOKEN, 0);
+    if ((alert = buffer_find(output, SECBUFFER_ALERT, 0)))
+        return alert;
+    return (req & ISC_REQ_EXTENDED_ERROR) ? buffer_find(output, SECBUFFER_TOKEN, 0) : NULL;
+}
+
+static void reset_outputs(PSecBufferDesc output, BOOL allocate)
+{
+    ULONG i;
+
+    for (i = 0; i < output->cBuffers; i++)
+    {
+        ULONG type = output->pBuffers[i].BufferType & ~SECBUFFER_ATTRMASK;
+        if (type != SECBUFFER_TOKEN && type != SECBUFFER_ALERT)
+            continue;
+        if (allocate)
+            output->pBuffers[i].pvBuffer = NULL;
+        output->pBuffers[i].cbBuffer = 0;
+    }
+}
+
+/* Checks the output descriptor before anything is consumed. */
+static SECURITY_STATUS check_output(PSecBufferDesc output, BOOL allocate)
+{
+    SecBuffer *token;
+
+    if (!output || !output->pBuffers)
+        return SEC_E_INVALID_TOKEN;
+    if (!(token = buffer_find(output, SECBUFFER_TOKEN, 0)))
+        return SEC_E_INVALID_TOKEN;
+    if (!allocate && (!token->pvBuffer || !token->cbBuffer))
+        return SEC_E_INSUFFICIENT_MEMORY;
+    return SEC_E_OK;
+}
+
+/* The TOKEN input buffer (NULL input means no bytes). */
+static SECURITY_STATUS input_token(PSecBufferDesc input, const BYTE **data, ULONG *size)
+{
+    SecBuffer *token;
+
+    *data = NULL;
+    *size = 0;
+    if (!input)
+        return SEC_E_OK;
+    if (!input->pBuffers)
+        return SEC_E_INVALID_TOKEN;
+    if (!(token = buffer_find(input, SECBUFFER_TOKEN, 0)))
+        return SEC_E_INVALID_TOKEN;
+    if (token->cbBuffer && !token->pvBuffer)
+        return SEC_E_INVALID_TOKEN;
+    *data = token->pvBuffer;
+    *size = token->cbBuffer;
+    return SEC_E_OK;
+}
+
+static void report_missing(PSecBufferDesc input, ULONG missing)
+{
+    SecBuffer *empty = buffer_find(input, SECBUFFER_EMPTY, 0);
+    if (empty)
+    {
+        empty->BufferType = SECBUFFER_MISSING;
+        empty->cbBuffer = missing;
+    }
+}
+
+static void report_extra(PSecBufferDesc input, const BYTE *data, ULONG size, ULONG consumed)
+{
+    SecBuffer *empty;
+
+    if (!input || consumed >= size || !(empty = buffer_find(input, SECBUFFER_EMPTY, 1)))
+        return;
+    empty->BufferType = SECBUFFER_EXTRA;
+    empty->pvBuffer = (BYTE *)data + consumed;
+    empty->cbBuffer = size - consumed;
+}
+
+/* Client side, at the end of the handshake: the peer chain, and the verdict
+ * on it unless the caller validates by hand. */
+static SECURITY_STATUS finish_handshake(struct schan_context *ctx)
+{
+    SECURITY_STATUS status;
+
+    ctx->state = HS_DONE;
+    ctx->info_valid = FALSE;
+    context_info(ctx);
+    if ((status = peer_chain_load(ctx)))
+        return status;
+    if (ctx->is_server || (ctx->cred->flags & SCH_CRED_MANUAL_CRED_VALIDATION)
+        || (ctx->req_flags & ISC_REQ_MANUAL_CRED_VALIDATION))
+        return SEC_E_OK;
+    return peer_chain_validate(ctx);
+}
+
+/* One handshake step: feed input, place output, report MISSING/EXTRA. */
+static SECURITY_STATUS handshake_step(struct schan_context *ctx, PSecBufferDesc input, PSecBufferDesc output,
+                                      ULONG req, BOOL allocate)
+{
+    struct schan_handshake_params hs = { .session = ctx->session };
+    const BYTE *data;
+    ULONG size;
+    SECURITY_STATUS status;
+
+    if ((status = input_token(input, &data, &size)))
+        return status;
+    hs.input = to_u64(data);
+    hs.input_size = size;
+    if (unix_call(SCHAN_CALL_HANDSHAKE, &hs))
+        return SEC_E_INTERNAL_ERROR;
+    if ((SECURITY_STATUS)hs.status == SEC_E_INCOMPLETE_MESSAGE)
+    {
+        report_missing(input, hs.missing);
+        return SEC_E_INCOMPLETE_MESSAGE;
+    }
+    reset_outputs(output, allocate);
+    if (hs.output_len && (status = deliver_output(ctx, output_target(output, &hs, req), allocate, &hs)))
+        return status;
+    status = (SECURITY_STATUS)hs.status;
+    if (status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED || status == SEC_I_INCOMPLETE_CREDENTIALS)
+        report_extra(input, data, size, hs.consumed);
+    SCHAN_TRACE("%s: %lu bytes in, %u consumed, %u out, status %#lx\n", ctx->is_server ? "server" : "client",
+                size, hs.consumed, hs.output_len, (unsigned long)status);
+    return status;
+}
+
+static ULONG returned_flags(ULONG req, BOOL server)
+{
+    ULONG ret = ISC_RET_REPLAY_DETECT | ISC_RET_SEQUENCE_DETECT | ISC_RET_CONFIDENTIALITY;
+
+    /* The ISC_RET_ and ASC_RET_ bits coincide for all of these except the few
+     * mapped below. */
+    if (req & ISC_REQ_ALLOCATE_MEMORY) ret |= ISC_RET_ALLOCATED_MEMORY;
+    if (req & ISC_REQ_STREAM) ret |= ISC_RET_STREAM;
+    if (req & ISC_REQ_EXTENDED_ERROR) ret |= server ? ASC_RET_EXTENDED_ERROR : ISC_RET_EXTENDED_ERROR;
+    if (req & ISC_REQ_CONNECTION) ret |= ISC_RET_CONNECTION;
+    if (req & ISC_REQ_MUTUAL_AUTH) ret |= ISC_RET_MUTUAL_AUTH;
+    if (server)
+    {
+        if (req & ASC_REQ_DATAGRAM) ret |= ASC_RET_DATAGRAM;
+        return ret;
+    }
+    if (req & ISC_REQ_USE_SUPPLIED_CREDS) ret |= ISC_RET_USED_SUPPLIED_CREDS;
+    if (req & ISC_REQ_MANUAL_CRED_VALIDATION) ret |= ISC_RET_MANUAL_CRED_VALIDATION;
+    if (req & ISC_REQ_INTEGRITY) ret |= ISC_RET_INTEGRITY;
+    if (req & ISC_REQ_DATAGRAM) ret |= ISC_RET_DATAGRAM;
+    return ret;
+}
+
+static void set_expiry(TimeStamp *expiry)
+{
+    if (expiry)
+    {
+        expiry->LowPart = 0xffffffff;
+        expiry->HighPart = 0x7fffffff;
+    }
+}
+
+/* A step on an existing context, whatever state it is in. */
+static SECURITY_STATUS continue_context(struct schan_context *ctx, PSecBufferDesc input, PSecBufferDesc output,
+                                        ULONG req, BOOL allocate)
+{
+    SECURITY_STATUS status;
+
+    if (ctx->state == HS_FAILED)
+        return SEC_E_CONTEXT_EXPIRED;
+    status = handshake_step(ctx, input, output, req, allocate);
+    switch (ctx->state)
+    {
+    case HS_STARTING:
+        if (status == SEC_E_OK)
+            status = finish_handshake(ctx);
+        break;
+    case HS_RENEGOTIATE:
+        if (status == SEC_E_OK)
+        {
+            ctx->state = HS_DONE;
+            ctx->info_valid = FALSE;
+            context_info(ctx);
+        }
+        break;
+    case HS_CONTROL:
+        if (status == SEC_E_OK)
+            ctx->state = HS_SHUTDOWN;
+        break;
+    default:
+        break;
+    }
+    if (FAILED(status) && status != SEC_E_INCOMPLETE_MESSAGE)
+        ctx->state = HS_FAILED;
+    return status;
+}
+
+/* ISC and ASC share everything but the first call. */
+static SECURITY_STATUS context_call(PCredHandle cred_handle, PCtxtHandle ctx_handle, const WCHAR *target, ULONG req,
+                                    PSecBufferDesc input, PCtxtHandle new_handle, PSecBufferDesc output,
+                                    ULONG *attrs, TimeStamp *expiry, BOOL server)
+{
+    BOOL allocate = (req & ISC_REQ_ALLOCATE_MEMORY) != 0;   /* == ASC_REQ_ALLOCATE_MEMORY */
+    struct schan_credential *cred;
+    struct schan_context *ctx = NULL;
+    SECURITY_STATUS status;
+
+    if ((status = check_output(output, allocate)))
+        return status;
+    if (ctx_handle)
+    {
+        if (!(ctx = context_ref(ctx_handle)) || ctx->is_server != server)
+        {
+            if (ctx)
+                handle_release(&ctx->hdr);
+            return SEC_E_INVALID_HANDLE;
+        }
+        AcquireSRWLockExclusive(&ctx->lock);
+        status = continue_context(ctx, input, output, req, allocate);
+        ReleaseSRWLockExclusive(&ctx->lock);
+        if (new_handle && new_handle != ctx_handle && status != SEC_E_INCOMPLETE_MESSAGE)
+            *new_handle = *ctx_handle;
+    }
+    else
+    {
+        if (!new_handle || !(cred = credential_ref(cred_handle)))
+            return SEC_E_INVALID_HANDLE;
+        if ((cred->use == SECPKG_CRED_INBOUND) != server)
+        {
+            handle_release(&cred->hdr);
+            return SEC_E_NO_CREDENTIALS;
+        }
+        if (server && !input)
+        {
+            handle_release(&cred->hdr);
+            return SEC_E_INVALID_TOKEN;
+        }
+        status = context_create(cred, target, req, input, &ctx);
+        handle_release(&cred->hdr);
+        if (status)
+            return status;
+        status = continue_context(ctx, input, output, req, allocate);
+        if (status != SEC_I_CONTINUE_NEEDED && status != SEC_E_OK && status != SEC_I_INCOMPLETE_CREDENTIALS)
+        {
+            handle_release(&ctx->hdr);   /* a failed first call leaves no handle */
+            return status;
+        }
+        if (!handle_insert(&ctx->hdr, new_handle))
+        {
+            handle_release(&ctx->hdr);
+            return SEC_E_INSUFFICIENT_MEMORY;
+        }
+    }
+    if (attrs && status != SEC_E_INCOMPLETE_MESSAGE)
+        *attrs = ctx->ret_flags = returned_flags(req, server);
+    if (status != SEC_E_INCOMPLETE_MESSAGE)
+        set_expiry(expiry);
+    handle_release(&ctx->hdr);
+    return status;
+}
+
+SECURITY_STATUS WINAPI InitializeSecurityContextW(PCredHandle cred, PCtxtHandle ctx, SEC_WCHAR *target, ULONG req,
+                                                  ULONG reserved1, ULONG rep, PSecBufferDesc input, ULONG reserved2,
+                                                  PCtxtHandle new_ctx, PSecBufferDesc output, ULONG *attrs,
+                                                  PTimeStamp expiry)
+{
+    TRACE("%p %p %ls %#lx %lu %lu %p %lu %p %p %p %p\n", cred, ctx, target ? target : L"(null)", req, reserved1,
+          rep, input, reserved2, new_ctx, output, attrs, expiry);
+    return context_call(cred, ctx, target, req, input, new_ctx, output, attrs, expiry, FALSE);
+}
+
+SECURITY_STATUS WINAPI InitializeSecurityContextA(PCredHandle cred, PCtxtHandle ctx, SEC_CHAR *target, ULONG req,
+                                                  ULONG reserved1, ULONG rep, PSecBufferDesc input, ULONG reserved2,
+                                                  PCtxtHandle new_ctx, PSecBufferDesc output, ULONG *attrs,
+                                                  PTimeStamp expiry)
+{
+    WCHAR *wtarget = NULL;
+    SECURITY_STATUS status;
+    int len;
+
+    TRACE("%p %p %s %#lx %lu %lu %p %lu %p %p %p %p\n", cred, ctx, target ? target : "(null)", req, reserved1,
+          rep, input, reserved2, new_ctx, output, attrs, expiry);
+    if (target && (len = MultiByteToWideChar(CP_ACP, 0, target, -1, NULL, 0)) > 0
+        && (wtarget = heap_alloc_zero(len * sizeof(WCHAR))))
+        MultiByteToWideChar(CP_ACP, 0, target, -1, wtarget, len);
+    status = context_call(cred, ctx, wtarget, req, input, new_ctx, output, attrs, expiry, FALSE);
+    heap_free(wtarget);
+    return status;
+}
+
+SECURITY_STATUS WINAPI AcceptSecurityContext(PCredHandle cred, PCtxtHandle ctx, PSecBufferDesc input, ULONG req,
+                                             ULONG rep, PCtxtHandle new_ctx, PSecBufferDesc output, ULONG *attrs,
+                                             PTimeStamp expiry)
+{
+    TRACE("%p %p %p %#lx %lu %p %p %p %p\n", cred, ctx, input, req, rep, new_ctx, output, attrs, expiry);
+    return context_call(cred, ctx, NULL, req, input, new_ctx, output, attrs, expiry, TRUE);
+}
+
+SECURITY_STATUS WINAPI DeleteSecurityContext(PCtxtHandle handle)
+{
+    TRACE("%p\n", handle);
+    if (!handle_remove(handle, HANDLE_TYPE_CTXT))
+        return SEC_E_INVALID_HANDLE;
+    return SEC_E_OK;
+}
+
+static SECURITY_STATUS control_token(struct schan_context *ctx, const BYTE *data, ULONG size)
+{
+    struct schan_control_params params = { .session = ctx->session };
+    DWORD type = *(const DWORD *)data;
+
+    switch (type)
+    {
+    case SCHANNEL_SHUTDOWN:
+        params.kind = SCHAN_CONTROL_SHUTDOWN;
+        break;
+    case SCHANNEL_ALERT:
+        if (size < sizeof(SCHANNEL_ALERT_TOKEN))
+            return SEC_E_INVALID_TOKEN;
+        params.kind = SCHAN_CONTROL_ALERT;
+        params.alert_level = ((const SCHANNEL_ALERT_TOKEN *)data)->dwAlertType;
+        params.alert_description = ((const SCHANNEL_ALERT_TOKEN *)data)->dwAlertNumber;
+        break;
+    case SCHANNEL_SESSION:
+        return SEC_E_OK;   /* session cache hints: the credential's settings already apply */
+    default:
+        SCHAN_WARN("control token %lu not supported\n", type);
+        return SEC_E_UNSUPPORTED_FUNCTION;
+    }
+    if (unix_call(SCHAN_CALL_CONTROL, &params))
+        return SEC_E_INTERNAL_ERROR;
+    if (params.status == SEC_E_OK)
+        ctx->state = HS_CONTROL;
+    return params.status;
+}
+
+SECURITY_STATUS WINAPI ApplyControlToken(PCtxtHandle handle, PSecBufferDesc input)
+{
+    struct schan_context *ctx;
+    SECURITY_STATUS status;
+    SecBuffer *token;
+
+    TRACE("%p %p\n", handle, input);
+    if (!(ctx = context_ref(handle)))
+        return SEC_E_INVALID_HANDLE;
+    if (!input || input->cBuffers != 1 || !input->pBuffers
+        || (input->pBuffers[0].BufferType & ~SECBUFFER_ATTRMASK) != SECBUFFER_TOKEN)
+        status = SEC_E_INVALID_TOKEN;
+    else if ((token = &input->pBuffers[0])->cbBuffer < sizeof(DWORD) || !token->pvBuffer)
+        status = SEC_E_UNSUPPORTED_FUNCTION;
+    else
+    {
+        AcquireSRWLockExclusive(&ctx->lock);
+        status = control_token(ctx, token->pvBuffer, token->cbBuffer);
+        ReleaseSRWLockExclusive(&ctx->lock);
+    }
+    handle_release(&ctx->hdr);
+    return status;
+}

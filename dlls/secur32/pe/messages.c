@@ -1,0 +1,171 @@
+/*
+ * EncryptMessage / DecryptMessage: one TLS record in place, one PE->Unix
+ * transition each, no allocation.  Buffer layouts as Windows' Schannel:
+ * encrypt {STREAM_HEADER, DATA, STREAM_TRAILER[, EMPTY]}; decrypt returns
+ * [0] STREAM_HEADER, [1] DATA, [2] STREAM_TRAILER, [3] EXTRA or EMPTY.
+ */
+#include "schannel_private.h"
+
+/* Stream sizes are fixed once the handshake is done; fetch them once. */
+BOOL context_info(struct schan_context *ctx)
+{
+    struct schan_get_connection_info_params params = { .session = ctx->session };
+
+    if (ctx->info_valid)
+        return TRUE;
+    params.info = to_u64(&ctx->info);
+    if (unix_call(SCHAN_CALL_GET_CONNECTION_INFO, &params) || params.status)
+        return FALSE;
+    ctx->info_valid = TRUE;
+    return TRUE;
+}
+
+static SECURITY_STATUS encrypt_record(struct schan_context *ctx, PSecBufferDesc msg)
+{
+    struct schan_encrypt_params params = { .session = ctx->session };
+    SecBuffer *header = buffer_find(msg, SECBUFFER_STREAM_HEADER, 0);
+    SecBuffer *data = buffer_find(msg, SECBUFFER_DATA, 0);
+    SecBuffer *trailer = buffer_find(msg, SECBUFFER_STREAM_TRAILER, 0);
+
+    if (!header || !data || !trailer || !header->pvBuffer || !data->pvBuffer || !trailer->pvBuffer)
+        return SEC_E_INVALID_TOKEN;
+    if (!ctx->info_valid)   /* fetched when the handshake completed */
+        return SEC_E_CONTEXT_EXPIRED;
+    if (header->cbBuffer < ctx->info.header_size)
+        return SEC_E_BUFFER_TOO_SMALL;
+    params.header = to_u64(header->pvBuffer);
+    params.header_size = ctx->info.header_size;
+    params.data = to_u64(data->pvBuffer);
+    params.data_size = data->cbBuffer;
+    params.trailer = to_u64(trailer->pvBuffer);
+    params.trailer_size = trailer->cbBuffer;
+    if (unix_call(SCHAN_CALL_ENCRYPT, &params))
+        return SEC_E_INTERNAL_ERROR;
+    if (params.status)
+        return params.status;
+    header->cbBuffer = ctx->info.header_size;
+    trailer->cbBuffer = params.trailer_used;
+    return SEC_E_OK;
+}
+
+SECURITY_STATUS WINAPI EncryptMessage(PCtxtHandle handle, ULONG qop, PSecBufferDesc msg, ULONG seq)
+{
+    struct schan_context *ctx;
+    SECURITY_STATUS status;
+
+    TRACE("%p %#lx %p %lu\n", handle, qop, msg, seq);
+    if (!(ctx = context_ref(handle)))
+        return SEC_E_INVALID_HANDLE;
+    if (!msg || !msg->pBuffers)
+        status = SEC_E_INVALID_TOKEN;
+    else if (ctx->state != HS_DONE)
+        status = SEC_E_CONTEXT_EXPIRED;
+    else
+    {
+        AcquireSRWLockShared(&ctx->lock);
+        status = encrypt_record(ctx, msg);
+        ReleaseSRWLockShared(&ctx->lock);
+    }
+    handle_release(&ctx->hdr);
+    return status;
+}
+
+/* Windows wants at least 4 buffers: one DATA, the rest EMPTY (>= 3). */
+static SecBuffer *check_decrypt_buffers(PSecBufferDesc msg)
+{
+    ULONG i, data = 0, empty = 0;
+    SecBuffer *found = NULL;
+
+    if (!msg || !msg->pBuffers || msg->cBuffers < 4)
+        return NULL;
+    for (i = 0; i < msg->cBuffers; i++)
+    {
+        ULONG type = msg->pBuffers[i].BufferType & ~SECBUFFER_ATTRMASK;
+        if (type == SECBUFFER_DATA)
+        {
+            data++;
+            found = &msg->pBuffers[i];
+        }
+        else if (type == SECBUFFER_EMPTY)
+            empty++;
+    }
+    if (data != 1 || empty < 3 || (found->cbBuffer && !found->pvBuffer))
+        return NULL;
+    return found;
+}
+
+static void set_buffer(SecBuffer *b, ULONG type, BYTE *ptr, ULONG size)
+{
+    b->BufferType = type;
+    b->pvBuffer = ptr;
+    b->cbBuffer = size;
+}
+
+/* The decrypted record as Windows lays it out in the first four buffers. */
+static void lay_out_record(PSecBufferDesc msg, BYTE *base, ULONG size, const struct schan_decrypt_params *p)
+{
+    BYTE *data_end = base + p->data_offset + p->data_len;
+
+    set_buffer(&msg->pBuffers[0], SECBUFFER_STREAM_HEADER, base, p->data_offset);
+    set_buffer(&msg->pBuffers[1], SECBUFFER_DATA, base + p->data_offset, p->data_len);
+    set_buffer(&msg->pBuffers[2], SECBUFFER_STREAM_TRAILER, data_end, p->consumed - p->data_offset - p->data_len);
+    if (size > p->consumed)
+        set_buffer(&msg->pBuffers[3], SECBUFFER_EXTRA, base + p->consumed, size - p->consumed);
+    else
+        set_buffer(&msg->pBuffers[3], SECBUFFER_EMPTY, NULL, 0);
+}
+
+static SECURITY_STATUS decrypt_record(struct schan_context *ctx, PSecBufferDesc msg, SecBuffer *data)
+{
+    struct schan_decrypt_params params = { .session = ctx->session };
+    BYTE *base = data->pvBuffer;
+    ULONG size = data->cbBuffer;
+    SECURITY_STATUS status;
+
+    params.buffer = to_u64(base);
+    params.size = size;
+    if (unix_call(SCHAN_CALL_DECRYPT, &params))
+        return SEC_E_INTERNAL_ERROR;
+    status = (SECURITY_STATUS)params.status;
+    if (status == SEC_E_INCOMPLETE_MESSAGE)
+    {
+        SecBuffer *empty = buffer_find(msg, SECBUFFER_EMPTY, 0);
+        set_buffer(empty, SECBUFFER_MISSING, NULL, params.missing);
+        return status;
+    }
+    if (status != SEC_E_OK && status != SEC_I_RENEGOTIATE && status != SEC_I_CONTEXT_EXPIRED)
+        return status;
+    lay_out_record(msg, base, size, &params);
+    if (status == SEC_I_RENEGOTIATE)
+        ctx->state = HS_RENEGOTIATE;
+    else if (status == SEC_I_CONTEXT_EXPIRED)
+        ctx->state = HS_CLOSED;
+    return status;
+}
+
+SECURITY_STATUS WINAPI DecryptMessage(PCtxtHandle handle, PSecBufferDesc msg, ULONG seq, ULONG *qop)
+{
+    struct schan_context *ctx;
+    SECURITY_STATUS status;
+    SecBuffer *data;
+
+    TRACE("%p %p %lu %p\n", handle, msg, seq, qop);
+    if (!(ctx = context_ref(handle)))
+        return SEC_E_INVALID_HANDLE;
+    if (!(data = check_decrypt_buffers(msg)))
+        status = SEC_E_INVALID_TOKEN;
+    else if (ctx->state == HS_CLOSED)
+        status = SEC_I_CONTEXT_EXPIRED;
+    else if (ctx->state != HS_DONE && ctx->state != HS_CONTROL && ctx->state != HS_SHUTDOWN)
+        status = SEC_E_CONTEXT_EXPIRED;
+    else
+    {
+        AcquireSRWLockShared(&ctx->lock);
+        status = decrypt_record(ctx, msg, data);
+        ReleaseSRWLockShared(&ctx->lock);
+    }
+    if (qop)
+        *qop = 0;
+    handle_release(&ctx->hdr);
+    return status;
+}

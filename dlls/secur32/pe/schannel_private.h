@@ -1,0 +1,78 @@
+/* Internal declarations of the Schannel package's PE side. */
+#ifndef SCHANNEL_PRIVATE_H
+#define SCHANNEL_PRIVATE_H
+
+#include "secur32_private.h"
+
+struct schan_credential {
+    struct handle_object hdr;
+    ULONG use;                 /* SECPKG_CRED_INBOUND or SECPKG_CRED_OUTBOUND */
+    DWORD protocols;           /* enabled SP_PROT_* bits, folded onto the client bits */
+    DWORD flags;               /* SCH_CRED_* from the caller */
+    DWORD version;             /* SCHANNEL_CRED_VERSION, SCH_CRED_V3 or SCH_CREDENTIALS_VERSION */
+    DWORD min_bits, max_bits;  /* cipher strength limits (0 = none) */
+    DWORD lifespan_ms;         /* session cache lifetime */
+    DWORD client_cert_policy;  /* server: SetCredentialsAttributes(CLIENT_CERT_POLICY) */
+    PCCERT_CONTEXT cert;       /* the local certificate, or NULL */
+    UINT64 unix_cred;
+};
+
+enum handshake_state {
+    HS_STARTING,               /* first call done, more to come */
+    HS_DONE,                   /* established: records flow */
+    HS_RENEGOTIATE,            /* DecryptMessage returned SEC_I_RENEGOTIATE */
+    HS_CONTROL,                /* ApplyControlToken queued a shutdown or an alert */
+    HS_SHUTDOWN,               /* our close_notify/alert went out: no more sending */
+    HS_CLOSED,                 /* the peer's close_notify arrived */
+    HS_FAILED,
+};
+
+struct schan_context {
+    struct handle_object hdr;
+    struct schan_credential *cred;
+    UINT64 session;
+    BOOL is_server;
+    ULONG req_flags;           /* ISC_REQ_* / ASC_REQ_* of the first call */
+    ULONG ret_flags;
+    enum handshake_state state;
+    WCHAR *target;             /* client: pszTargetName */
+    SRWLOCK lock;              /* serialises handshake calls */
+    HCERTSTORE peer_store;     /* the peer's chain as sent */
+    PCCERT_CONTEXT peer_cert;  /* the peer's leaf, from peer_store */
+    BOOL info_valid;
+    struct schan_connection_info info;
+    char *km_label;            /* SetContextAttributes(KEYING_MATERIAL_INFO) */
+    BYTE *km_context;
+    UINT32 km_context_size;
+    UINT32 km_size;
+};
+
+/* credentials.c */
+struct schan_credential *credential_ref(const CredHandle *handle);
+BOOL is_package_name_w(const WCHAR *name);
+
+/* certkey.c: certificate chain and private key in the Unix half's form. */
+struct cert_material {
+    struct schan_blob *certs;      /* DER, leaf first */
+    UINT32 cert_count;
+    struct schan_private_key key;
+    BYTE *key_storage;             /* owns the key parts */
+    PCCERT_CONTEXT held[8];        /* intermediates kept alive for certs[] */
+    UINT32 held_count;
+};
+SECURITY_STATUS cert_material_get(PCCERT_CONTEXT cert, struct cert_material *out);
+void cert_material_free(struct cert_material *m);
+
+/* buffers.c */
+SecBuffer *buffer_find(PSecBufferDesc desc, ULONG type, ULONG start);
+int buffer_index(PSecBufferDesc desc, ULONG type);
+
+/* validate.c: the verdict on the peer's chain. */
+SECURITY_STATUS peer_chain_load(struct schan_context *ctx);
+SECURITY_STATUS peer_chain_validate(struct schan_context *ctx);
+
+/* contexts.c */
+struct schan_context *context_ref(const CtxtHandle *handle);
+BOOL context_info(struct schan_context *ctx);
+
+#endif
