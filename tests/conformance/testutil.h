@@ -4,7 +4,9 @@
 
 #define SECURITY_WIN32
 #include <windows.h>
+#include <winternl.h>
 #include <sspi.h>
+#define SCHANNEL_USE_BLACKLISTS
 #include <schannel.h>
 #include <stdio.h>
 #include "tap.h"
@@ -20,10 +22,5 @@ BOOL source_path(const char *relative, char *out, size_t size);
 
 /* Reads a whole file; caller frees with free(). */
 char *read_file(const char *path, size_t *size);
-
-/* Runs a command line, waits at most `timeout_ms`, collects stdout+stderr
- * into out (NUL-terminated, truncated to size).  Returns the exit code, or
- * -1 if it could not run or timed out. */
-int run_capture(const char *cmdline, char *out, size_t size, DWORD timeout_ms);
 
 #endif

@@ -65,7 +65,9 @@ static SECURITY_STATUS export_capi_key(struct cert_material *m, HCRYPTPROV prov,
     BYTE *blob;
     SECURITY_STATUS status = SEC_E_NO_CREDENTIALS;
 
-    if (!CryptGetUserKey(prov, spec, &key))
+    /* Wine reports an unusual key spec for PFX imports: try both. */
+    if (!CryptGetUserKey(prov, spec, &key) && !CryptGetUserKey(prov, AT_KEYEXCHANGE, &key)
+        && !CryptGetUserKey(prov, AT_SIGNATURE, &key))
         return SEC_E_NO_CREDENTIALS;
     if (CryptExportKey(key, 0, PRIVATEKEYBLOB, 0, NULL, &size) && (blob = heap_alloc_zero(size)))
     {

@@ -131,15 +131,17 @@ static SECURITY_STATUS deliver_output(struct schan_context *ctx, SecBuffer *buf,
 
 /* Where the Unix side's output goes: the TOKEN, or the ALERT buffer for an
  * alert after a failure (the TOKEN with EXTENDED_ERROR when there is none). */
-static SecBuffer *output_target(PSecBufferDesc output, const struct schan_handshake_params *hs, ULONG req)
+static SecBuffer *output_target(struct schan_context *ctx, PSecBufferDesc output,
+                                const struct schan_handshake_params *hs, ULONG req)
 {
+    ULONG extended = ctx->is_server ? ASC_REQ_EXTENDED_ERROR : ISC_REQ_EXTENDED_ERROR;
     SecBuffer *alert;
 
     if (!hs->output_is_alert || (SECURITY_STATUS)hs->status == SEC_E_OK)
         return buffer_find(output, SECBUFFER_TOKEN, 0);
     if ((alert = buffer_find(output, SECBUFFER_ALERT, 0)))
         return alert;
-    return (req & ISC_REQ_EXTENDED_ERROR) ? buffer_find(output, SECBUFFER_TOKEN, 0) : NULL;
+    return (req & extended) ? buffer_find(output, SECBUFFER_TOKEN, 0) : NULL;
 }
 
 static void reset_outputs(PSecBufferDesc output, BOOL allocate)
@@ -238,8 +240,12 @@ static SECURITY_STATUS handshake_step(struct schan_context *ctx, PSecBufferDesc 
     ULONG size;
     SECURITY_STATUS status;
 
-    if ((status = input_token(input, &data, &size)))
+    /* A client's first call carries no peer bytes (at most an ALPN buffer). */
+    if (!ctx->is_server && ctx->state == HS_STARTING && !ctx->started)
+        data = NULL, size = 0;
+    else if ((status = input_token(input, &data, &size)))
         return status;
+    ctx->started = TRUE;
     hs.input = to_u64(data);
     hs.input_size = size;
     if (unix_call(SCHAN_CALL_HANDSHAKE, &hs))
@@ -250,7 +256,7 @@ static SECURITY_STATUS handshake_step(struct schan_context *ctx, PSecBufferDesc 
         return SEC_E_INCOMPLETE_MESSAGE;
     }
     reset_outputs(output, allocate);
-    if (hs.output_len && (status = deliver_output(ctx, output_target(output, &hs, req), allocate, &hs)))
+    if (hs.output_len && (status = deliver_output(ctx, output_target(ctx, output, &hs, req), allocate, &hs)))
         return status;
     status = (SECURITY_STATUS)hs.status;
     if (status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED || status == SEC_I_INCOMPLETE_CREDENTIALS)
@@ -260,26 +266,23 @@ static SECURITY_STATUS handshake_step(struct schan_context *ctx, PSecBufferDesc 
     return status;
 }
 
+/* The flags Windows returns: TLS always gives replay and sequence detection
+ * and confidentiality; the rest only when asked (the REQ and RET bits match
+ * within each of ISC and ASC, but differ between them). */
 static ULONG returned_flags(ULONG req, BOOL server)
 {
+    static const ULONG isc_echoed = ISC_REQ_ALLOCATE_MEMORY | ISC_REQ_STREAM | ISC_REQ_EXTENDED_ERROR
+        | ISC_REQ_CONNECTION | ISC_REQ_MUTUAL_AUTH | ISC_REQ_MANUAL_CRED_VALIDATION | ISC_REQ_INTEGRITY
+        | ISC_REQ_DATAGRAM;
+    static const ULONG asc_echoed = ASC_REQ_ALLOCATE_MEMORY | ASC_REQ_STREAM | ASC_REQ_EXTENDED_ERROR
+        | ASC_REQ_CONNECTION | ASC_REQ_MUTUAL_AUTH | ASC_REQ_INTEGRITY | ASC_REQ_DATAGRAM;
     ULONG ret = ISC_RET_REPLAY_DETECT | ISC_RET_SEQUENCE_DETECT | ISC_RET_CONFIDENTIALITY;
 
-    /* The ISC_RET_ and ASC_RET_ bits coincide for all of these except the few
-     * mapped below. */
-    if (req & ISC_REQ_ALLOCATE_MEMORY) ret |= ISC_RET_ALLOCATED_MEMORY;
-    if (req & ISC_REQ_STREAM) ret |= ISC_RET_STREAM;
-    if (req & ISC_REQ_EXTENDED_ERROR) ret |= server ? ASC_RET_EXTENDED_ERROR : ISC_RET_EXTENDED_ERROR;
-    if (req & ISC_REQ_CONNECTION) ret |= ISC_RET_CONNECTION;
-    if (req & ISC_REQ_MUTUAL_AUTH) ret |= ISC_RET_MUTUAL_AUTH;
     if (server)
-    {
-        if (req & ASC_REQ_DATAGRAM) ret |= ASC_RET_DATAGRAM;
-        return ret;
-    }
-    if (req & ISC_REQ_USE_SUPPLIED_CREDS) ret |= ISC_RET_USED_SUPPLIED_CREDS;
-    if (req & ISC_REQ_MANUAL_CRED_VALIDATION) ret |= ISC_RET_MANUAL_CRED_VALIDATION;
-    if (req & ISC_REQ_INTEGRITY) ret |= ISC_RET_INTEGRITY;
-    if (req & ISC_REQ_DATAGRAM) ret |= ISC_RET_DATAGRAM;
+        return ret | (req & asc_echoed);
+    ret |= req & isc_echoed;
+    if (req & ISC_REQ_USE_SUPPLIED_CREDS)
+        ret |= ISC_RET_USED_SUPPLIED_CREDS;
     return ret;
 }
 

@@ -332,11 +332,11 @@ static SECURITY_STATUS acquire_credentials(ULONG use, const void *auth, CredHand
     cred->lifespan_ms = req.lifespan ? req.lifespan : DEFAULT_LIFESPAN_MS;
     if (req.cert_count)
         cred->cert = CertDuplicateCertificateContext(req.certs[0]);
-    if ((status = create_unix_cred(cred, &req)) || !handle_insert(&cred->hdr, handle))
-    {
-        handle_release(&cred->hdr);
-        return status ? status : SEC_E_INSUFFICIENT_MEMORY;
-    }
+    if (!(status = create_unix_cred(cred, &req)) && !handle_insert(&cred->hdr, handle))
+        status = SEC_E_INSUFFICIENT_MEMORY;
+    handle_release(&cred->hdr);
+    if (status)
+        return status;
     if (expiry)
     {
         expiry->LowPart = 0xffffffff;

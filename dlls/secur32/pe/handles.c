@@ -4,7 +4,8 @@
  * Freeing a slot bumps its generation, so a stale, forged or wrongly typed
  * handle never reaches an object.  Objects are reference counted: a call
  * that looked a handle up keeps its object alive even if another thread
- * frees the handle meanwhile.
+ * frees the handle meanwhile.  The table holds one reference of its own;
+ * whoever created an object releases the creation reference when done.
  */
 #include "secur32_private.h"
 
@@ -67,6 +68,7 @@ BOOL handle_insert(struct handle_object *obj, SecHandle *handle)
     slot = &slots[index];
     first_free = slot->next_free;
     slot->obj = obj;
+    InterlockedIncrement(&obj->refs);   /* the table's own reference */
     slot->next_free = 0;
     live_count++;
     handle->dwLower = index + 1;

@@ -99,6 +99,33 @@ static SECURITY_STATUS status_from_policy_error(DWORD error)
     }
 }
 
+/* The chain's own trust errors, as the SSL policy on Windows reports them.
+ * Checked here rather than trusted to the policy alone: Wine 8's SSL policy
+ * passes a partial chain (a server whose CA is unknown). */
+static DWORD chain_error(const CERT_CHAIN_CONTEXT *chain, DWORD cred_flags)
+{
+    DWORD e = chain->TrustStatus.dwErrorStatus;
+
+    if (e & (CERT_TRUST_IS_PARTIAL_CHAIN | CERT_TRUST_IS_CYCLIC))
+        return CERT_E_CHAINING;
+    if (e & CERT_TRUST_IS_NOT_SIGNATURE_VALID)
+        return TRUST_E_CERT_SIGNATURE;
+    if (e & CERT_TRUST_IS_UNTRUSTED_ROOT)
+        return CERT_E_UNTRUSTEDROOT;
+    if (e & CERT_TRUST_IS_NOT_TIME_VALID)
+        return CERT_E_EXPIRED;
+    if (e & CERT_TRUST_IS_REVOKED)
+        return CRYPT_E_REVOKED;
+    if ((e & CERT_TRUST_IS_OFFLINE_REVOCATION) && !(cred_flags & SCH_CRED_IGNORE_REVOCATION_OFFLINE))
+        return CRYPT_E_REVOCATION_OFFLINE;
+    if ((e & CERT_TRUST_REVOCATION_STATUS_UNKNOWN) && !(cred_flags & SCH_CRED_IGNORE_NO_REVOCATION_CHECK)
+        && revocation_flags(cred_flags))
+        return CRYPT_E_NO_REVOCATION_CHECK;
+    if (e & (CERT_TRUST_IS_NOT_VALID_FOR_USAGE | CERT_TRUST_INVALID_EXTENSION | CERT_TRUST_INVALID_BASIC_CONSTRAINTS))
+        return CERT_E_WRONG_USAGE;
+    return 0;
+}
+
 static void explain_verdict(struct schan_context *ctx, SECURITY_STATUS status)
 {
     switch (status)
@@ -128,6 +155,7 @@ SECURITY_STATUS peer_chain_validate(struct schan_context *ctx)
     CERT_CHAIN_POLICY_STATUS result = { .cbSize = sizeof(result) };
     PCCERT_CHAIN_CONTEXT chain = NULL;
     SECURITY_STATUS status;
+    DWORD chain_err;
 
     if (!ctx->peer_cert)
     {
@@ -146,6 +174,11 @@ SECURITY_STATUS peer_chain_validate(struct schan_context *ctx)
     policy.pvExtraPolicyPara = &ssl;
     if (!CertVerifyCertificateChainPolicy(CERT_CHAIN_POLICY_SSL, chain, &policy, &result))
         result.dwError = CERT_E_CHAINING;
+    chain_err = chain_error(chain, ctx->cred->flags);
+    if (chain_err && (!result.dwError || result.dwError == (DWORD)CERT_E_CN_NO_MATCH))
+        result.dwError = chain_err;
+    SCHAN_TRACE("chain trust error %#lx info %#lx, SSL policy error %#lx\n", chain->TrustStatus.dwErrorStatus,
+                chain->TrustStatus.dwInfoStatus, result.dwError);
     CertFreeCertificateChain(chain);
     status = status_from_policy_error(result.dwError);
     if (status)

@@ -1,0 +1,50 @@
+/* Helpers for conformance tests that run TLS through SSPI: certificates,
+ * credentials, and a client and a server driven in one process. */
+#ifndef TLSUTIL_H
+#define TLSUTIL_H
+
+#include "testutil.h"
+
+/* A certificate with its private key, imported from tests/certs/NAME.pfx of
+ * the build tree (made by tests/make-certs.sh). NULL if unavailable. */
+PCCERT_CONTEXT load_pfx(const char *name);
+/* The DER of tests/certs/NAME.pem as a certificate context. */
+PCCERT_CONTEXT load_pem_cert(const char *name);
+
+/* Credentials: v5 = TRUE uses SCH_CREDENTIALS (disabled = grbitDisabledProtocols),
+ * else SCHANNEL_CRED (protocols = grbitEnabledProtocols). */
+SECURITY_STATUS acquire_cred(CredHandle *cred, ULONG use, PCCERT_CONTEXT cert, BOOL v5, DWORD protocols,
+                             DWORD flags);
+
+#define CLIENT_REQ (ISC_REQ_SEQUENCE_DETECT | ISC_REQ_REPLAY_DETECT | ISC_REQ_CONFIDENTIALITY | \
+                    ISC_REQ_ALLOCATE_MEMORY | ISC_REQ_STREAM | ISC_REQ_USE_SUPPLIED_CREDS)
+#define SERVER_REQ (ASC_REQ_SEQUENCE_DETECT | ASC_REQ_REPLAY_DETECT | ASC_REQ_CONFIDENTIALITY | \
+                    ASC_REQ_ALLOCATE_MEMORY | ASC_REQ_STREAM)
+
+struct tls_pair {
+    CredHandle ccred, scred;
+    CtxtHandle cctx, sctx;
+    BOOL have_cctx, have_sctx;
+    const WCHAR *target;
+    ULONG creq, sreq;
+    const BYTE *alpn;            /* SEC_APPLICATION_PROTOCOLS blob for both sides, or NULL */
+    ULONG alpn_size;
+    ULONG split;                 /* deliver at most this many bytes per call (0 = all) */
+    SECURITY_STATUS cstatus, sstatus;  /* last results */
+    ULONG cattrs, sattrs;
+    int calls;                   /* ISC+ASC calls made */
+    int incomplete;              /* SEC_E_INCOMPLETE_MESSAGE results seen */
+    BYTE pending_app[4096];      /* bytes left for DecryptMessage after the handshake */
+    ULONG pending_app_size;
+};
+
+/* Runs both sides to completion; returns FALSE if either failed. */
+BOOL run_handshake(struct tls_pair *p);
+void free_pair(struct tls_pair *p);
+
+/* Encrypts `len` bytes with one side and decrypts them with the other.
+ * Returns the SECURITY_STATUS of the decrypt and copies the plaintext out. */
+SECURITY_STATUS send_record(CtxtHandle *from, CtxtHandle *to, const BYTE *data, ULONG len, BYTE *out,
+                            ULONG *out_len);
+
+#endif
