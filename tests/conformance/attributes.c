@@ -6,25 +6,6 @@
 
 static PCCERT_CONTEXT server_cert;
 
-static BOOL connect_pair(struct tls_pair *p, BOOL v5, DWORD cproto, DWORD sproto)
-{
-    memset(p, 0, sizeof(*p));
-    p->target = L"localhost";
-    p->creq = CLIENT_REQ;
-    p->sreq = SERVER_REQ;
-    if (acquire_cred(&p->ccred, SECPKG_CRED_OUTBOUND, NULL, v5, cproto, SCH_CRED_MANUAL_CRED_VALIDATION)
-        || acquire_cred(&p->scred, SECPKG_CRED_INBOUND, server_cert, v5, sproto, 0))
-        return FALSE;
-    return run_handshake(p);
-}
-
-static void teardown(struct tls_pair *p)
-{
-    free_pair(p);
-    FreeCredentialsHandle(&p->ccred);
-    FreeCredentialsHandle(&p->scred);
-}
-
 static void test_tls13_info(void)
 {
     SecPkgContext_ConnectionInfo info;
@@ -39,7 +20,7 @@ static void test_tls13_info(void)
     SecPkgContext_PackageInfoW pkg;
     struct tls_pair p;
 
-    ok(connect_pair(&p, TRUE, 0, 0), "TLS 1.3 pair connects");
+    ok(pair_connect(&p, server_cert, TRUE, 0, 0), "TLS 1.3 pair connects");
     ok_hex(QueryContextAttributesW(&p.cctx, SECPKG_ATTR_CONNECTION_INFO, &info), SEC_E_OK, "CONNECTION_INFO");
     ok(info.dwProtocol == SP_PROT_TLS1_3_CLIENT, "protocol TLS 1.3 client bit (%#lx)", info.dwProtocol);
     ok(info.aiCipher == CALG_AES_256 && info.dwCipherStrength == 256, "AES-256 (%#x/%lu)", info.aiCipher,
@@ -83,7 +64,7 @@ static void test_tls13_info(void)
     ok_hex(QueryContextAttributesW(&p.sctx, SECPKG_ATTR_CONNECTION_INFO, &info), SEC_E_OK, "server CONNECTION_INFO");
     ok(info.dwProtocol == SP_PROT_TLS1_3_SERVER, "server reports the server bit (%#lx)", info.dwProtocol);
     ok_hex(QueryContextAttributesW(&p.cctx, 0xdead, &info), SEC_E_UNSUPPORTED_FUNCTION, "unknown attribute");
-    teardown(&p);
+    pair_teardown(&p);
 }
 
 static void test_tls12_info(void)
@@ -92,13 +73,13 @@ static void test_tls12_info(void)
     SecPkgContext_StreamSizes sizes;
     struct tls_pair p;
 
-    ok(connect_pair(&p, FALSE, SP_PROT_TLS1_2_CLIENT, SP_PROT_TLS1_2_SERVER), "TLS 1.2 pair connects");
+    ok(pair_connect(&p, server_cert, FALSE, SP_PROT_TLS1_2_CLIENT, SP_PROT_TLS1_2_SERVER), "TLS 1.2 pair connects");
     ok_hex(QueryContextAttributesW(&p.cctx, SECPKG_ATTR_CIPHER_INFO, &cipher), SEC_E_OK, "TLS 1.2 CIPHER_INFO");
     ok(cipher.dwCipherSuite == 0xc030 && !wcscmp(cipher.szCipherSuite, L"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"),
        "TLS 1.2 suite %#lx %ls", cipher.dwCipherSuite, cipher.szCipherSuite);
     ok_hex(QueryContextAttributesW(&p.cctx, SECPKG_ATTR_STREAM_SIZES, &sizes), SEC_E_OK, "TLS 1.2 STREAM_SIZES");
     ok(sizes.cbHeader == 13 && sizes.cbTrailer == 16, "GCM sizes 13/16 (%lu/%lu)", sizes.cbHeader, sizes.cbTrailer);
-    teardown(&p);
+    pair_teardown(&p);
 }
 
 static BOOL bindings_equal(CtxtHandle *a, CtxtHandle *b, ULONG attr, const char *prefix, ULONG value_len)
@@ -127,7 +108,7 @@ static void test_bindings_and_certs(void)
     char name[256] = "";
     int count = 0;
 
-    ok(connect_pair(&p, FALSE, SP_PROT_TLS1_2_CLIENT, SP_PROT_TLS1_2_SERVER), "TLS 1.2 pair for bindings");
+    ok(pair_connect(&p, server_cert, FALSE, SP_PROT_TLS1_2_CLIENT, SP_PROT_TLS1_2_SERVER), "TLS 1.2 pair for bindings");
     ok(bindings_equal(&p.cctx, &p.sctx, SECPKG_ATTR_ENDPOINT_BINDINGS, "tls-server-end-point:", 32),
        "endpoint bindings equal on both sides, SHA-256 of the server certificate");
     ok(bindings_equal(&p.cctx, &p.sctx, SECPKG_ATTR_UNIQUE_BINDINGS, "tls-unique:", 12),
@@ -174,7 +155,7 @@ static void test_bindings_and_certs(void)
                "queries after delete: SEC_E_INVALID_HANDLE");
         ok_hex(DeleteSecurityContext(&old), SEC_E_INVALID_HANDLE, "second delete: SEC_E_INVALID_HANDLE");
     }
-    teardown(&p);
+    pair_teardown(&p);
 }
 
 int main(void)

@@ -7,26 +7,6 @@
 
 static PCCERT_CONTEXT server_cert;
 
-static BOOL connect_pair(struct tls_pair *p, BOOL v5, DWORD cproto, DWORD sproto)
-{
-    memset(p, 0, sizeof(*p));
-    p->target = L"localhost";
-    p->creq = CLIENT_REQ;
-    p->sreq = SERVER_REQ;
-    if (acquire_cred(&p->ccred, SECPKG_CRED_OUTBOUND, NULL, v5, cproto, SCH_CRED_MANUAL_CRED_VALIDATION)
-        || acquire_cred(&p->scred, SECPKG_CRED_INBOUND, server_cert, v5, sproto, 0))
-        return FALSE;
-    return run_handshake(p);
-}
-
-static void teardown(struct tls_pair *p)
-{
-    free_pair(p);
-    FreeCredentialsHandle(&p->ccred);
-    FreeCredentialsHandle(&p->scred);
-}
-
-/* Encrypts `text` with 4 buffers and appends the record to out. */
 static ULONG encrypt_into(CtxtHandle *ctx, const char *text, BYTE *out)
 {
     SecPkgContext_StreamSizes sizes;
@@ -149,7 +129,7 @@ static void test_alert_token(void)
     SecBuffer rb = { sizeof(renegotiate), SECBUFFER_TOKEN, &renegotiate };
     SecBufferDesc rdesc = { SECBUFFER_VERSION, 1, &rb };
 
-    if (!connect_pair(&p, FALSE, SP_PROT_TLS1_2_CLIENT, SP_PROT_TLS1_2_SERVER))
+    if (!pair_connect(&p, server_cert, FALSE, SP_PROT_TLS1_2_CLIENT, SP_PROT_TLS1_2_SERVER))
     {
         ok(0, "pair for alerts");
         return;
@@ -167,7 +147,7 @@ static void test_alert_token(void)
     ok_hex(decrypt(&p.cctx, ob.pvBuffer, ob.cbBuffer, b), SEC_E_ILLEGAL_MESSAGE,
            "the client reads access_denied as a fatal alert");
     FreeContextBuffer(ob.pvBuffer);
-    teardown(&p);
+    pair_teardown(&p);
 }
 
 int main(void)
@@ -178,7 +158,7 @@ int main(void)
     ok(secur32_is_ours(product, sizeof(product)), "testing secur32-gnutls, not Wine's secur32");
     if (!(server_cert = load_pfx("server-rsa")))
         return bail_out("cannot import tests/certs/server-rsa.pfx");
-    if (connect_pair(&p, FALSE, SP_PROT_TLS1_2_CLIENT, SP_PROT_TLS1_2_SERVER))
+    if (pair_connect(&p, server_cert, FALSE, SP_PROT_TLS1_2_CLIENT, SP_PROT_TLS1_2_SERVER))
     {
         test_coalesced_and_partial(&p.cctx, &p.sctx, "TLS1.2 c->s");
         test_coalesced_and_partial(&p.sctx, &p.cctx, "TLS1.2 s->c");
@@ -187,12 +167,12 @@ int main(void)
     }
     else
         ok(0, "TLS 1.2 pair connects");
-    teardown(&p);
-    if (connect_pair(&p, TRUE, 0, 0))
+    pair_teardown(&p);
+    if (pair_connect(&p, server_cert, TRUE, 0, 0))
         test_coalesced_and_partial(&p.cctx, &p.sctx, "TLS1.3 c->s");
     else
         ok(0, "TLS 1.3 pair connects");
-    teardown(&p);
+    pair_teardown(&p);
     test_alert_token();
     CertFreeCertificateContext(server_cert);
     return tap_done();

@@ -12,29 +12,6 @@ static PCCERT_CONTEXT server_cert;
 #define SERVER_RET (ASC_RET_REPLAY_DETECT | ASC_RET_SEQUENCE_DETECT | ASC_RET_CONFIDENTIALITY | \
                     ASC_RET_ALLOCATED_MEMORY | ASC_RET_STREAM)
 
-static BOOL setup_pair(struct tls_pair *p, BOOL v5, DWORD client_protocols, DWORD server_protocols, DWORD cflags)
-{
-    memset(p, 0, sizeof(*p));
-    p->target = L"localhost";
-    p->creq = CLIENT_REQ;
-    p->sreq = SERVER_REQ;
-    if (acquire_cred(&p->ccred, SECPKG_CRED_OUTBOUND, NULL, v5, client_protocols, cflags))
-        return FALSE;
-    if (acquire_cred(&p->scred, SECPKG_CRED_INBOUND, server_cert, v5, server_protocols, 0))
-    {
-        FreeCredentialsHandle(&p->ccred);
-        return FALSE;
-    }
-    return TRUE;
-}
-
-static void teardown(struct tls_pair *p)
-{
-    free_pair(p);
-    FreeCredentialsHandle(&p->ccred);
-    FreeCredentialsHandle(&p->scred);
-}
-
 /* Drains tickets (TLS 1.3) waiting for the client: DecryptMessage says
  * SEC_I_RENEGOTIATE, then ISC with the EXTRA bytes returns SEC_E_OK. */
 static int drain_tickets(struct tls_pair *p, int *renegotiations)
@@ -115,7 +92,7 @@ static void test_version(const char *name, BOOL v5, DWORD cproto, DWORD sproto, 
     int renegs = 0;
     BOOL done;
 
-    if (!setup_pair(&p, v5, cproto, sproto, SCH_CRED_MANUAL_CRED_VALIDATION))
+    if (!pair_setup(&p, server_cert, v5, cproto, sproto, SCH_CRED_MANUAL_CRED_VALIDATION))
     {
         ok(0, "%s: credentials", name);
         return;
@@ -135,7 +112,7 @@ static void test_version(const char *name, BOOL v5, DWORD cproto, DWORD sproto, 
     ok(sizes.cbMaximumMessage == 16384 && sizes.cBuffers == 4 && sizes.cbHeader >= 5 && sizes.cbTrailer >= 16,
        "%s: sizes %lu/%lu/%lu", name, sizes.cbHeader, sizes.cbTrailer, sizes.cbMaximumMessage);
     check_data_both_ways(&p, name);
-    teardown(&p);
+    pair_teardown(&p);
 }
 
 static void test_split(ULONG split, BOOL v5)
@@ -145,7 +122,7 @@ static void test_split(ULONG split, BOOL v5)
     char what[64];
 
     snprintf(what, sizeof(what), "%s split %lu", v5 ? "TLS1.3" : "TLS1.2", split);
-    if (!setup_pair(&p, v5, v5 ? 0 : SP_PROT_TLS1_2_CLIENT, v5 ? 0 : SP_PROT_TLS1_2_SERVER,
+    if (!pair_setup(&p, server_cert, v5, v5 ? 0 : SP_PROT_TLS1_2_CLIENT, v5 ? 0 : SP_PROT_TLS1_2_SERVER,
                     SCH_CRED_MANUAL_CRED_VALIDATION))
         return;
     p.split = split;
@@ -153,18 +130,18 @@ static void test_split(ULONG split, BOOL v5)
     ok(p.incomplete > 0, "%s: partial input gave SEC_E_INCOMPLETE_MESSAGE (%d times)", what, p.incomplete);
     ok(!drain_tickets(&p, &renegs), "%s: tickets", what);
     check_data_both_ways(&p, what);
-    teardown(&p);
+    pair_teardown(&p);
 }
 
 static void test_default_validation(void)
 {
     struct tls_pair p;
 
-    if (!setup_pair(&p, TRUE, 0, 0, 0))
+    if (!pair_setup(&p, server_cert, TRUE, 0, 0, 0))
         return;
     ok(!run_handshake(&p), "default validation: a server from an untrusted CA is refused");
     ok_hex(p.cstatus, SEC_E_UNTRUSTED_ROOT, "default validation: SEC_E_UNTRUSTED_ROOT");
-    teardown(&p);
+    pair_teardown(&p);
 }
 
 static void test_alpn(void)
@@ -180,7 +157,7 @@ static void test_alpn(void)
     struct tls_pair p;
     int renegs;
 
-    if (!setup_pair(&p, TRUE, 0, 0, SCH_CRED_MANUAL_CRED_VALIDATION))
+    if (!pair_setup(&p, server_cert, TRUE, 0, 0, SCH_CRED_MANUAL_CRED_VALIDATION))
         return;
     p.alpn = alpn;
     p.alpn_size = sizeof(alpn);
@@ -192,7 +169,7 @@ static void test_alpn(void)
     ok_hex(QueryContextAttributesW(&p.sctx, SECPKG_ATTR_APPLICATION_PROTOCOL, &proto), SEC_E_OK, "ALPN: server query");
     ok(proto.ProtoNegoStatus == SecApplicationProtocolNegotiationStatus_Success && proto.ProtocolIdSize == 2
        && !memcmp(proto.ProtocolId, "h2", 2), "ALPN: server chose h2");
-    teardown(&p);
+    pair_teardown(&p);
 }
 
 static void test_resumption(BOOL v5)
@@ -202,7 +179,7 @@ static void test_resumption(BOOL v5)
     int renegs, i;
     const char *name = v5 ? "TLS1.3" : "TLS1.2";
 
-    if (!setup_pair(&p, v5, v5 ? 0 : SP_PROT_TLS1_2_CLIENT, v5 ? 0 : SP_PROT_TLS1_2_SERVER,
+    if (!pair_setup(&p, server_cert, v5, v5 ? 0 : SP_PROT_TLS1_2_CLIENT, v5 ? 0 : SP_PROT_TLS1_2_SERVER,
                     SCH_CRED_MANUAL_CRED_VALIDATION))
         return;
     for (i = 0; i < 2; i++)
@@ -214,7 +191,7 @@ static void test_resumption(BOOL v5)
            "%s: connection %d %s", name, i + 1, i ? "resumed" : "full");
         free_pair(&p);
     }
-    teardown(&p);
+    pair_teardown(&p);
 }
 
 static void test_close_notify(void)
@@ -228,7 +205,7 @@ static void test_close_notify(void)
     ULONG attrs;
     int renegs, i;
 
-    if (!setup_pair(&p, TRUE, 0, 0, SCH_CRED_MANUAL_CRED_VALIDATION))
+    if (!pair_setup(&p, server_cert, TRUE, 0, 0, SCH_CRED_MANUAL_CRED_VALIDATION))
         return;
     ok(run_handshake(&p), "close_notify: handshake");
     drain_tickets(&p, &renegs);
@@ -240,7 +217,7 @@ static void test_close_notify(void)
     for (i = 1; i < 4; i++) { db[i].BufferType = SECBUFFER_EMPTY; db[i].pvBuffer = NULL; db[i].cbBuffer = 0; }
     ok_hex(DecryptMessage(&p.sctx, &ddesc, 0, NULL), SEC_I_CONTEXT_EXPIRED, "server sees close_notify as SEC_I_CONTEXT_EXPIRED");
     FreeContextBuffer(ob.pvBuffer);
-    teardown(&p);
+    pair_teardown(&p);
 }
 
 static void test_protocol_limits(void)
@@ -259,7 +236,7 @@ static void test_protocol_limits(void)
            "limits: TLS 1.3-only server");
     ok(!run_handshake(&p), "limits: no common protocol, no connection");
     ok_hex(p.sstatus, SEC_E_ALGORITHM_MISMATCH, "limits: the server says SEC_E_ALGORITHM_MISMATCH");
-    teardown(&p);
+    pair_teardown(&p);
 }
 
 int main(void)

@@ -246,6 +246,34 @@ BOOL run_handshake(struct tls_pair *p)
     return cdone && sdone;
 }
 
+BOOL pair_setup(struct tls_pair *p, PCCERT_CONTEXT server_cert, BOOL v5, DWORD cproto, DWORD sproto, DWORD cflags)
+{
+    memset(p, 0, sizeof(*p));
+    p->target = L"localhost";
+    p->creq = CLIENT_REQ;
+    p->sreq = SERVER_REQ;
+    if (acquire_cred(&p->ccred, SECPKG_CRED_OUTBOUND, NULL, v5, cproto, cflags))
+        return FALSE;
+    if (acquire_cred(&p->scred, SECPKG_CRED_INBOUND, server_cert, v5, sproto, 0))
+    {
+        FreeCredentialsHandle(&p->ccred);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+BOOL pair_connect(struct tls_pair *p, PCCERT_CONTEXT server_cert, BOOL v5, DWORD cproto, DWORD sproto)
+{
+    return pair_setup(p, server_cert, v5, cproto, sproto, SCH_CRED_MANUAL_CRED_VALIDATION) && run_handshake(p);
+}
+
+void pair_teardown(struct tls_pair *p)
+{
+    free_pair(p);
+    FreeCredentialsHandle(&p->ccred);
+    FreeCredentialsHandle(&p->scred);
+}
+
 void free_pair(struct tls_pair *p)
 {
     if (p->have_cctx)

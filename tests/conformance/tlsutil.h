@@ -38,6 +38,14 @@ struct tls_pair {
     ULONG pending_app_size;
 };
 
+/* Credentials for both sides (client: manual validation unless cflags says
+ * otherwise); the handshake is left to run_handshake. */
+BOOL pair_setup(struct tls_pair *p, PCCERT_CONTEXT server_cert, BOOL v5, DWORD cproto, DWORD sproto, DWORD cflags);
+/* pair_setup with SCH_CRED_MANUAL_CRED_VALIDATION, then run_handshake. */
+BOOL pair_connect(struct tls_pair *p, PCCERT_CONTEXT server_cert, BOOL v5, DWORD cproto, DWORD sproto);
+/* Deletes both contexts and frees both credentials. */
+void pair_teardown(struct tls_pair *p);
+
 /* Runs both sides to completion; returns FALSE if either failed. */
 BOOL run_handshake(struct tls_pair *p);
 void free_pair(struct tls_pair *p);
