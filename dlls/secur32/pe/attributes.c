@@ -256,25 +256,6 @@ static SECURITY_STATUS query_package_info(void *buffer, BOOL wide)
                 : QuerySecurityPackageInfoA((SEC_CHAR *)UNISP_NAME_A, (PSecPkgInfoA *)out);
 }
 
-static SECURITY_STATUS copy_string_out(const WCHAR *s, void **out, BOOL wide)
-{
-    char *utf8;
-
-    if (wide)
-    {
-        if (!(*out = context_buffer_alloc((lstrlenW(s) + 1) * sizeof(WCHAR))))
-            return SEC_E_INSUFFICIENT_MEMORY;
-        lstrcpyW(*out, s);
-        return SEC_E_OK;
-    }
-    utf8 = utf16_to_utf8(s);
-    *out = utf8 ? context_buffer_alloc(strlen(utf8) + 1) : NULL;
-    if (*out)
-        strcpy(*out, utf8);
-    heap_free(utf8);
-    return *out ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
-}
-
 static SECURITY_STATUS query_names(struct schan_context *ctx, void *buffer, BOOL wide)
 {
     WCHAR name[512] = L"";
@@ -282,7 +263,7 @@ static SECURITY_STATUS query_names(struct schan_context *ctx, void *buffer, BOOL
     if (ctx->peer_cert)
         CertNameToStrW(X509_ASN_ENCODING, &ctx->peer_cert->pCertInfo->Subject, CERT_X500_NAME_STR, name,
                        ARRAY_SIZE(name));
-    return copy_string_out(name, (void **)buffer, wide);
+    return context_string_alloc(name, (void **)buffer, wide);
 }
 
 static SECURITY_STATUS query_key_info(struct schan_context *ctx, void *buffer, BOOL wide)
@@ -293,10 +274,10 @@ static SECURITY_STATUS query_key_info(struct schan_context *ctx, void *buffer, B
     out->KeySize = ctx->info.cipher_bits;
     out->EncryptAlgorithm = cipher_alg(ctx->info.cipher).alg;
     out->SignatureAlgorithm = ctx->info.cert_type == SCHAN_KEY_ECC ? CALG_ECDSA : CALG_RSA_SIGN;
-    if ((status = copy_string_out(ctx->info.cert_type == SCHAN_KEY_ECC ? L"ECDSA" : L"RSA",
+    if ((status = context_string_alloc(ctx->info.cert_type == SCHAN_KEY_ECC ? L"ECDSA" : L"RSA",
                                   (void **)&out->sSignatureAlgorithmName, wide)))
         return status;
-    if ((status = copy_string_out(cipher_alg(ctx->info.cipher).name, (void **)&out->sEncryptAlgorithmName, wide)))
+    if ((status = context_string_alloc(cipher_alg(ctx->info.cipher).name, (void **)&out->sEncryptAlgorithmName, wide)))
     {
         context_buffer_free(out->sSignatureAlgorithmName);
         out->sSignatureAlgorithmName = NULL;

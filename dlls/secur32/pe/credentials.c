@@ -407,25 +407,11 @@ static SECURITY_STATUS query_supported_algs(void *buffer)
 
 static SECURITY_STATUS query_names(struct schan_credential *cred, void *buffer, BOOL wide)
 {
-    SecPkgCredentials_NamesW *out = buffer;
     WCHAR name[512] = L"";
-    char *utf8;
 
     if (cred->cert)
         CertGetNameStringW(cred->cert, CERT_NAME_SIMPLE_DISPLAY_TYPE, 0, NULL, name, ARRAY_SIZE(name));
-    if (wide)
-    {
-        if (!(out->sUserName = context_buffer_alloc((lstrlenW(name) + 1) * sizeof(WCHAR))))
-            return SEC_E_INSUFFICIENT_MEMORY;
-        lstrcpyW(out->sUserName, name);
-        return SEC_E_OK;
-    }
-    utf8 = utf16_to_utf8(name);
-    ((SecPkgCredentials_NamesA *)buffer)->sUserName = context_buffer_alloc(strlen(utf8 ? utf8 : "") + 1);
-    if (((SecPkgCredentials_NamesA *)buffer)->sUserName && utf8)
-        strcpy(((SecPkgCredentials_NamesA *)buffer)->sUserName, utf8);
-    heap_free(utf8);
-    return ((SecPkgCredentials_NamesA *)buffer)->sUserName ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
+    return context_string_alloc(name, (void **)&((SecPkgCredentials_NamesW *)buffer)->sUserName, wide);
 }
 
 static SECURITY_STATUS query_credentials(PCredHandle handle, ULONG attribute, void *buffer, BOOL wide)

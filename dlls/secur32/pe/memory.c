@@ -51,3 +51,23 @@ WCHAR *utf8_to_utf16(const char *str)
     MultiByteToWideChar(CP_UTF8, 0, str, -1, ret, len);
     return ret;
 }
+
+/* A caller-owned copy of s, UTF-16 or (wide = FALSE) in the ANSI code page. */
+SECURITY_STATUS context_string_alloc(const WCHAR *s, void **out, BOOL wide)
+{
+    int len;
+
+    if (wide)
+    {
+        len = (lstrlenW(s) + 1) * sizeof(WCHAR);
+        if (!(*out = context_buffer_alloc(len)))
+            return SEC_E_INSUFFICIENT_MEMORY;
+        memcpy(*out, s, len);
+        return SEC_E_OK;
+    }
+    len = WideCharToMultiByte(CP_ACP, 0, s, -1, NULL, 0, NULL, NULL);
+    if (!(*out = context_buffer_alloc(len)))
+        return SEC_E_INSUFFICIENT_MEMORY;
+    WideCharToMultiByte(CP_ACP, 0, s, -1, *out, len, NULL, NULL);
+    return SEC_E_OK;
+}

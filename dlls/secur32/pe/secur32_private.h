@@ -43,6 +43,7 @@ void *context_buffer_alloc(SIZE_T size);
 void context_buffer_free(void *p);
 void *heap_alloc_zero(SIZE_T size);
 void heap_free(void *p);
+SECURITY_STATUS context_string_alloc(const WCHAR *s, void **out, BOOL wide);
 char *utf16_to_utf8(const WCHAR *str);
 WCHAR *utf8_to_utf16(const char *str);
 
