@@ -465,7 +465,7 @@ static SECURITY_STATUS set_credentials(PCredHandle handle, ULONG attribute, void
         if (!buffer || size < sizeof(SecPkgCred_ClientCertPolicy))
             status = SEC_E_INVALID_PARAMETER;
         else
-            cred->client_cert_policy = ((SecPkgCred_ClientCertPolicy *)buffer)->dwCertFlags | 1;
+            cred->client_cert_policy = TRUE;
         break;
     default:
         SCHAN_WARN("credential attribute %lu cannot be set\n", attribute);

@@ -12,7 +12,7 @@ struct schan_credential {
     DWORD version;             /* SCHANNEL_CRED_VERSION, SCH_CRED_V3 or SCH_CREDENTIALS_VERSION */
     DWORD min_bits, max_bits;  /* cipher strength limits (0 = none) */
     DWORD lifespan_ms;         /* session cache lifetime */
-    DWORD client_cert_policy;  /* server: SetCredentialsAttributes(CLIENT_CERT_POLICY) */
+    BOOL client_cert_policy;   /* server: SetCredentialsAttributes(CLIENT_CERT_POLICY) was called */
     PCCERT_CONTEXT cert;       /* the local certificate, or NULL */
     UINT64 unix_cred;
 };
