@@ -120,7 +120,11 @@ static SECURITY_STATUS deliver_output(struct schan_context *ctx, SecBuffer *buf,
             return SEC_E_INSUFFICIENT_MEMORY;
     }
     else if (buf->cbBuffer < hs->output_len)
+    {
+        SCHAN_WARN("the output buffer holds %lu bytes but %u are to be sent: pass a bigger one or "
+                   "ISC/ASC_REQ_ALLOCATE_MEMORY; returning SEC_E_INSUFFICIENT_MEMORY\n", buf->cbBuffer, hs->output_len);
         return SEC_E_INSUFFICIENT_MEMORY;
+    }
     take.output = to_u64(buf->pvBuffer);
     take.output_size = hs->output_len;
     if (unix_call(SCHAN_CALL_TAKE_OUTPUT, &take))
@@ -164,12 +168,17 @@ static SECURITY_STATUS check_output(PSecBufferDesc output, BOOL allocate)
 {
     SecBuffer *token;
 
-    if (!output || !output->pBuffers)
+    if (!output || !output->pBuffers || !(token = buffer_find(output, SECBUFFER_TOKEN, 0)))
+    {
+        SCHAN_WARN("the output SecBufferDesc has no SECBUFFER_TOKEN buffer: returning SEC_E_INVALID_TOKEN\n");
         return SEC_E_INVALID_TOKEN;
-    if (!(token = buffer_find(output, SECBUFFER_TOKEN, 0)))
-        return SEC_E_INVALID_TOKEN;
+    }
     if (!allocate && (!token->pvBuffer || !token->cbBuffer))
+    {
+        SCHAN_WARN("the output TOKEN buffer is empty and ISC/ASC_REQ_ALLOCATE_MEMORY is not set: give it memory "
+                   "or set the flag; returning SEC_E_INSUFFICIENT_MEMORY\n");
         return SEC_E_INSUFFICIENT_MEMORY;
+    }
     return SEC_E_OK;
 }
 
@@ -182,12 +191,13 @@ static SECURITY_STATUS input_token(PSecBufferDesc input, const BYTE **data, ULON
     *size = 0;
     if (!input)
         return SEC_E_OK;
-    if (!input->pBuffers)
+    if (!input->pBuffers || !(token = buffer_find(input, SECBUFFER_TOKEN, 0))
+        || (token->cbBuffer && !token->pvBuffer))
+    {
+        SCHAN_WARN("the input SecBufferDesc needs a SECBUFFER_TOKEN buffer with the peer's bytes: returning "
+                   "SEC_E_INVALID_TOKEN\n");
         return SEC_E_INVALID_TOKEN;
-    if (!(token = buffer_find(input, SECBUFFER_TOKEN, 0)))
-        return SEC_E_INVALID_TOKEN;
-    if (token->cbBuffer && !token->pvBuffer)
-        return SEC_E_INVALID_TOKEN;
+    }
     *data = token->pvBuffer;
     *size = token->cbBuffer;
     return SEC_E_OK;
@@ -302,7 +312,11 @@ static SECURITY_STATUS continue_context(struct schan_context *ctx, PSecBufferDes
     SECURITY_STATUS status;
 
     if (ctx->state == HS_FAILED)
+    {
+        SCHAN_WARN("this context's handshake already failed: delete it and start a new one; returning "
+                   "SEC_E_CONTEXT_EXPIRED\n");
         return SEC_E_CONTEXT_EXPIRED;
+    }
     status = handshake_step(ctx, input, output, req, allocate);
     switch (ctx->state)
     {
@@ -346,6 +360,9 @@ static SECURITY_STATUS context_call(PCredHandle cred_handle, PCtxtHandle ctx_han
     {
         if (!(ctx = context_ref(ctx_handle)) || ctx->is_server != server)
         {
+            SCHAN_WARN("%s: the context handle is %s; returning SEC_E_INVALID_HANDLE\n",
+                       server ? "AcceptSecurityContext" : "InitializeSecurityContext",
+                       ctx ? "the other side's (client vs server)" : "stale or not a context");
             if (ctx)
                 handle_release(&ctx->hdr);
             return SEC_E_INVALID_HANDLE;
@@ -359,14 +376,24 @@ static SECURITY_STATUS context_call(PCredHandle cred_handle, PCtxtHandle ctx_han
     else
     {
         if (!new_handle || !(cred = credential_ref(cred_handle)))
+        {
+            SCHAN_WARN("%s: %s; returning SEC_E_INVALID_HANDLE\n", server ? "AcceptSecurityContext"
+                       : "InitializeSecurityContext", new_handle ? "the credential handle is stale or not a "
+                       "credential" : "no handle to return the new context in");
             return SEC_E_INVALID_HANDLE;
+        }
         if ((cred->use == SECPKG_CRED_INBOUND) != server)
         {
+            SCHAN_WARN("%s needs an %s credential (SECPKG_CRED_%s); returning SEC_E_NO_CREDENTIALS\n",
+                       server ? "AcceptSecurityContext" : "InitializeSecurityContext", server ? "inbound" : "outbound",
+                       server ? "INBOUND" : "OUTBOUND");
             handle_release(&cred->hdr);
             return SEC_E_NO_CREDENTIALS;
         }
         if (server && !input)
         {
+            SCHAN_WARN("AcceptSecurityContext needs the client's bytes in an input TOKEN; returning "
+                       "SEC_E_INVALID_TOKEN\n");
             handle_release(&cred->hdr);
             return SEC_E_INVALID_TOKEN;
         }
@@ -399,9 +426,15 @@ SECURITY_STATUS WINAPI InitializeSecurityContextW(PCredHandle cred, PCtxtHandle 
                                                   PCtxtHandle new_ctx, PSecBufferDesc output, ULONG *attrs,
                                                   PTimeStamp expiry)
 {
+    char bufs[256];
+    SECURITY_STATUS status;
+
     TRACE("%p %p %ls %#lx %lu %lu %p %lu %p %p %p %p\n", cred, ctx, target ? target : L"(null)", req, reserved1,
           rep, input, reserved2, new_ctx, output, attrs, expiry);
-    return context_call(cred, ctx, target, req, input, new_ctx, output, attrs, expiry, FALSE);
+    TRACE("input %s\n", dbg_secbuffers(input, bufs, sizeof(bufs)));
+    status = context_call(cred, ctx, target, req, input, new_ctx, output, attrs, expiry, FALSE);
+    TRACE("returning %#lx, output %s\n", status, dbg_secbuffers(output, bufs, sizeof(bufs)));
+    return status;
 }
 
 SECURITY_STATUS WINAPI InitializeSecurityContextA(PCredHandle cred, PCtxtHandle ctx, SEC_CHAR *target, ULONG req,
@@ -420,6 +453,7 @@ SECURITY_STATUS WINAPI InitializeSecurityContextA(PCredHandle cred, PCtxtHandle 
         MultiByteToWideChar(CP_ACP, 0, target, -1, wtarget, len);
     status = context_call(cred, ctx, wtarget, req, input, new_ctx, output, attrs, expiry, FALSE);
     heap_free(wtarget);
+    TRACE("returning %#lx\n", status);
     return status;
 }
 
@@ -427,8 +461,14 @@ SECURITY_STATUS WINAPI AcceptSecurityContext(PCredHandle cred, PCtxtHandle ctx, 
                                              ULONG rep, PCtxtHandle new_ctx, PSecBufferDesc output, ULONG *attrs,
                                              PTimeStamp expiry)
 {
+    char bufs[256];
+    SECURITY_STATUS status;
+
     TRACE("%p %p %p %#lx %lu %p %p %p %p\n", cred, ctx, input, req, rep, new_ctx, output, attrs, expiry);
-    return context_call(cred, ctx, NULL, req, input, new_ctx, output, attrs, expiry, TRUE);
+    TRACE("input %s\n", dbg_secbuffers(input, bufs, sizeof(bufs)));
+    status = context_call(cred, ctx, NULL, req, input, new_ctx, output, attrs, expiry, TRUE);
+    TRACE("returning %#lx, output %s\n", status, dbg_secbuffers(output, bufs, sizeof(bufs)));
+    return status;
 }
 
 SECURITY_STATUS WINAPI DeleteSecurityContext(PCtxtHandle handle)

@@ -87,3 +87,39 @@ void dbg_printf(enum dbg_channel channel, enum dbg_class cls, const char *func,
         fprintf(stderr, "%s:%s:%s %s", cls == DBG_ERR ? "err" : cls == DBG_WARN ? "warn" : "trace",
                 channels[channel].name, func, line);
 }
+
+static const char *buffer_type_name(ULONG type)
+{
+    static const char *const names[] = {
+        "EMPTY", "DATA", "TOKEN", "PKG_PARAMS", "MISSING", "EXTRA", "STREAM_TRAILER", "STREAM_HEADER",
+        "NEGOTIATION_INFO", "PADDING", "STREAM", "MECHLIST", "MECHLIST_SIGNATURE", "TARGET", "CHANNEL_BINDINGS",
+        "CHANGE_PASS_RESPONSE", "TARGET_HOST", "ALERT", "APPLICATION_PROTOCOLS",
+    };
+    return type < ARRAY_SIZE(names) ? names[type] : "?";
+}
+
+const char *dbg_secbuffers(const SecBufferDesc *desc, char *buf, size_t size)
+{
+    size_t len;
+    ULONG i;
+
+    if (!desc)
+        return "(null)";
+    if (!desc->pBuffers)
+        return "{no buffers}";
+    snprintf(buf, size, "{");
+    for (i = 0; i < desc->cBuffers && (len = strlen(buf)) + 48 < size; i++)
+    {
+        const SecBuffer *b = &desc->pBuffers[i];
+        ULONG type = b->BufferType & ~SECBUFFER_ATTRMASK;
+
+        if (type < 19)
+            snprintf(buf + len, size - len, "%s%s %lu %p", i ? ", " : "", buffer_type_name(type), b->cbBuffer,
+                     b->pvBuffer);
+        else
+            snprintf(buf + len, size - len, "%s%#lx %lu %p", i ? ", " : "", b->BufferType, b->cbBuffer, b->pvBuffer);
+    }
+    len = strlen(buf);
+    snprintf(buf + len, size - len, i < desc->cBuffers ? ", ...}" : "}");
+    return buf;
+}

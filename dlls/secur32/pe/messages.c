@@ -28,11 +28,19 @@ static SECURITY_STATUS encrypt_record(struct schan_context *ctx, PSecBufferDesc 
     SecBuffer *trailer = buffer_find(msg, SECBUFFER_STREAM_TRAILER, 0);
 
     if (!header || !data || !trailer || !header->pvBuffer || !data->pvBuffer || !trailer->pvBuffer)
+    {
+        SCHAN_WARN("EncryptMessage needs STREAM_HEADER, DATA and STREAM_TRAILER buffers with memory; returning "
+                   "SEC_E_INVALID_TOKEN\n");
         return SEC_E_INVALID_TOKEN;
+    }
     if (!ctx->info_valid)   /* fetched when the handshake completed */
         return SEC_E_CONTEXT_EXPIRED;
     if (header->cbBuffer < ctx->info.header_size)
+    {
+        SCHAN_WARN("the STREAM_HEADER buffer holds %lu bytes, the record header needs %u (SECPKG_ATTR_STREAM_SIZES); "
+                   "returning SEC_E_BUFFER_TOO_SMALL\n", header->cbBuffer, ctx->info.header_size);
         return SEC_E_BUFFER_TOO_SMALL;
+    }
     params.header = to_u64(header->pvBuffer);
     params.header_size = ctx->info.header_size;
     params.data = to_u64(data->pvBuffer);
@@ -59,7 +67,11 @@ SECURITY_STATUS WINAPI EncryptMessage(PCtxtHandle handle, ULONG qop, PSecBufferD
     if (!msg || !msg->pBuffers)
         status = SEC_E_INVALID_TOKEN;
     else if (ctx->state != HS_DONE)
+    {
+        SCHAN_WARN("EncryptMessage on a context whose handshake is not complete or that was shut down; returning "
+                   "SEC_E_CONTEXT_EXPIRED\n");
         status = SEC_E_CONTEXT_EXPIRED;
+    }
     else
     {
         AcquireSRWLockShared(&ctx->lock);
@@ -67,6 +79,7 @@ SECURITY_STATUS WINAPI EncryptMessage(PCtxtHandle handle, ULONG qop, PSecBufferD
         ReleaseSRWLockShared(&ctx->lock);
     }
     handle_release(&ctx->hdr);
+    TRACE("returning %#lx\n", status);
     return status;
 }
 
@@ -148,12 +161,17 @@ SECURITY_STATUS WINAPI DecryptMessage(PCtxtHandle handle, PSecBufferDesc msg, UL
     struct schan_context *ctx;
     SECURITY_STATUS status;
     SecBuffer *data;
+    char bufs[256];
 
     TRACE("%p %p %lu %p\n", handle, msg, seq, qop);
     if (!(ctx = context_ref(handle)))
         return SEC_E_INVALID_HANDLE;
     if (!(data = check_decrypt_buffers(msg)))
+    {
+        SCHAN_WARN("DecryptMessage needs 4 or more buffers: one DATA with the received bytes and 3 EMPTY; "
+                   "returning SEC_E_INVALID_TOKEN\n");
         status = SEC_E_INVALID_TOKEN;
+    }
     else if (ctx->state == HS_CLOSED)
         status = SEC_I_CONTEXT_EXPIRED;
     else if (ctx->state != HS_DONE && ctx->state != HS_CONTROL && ctx->state != HS_SHUTDOWN)
@@ -167,5 +185,6 @@ SECURITY_STATUS WINAPI DecryptMessage(PCtxtHandle handle, PSecBufferDesc msg, UL
     if (qop)
         *qop = 0;
     handle_release(&ctx->hdr);
+    TRACE("returning %#lx, buffers %s\n", status, dbg_secbuffers(msg, bufs, sizeof(bufs)));
     return status;
 }

@@ -22,6 +22,8 @@ enum dbg_channel { DBG_CH_SECUR32 = 0, DBG_CH_SCHANNEL = 1 };
 BOOL dbg_enabled(enum dbg_channel channel, enum dbg_class cls);
 void dbg_printf(enum dbg_channel channel, enum dbg_class cls, const char *func,
                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* "{TOKEN 148 0x..., EMPTY 0}" into buf, for traces; never the contents. */
+const char *dbg_secbuffers(const SecBufferDesc *desc, char *buf, size_t size);
 #define ERR(...)   dbg_printf(DBG_CH_SECUR32, DBG_ERR, __func__, __VA_ARGS__)
 #define WARN(...)  dbg_printf(DBG_CH_SECUR32, DBG_WARN, __func__, __VA_ARGS__)
 #define TRACE(...) do { if (dbg_enabled(DBG_CH_SECUR32, DBG_TRACE)) \

@@ -223,15 +223,28 @@ static uint32_t load_certificate(struct schan_cred *cred, const struct schan_cre
 {
     gnutls_pcert_st *pcerts;
     gnutls_privkey_t key = NULL;
+    int ret;
 
     if (!p->cert_count)
         return cred->is_server ? SCHAN_SEC_E_NO_CREDENTIALS : SCHAN_SEC_E_OK;
     if (p->key.type == SCHAN_KEY_NONE)
-        return SCHAN_SEC_E_NO_CREDENTIALS;
-    if (import_chain(p, &pcerts) < 0)
-        return SCHAN_SEC_E_UNKNOWN_CREDENTIALS;
-    if (import_private_key(&p->key, &key) < 0 || !key_matches_cert(key, &pcerts[0]))
     {
+        ERR("the certificate has no private key to go with it: returning SEC_E_NO_CREDENTIALS\n");
+        return SCHAN_SEC_E_NO_CREDENTIALS;
+    }
+    if ((ret = import_chain(p, &pcerts)) < 0)
+    {
+        ERR("GnuTLS cannot use the certificate chain (%s): returning SEC_E_UNKNOWN_CREDENTIALS\n",
+            gnutls_strerror(ret));
+        return SCHAN_SEC_E_UNKNOWN_CREDENTIALS;
+    }
+    if ((ret = import_private_key(&p->key, &key)) < 0 || !key_matches_cert(key, &pcerts[0]))
+    {
+        if (ret < 0)
+            ERR("GnuTLS cannot use the certificate's private key (%s): returning SEC_E_UNKNOWN_CREDENTIALS\n",
+                gnutls_strerror(ret));
+        else
+            ERR("the private key does not belong to the certificate: returning SEC_E_UNKNOWN_CREDENTIALS\n");
         free_pcerts(pcerts, p->cert_count);
         gnutls_privkey_deinit(key);
         return SCHAN_SEC_E_UNKNOWN_CREDENTIALS;
@@ -317,7 +330,9 @@ static void set_lifespan(struct schan_cred *cred, const struct schan_cred_create
 static uint32_t init_cred(struct schan_cred *cred, const struct schan_cred_create_params *p)
 {
     struct prio_buf prio;
+    const char *err_pos = NULL;
     uint32_t status;
+    int ret;
 
     if (gnutls_certificate_allocate_credentials(&cred->certs) < 0)
         return SCHAN_SEC_E_INSUFFICIENT_MEMORY;
@@ -326,8 +341,13 @@ static uint32_t init_cred(struct schan_cred *cred, const struct schan_cred_creat
     if (cred->is_server)
         gnutls_certificate_set_known_dh_params(cred->certs, GNUTLS_SEC_PARAM_MEDIUM);
     build_priority(p, &prio);
-    if (gnutls_priority_init2(&cred->priority, prio.text, NULL, 0) < 0)
+    if ((ret = gnutls_priority_init2(&cred->priority, prio.text, &err_pos, 0)) < 0)
+    {
+        ERR("GnuTLS rejects the credential's algorithm settings (%s at \"%s\" in \"%s\"): returning "
+            "SEC_E_ALGORITHM_MISMATCH\n", gnutls_strerror(ret), err_pos ? err_pos : "?", prio.text);
         return SCHAN_SEC_E_ALGORITHM_MISMATCH;
+    }
+    TRACE("%s credential %p: priority \"%s\"\n", cred->is_server ? "server" : "client", (void *)cred, prio.text);
     if (cred->is_server && cred->resumable
         && gnutls_session_ticket_key_generate(&cred->ticket_key) < 0)
         return SCHAN_SEC_E_INTERNAL_ERROR;
@@ -352,6 +372,7 @@ unix_status schan_cred_create(void *args)
     pthread_mutex_init(&cred->lock, NULL);
     cred->refs = 1;
     cred->is_server = !!p->is_server;
+    cred->protocols = p->protocols;
     cred->flags = p->flags;
     set_lifespan(cred, p);
     p->status = init_cred(cred, p);

@@ -162,8 +162,8 @@ static int post_handshake_hook(gnutls_session_t s, unsigned int htype, unsigned 
 {
     struct schan_session *session = gnutls_session_get_ptr(s);
 
-    (void)when;
-    if (!incoming || !session->done)
+    schan_diag_handshake_message(session, htype, when, incoming, msg);
+    if (when != GNUTLS_HOOK_POST || !incoming || !session->done)
         return 0;
     switch (htype)
     {
@@ -234,12 +234,13 @@ static uint32_t init_session(struct schan_session *session, const struct schan_s
     if (gnutls_init(&session->s, flags) < 0)
         return SCHAN_SEC_E_INSUFFICIENT_MEMORY;
     gnutls_session_set_ptr(session->s, session);
+    schan_keylog_attach(session->s);
     if (gnutls_priority_set(session->s, cred->priority) < 0
         || gnutls_credentials_set(session->s, GNUTLS_CRD_CERTIFICATE, cred->certs) < 0)
         return SCHAN_SEC_E_INTERNAL_ERROR;
     schan_transport_attach(session->s, &session->recv, &session->send);
     gnutls_handshake_set_timeout(session->s, 0);
-    gnutls_handshake_set_hook_function(session->s, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_POST,
+    gnutls_handshake_set_hook_function(session->s, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_BOTH,
                                        post_handshake_hook);
     if (p->alpn && p->alpn_size)
     {
@@ -322,11 +323,16 @@ static uint32_t handshake_failed(struct schan_session *session, int err,
                                  struct schan_handshake_params *p)
 {
     uint32_t status = schan_map_error(session->s, err);
+    int sent_alert = -1, level;
 
     schan_output_reset(&session->send.out);
     if (err != GNUTLS_E_FATAL_ALERT_RECEIVED && err != GNUTLS_E_WARNING_ALERT_RECEIVED
         && gnutls_alert_send_appropriate(session->s, err) >= 0 && session->send.out.len)
+    {
         p->output_is_alert = 1;
+        sent_alert = gnutls_error_to_alert(err, &level);
+    }
+    schan_diag_handshake_failed(session, err, status, sent_alert);
     session->failure = status;
     return status;
 }
@@ -334,6 +340,7 @@ static uint32_t handshake_failed(struct schan_session *session, int err,
 static uint32_t handshake_completed(struct schan_session *session)
 {
     session->done = 1;
+    schan_diag_negotiated(session);
     /* A TLS 1.3 client only becomes resumable with the ticket that follows. */
     if (!is_tls13(session->s))
         store_session_data(session);
@@ -378,6 +385,7 @@ static uint32_t run_handshake(struct schan_session *session, struct schan_handsh
         {
         case SCHAN_FRAME_INVALID:
             p->missing = 0;
+            schan_diag_not_tls(session, in + pos, size - pos);
             session->failure = SCHAN_SEC_E_INVALID_TOKEN;
             return SCHAN_SEC_E_INVALID_TOKEN;
         case SCHAN_FRAME_PARTIAL:

@@ -11,6 +11,10 @@ static int global_init_result;
 static void global_init_once(void)
 {
     global_init_result = gnutls_global_init();
+    if (global_init_result < 0)
+        ERR("GnuTLS failed to initialise: %s\n", gnutls_strerror(global_init_result));
+    else
+        schan_dbg_gnutls_log_init();
 }
 
 int schan_global_init(void)

@@ -25,6 +25,26 @@ typedef int32_t unix_status;
 
 #define SCHAN_PTR(u64) ((void *)(uintptr_t)(u64))
 
+/* ---- debug output on Wine's channel "schannel" (unix_debug.c) ---- */
+
+enum schan_dbg_class { SCHAN_DBG_FIXME, SCHAN_DBG_ERR, SCHAN_DBG_WARN, SCHAN_DBG_TRACE };  /* Wine's */
+int schan_dbg_enabled(enum schan_dbg_class cls);
+void schan_dbg_printf(enum schan_dbg_class cls, const char *func, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void schan_dbg_gnutls_log_init(void);
+/* "0a 1b ..." of at most buf_size - 1 characters; for headers, never secrets. */
+const char *schan_dbg_hex(const void *data, size_t size, char *buf, size_t buf_size);
+#define ERR(...)   schan_dbg_printf(SCHAN_DBG_ERR, __func__, __VA_ARGS__)
+#define WARN(...)  schan_dbg_printf(SCHAN_DBG_WARN, __func__, __VA_ARGS__)
+#define TRACE_ON() schan_dbg_enabled(SCHAN_DBG_TRACE)
+#define TRACE(...) do { if (TRACE_ON()) schan_dbg_printf(SCHAN_DBG_TRACE, __func__, __VA_ARGS__); } while (0)
+
+/* ---- NSS key log for SSLKEYLOGFILE (unix_keylog.c) ---- */
+
+/* Makes the session's secrets go to $SSLKEYLOGFILE when that is set, and
+ * nowhere otherwise (it also keeps GnuTLS's own writer from running). */
+void schan_keylog_attach(gnutls_session_t s);
+
 /* ---- credentials (unix_cred.c) ---- */
 
 struct schan_cache_entry {
@@ -44,6 +64,7 @@ struct schan_cred {
     unsigned int client_pcert_count;
     gnutls_privkey_t client_key;
     int is_server;
+    uint32_t protocols;             /* SCHAN_PROT_* allowed, for diagnostics */
     int has_cert;
     int resumable;
     uint32_t flags;
@@ -123,10 +144,23 @@ struct schan_session {
     int pending_control;
     uint8_t alert_level;
     uint8_t alert_description;
+    uint32_t peer_protocols;        /* server: SCHAN_PROT_* the ClientHello offered */
 };
 
 uint32_t schan_map_error(gnutls_session_t s, int err);
 uint32_t schan_map_alert(int description);
+
+/* ---- diagnostics (unix_diag.c) ---- */
+
+const char *schan_prot_names(uint32_t protocols, char *buf, size_t size);
+void schan_diag_handshake_message(struct schan_session *session, unsigned int htype, unsigned int when,
+                                  unsigned int incoming, const gnutls_datum_t *msg);
+void schan_diag_negotiated(struct schan_session *session);
+/* sent_alert: the alert description sent in reply, or -1. */
+void schan_diag_handshake_failed(struct schan_session *session, int err, uint32_t status, int sent_alert);
+void schan_diag_not_tls(struct schan_session *session, const uint8_t *data, size_t size);
+void schan_diag_record_failed(struct schan_session *session, int err, uint32_t status);
+void schan_diag_warning_alert(struct schan_session *session);
 
 /* ---- function table entries ---- */
 

@@ -44,10 +44,19 @@ static int session_usable(const struct schan_session *session)
 static uint32_t check_encrypt_sizes(struct schan_session *session, const struct schan_encrypt_params *p)
 {
     if (!p->data_size || p->data_size > gnutls_record_get_max_size(session->s))
+    {
+        WARN("EncryptMessage: the DATA buffer holds %u bytes; a record takes 1 to %zu (cbMaximumMessage)\n",
+             p->data_size, gnutls_record_get_max_size(session->s));
         return SCHAN_SEC_E_INVALID_PARAMETER;
+    }
     if (p->header_size < SCHAN_RECORD_HEADER_SIZE
         || (size_t)p->header_size + p->trailer_size < gnutls_record_overhead_size(session->s))
+    {
+        WARN("EncryptMessage: header %u + trailer %u bytes cannot hold the record overhead of %zu bytes "
+             "(use SECPKG_ATTR_STREAM_SIZES)\n", p->header_size, p->trailer_size,
+             gnutls_record_overhead_size(session->s));
         return SCHAN_SEC_E_BUFFER_TOO_SMALL;
+    }
     return SCHAN_SEC_E_OK;
 }
 
@@ -101,6 +110,8 @@ static uint32_t post_handshake_message(struct schan_session *session)
 
 static uint32_t decrypt_result(struct schan_session *session, ssize_t ret, struct schan_decrypt_params *p)
 {
+    uint32_t status;
+
     if (ret > 0)
     {
         p->data_len = (uint32_t)ret;
@@ -108,11 +119,14 @@ static uint32_t decrypt_result(struct schan_session *session, ssize_t ret, struc
     }
     if (ret == 0)
     {
+        TRACE("session %p: the peer closed the connection (close_notify)\n", (void *)session);
         session->peer_closed = 1;
         return SCHAN_SEC_I_CONTEXT_EXPIRED;
     }
     if (ret == GNUTLS_E_REHANDSHAKE)
         return post_handshake_message(session);
+    if (ret == GNUTLS_E_WARNING_ALERT_RECEIVED)
+        schan_diag_warning_alert(session);
     if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_WARNING_ALERT_RECEIVED)
     {
         /* A post-handshake message completed in this record; otherwise the
@@ -121,7 +135,9 @@ static uint32_t decrypt_result(struct schan_session *session, ssize_t ret, struc
             return post_handshake_message(session);
         return SCHAN_SEC_E_OK;
     }
-    return schan_map_error(session->s, (int)ret);
+    status = schan_map_error(session->s, (int)ret);
+    schan_diag_record_failed(session, (int)ret, status);
+    return status;
 }
 
 static uint32_t decrypt_record(struct schan_session *session, struct schan_decrypt_params *p)
@@ -135,6 +151,7 @@ static uint32_t decrypt_record(struct schan_session *session, struct schan_decry
     {
     case SCHAN_FRAME_INVALID:
         p->missing = 0;
+        schan_diag_not_tls(session, buffer, p->size);
         return SCHAN_SEC_E_ILLEGAL_MESSAGE;
     case SCHAN_FRAME_PARTIAL:
         return SCHAN_SEC_E_INCOMPLETE_MESSAGE;

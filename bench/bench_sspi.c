@@ -1,0 +1,671 @@
+/*
+ * bench_sspi: `make bench`'s measurements through SSPI, a Windows program run
+ * under Wine with this project's secur32.dll (tools/wine-run).  The same work
+ * as bench/raw_gnutls.c does with GnuTLS directly: client and server in one
+ * process over memory, plus a socket client against gnutls-serv.
+ *
+ * usage: bench_sspi.exe [SECONDS [MEMORY_N]]          every in-process figure
+ *        bench_sspi.exe sock PORT CONNECTIONS MIB      socket figures
+ * Needs SECUR32_BUILDDIR (for tests/certs).  Prints "figure NAME VALUE" and
+ * "note TEXT" lines.
+ */
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ncrypt.h>
+#include <psapi.h>
+#include "tlsutil.h"
+
+#define RECORD 16384
+#define SMALL 64
+
+static double seconds = 0.5;
+static LARGE_INTEGER freq;
+
+static double now(void)
+{
+    LARGE_INTEGER t;
+    QueryPerformanceCounter(&t);
+    return (double)t.QuadPart / (double)freq.QuadPart;
+}
+
+static void die(const char *what, SECURITY_STATUS status)
+{
+    fprintf(stderr, "bench_sspi: %s failed: %#lx\n", what, (unsigned long)status);
+    exit(1);
+}
+
+/* BENCH_ONLY=NAME[,NAME...] runs only those figures (for profiling). */
+static int want(const char *name)
+{
+    const char *only = getenv("BENCH_ONLY");
+    return !only || strstr(only, name) != NULL;
+}
+
+static void figure(const char *name, double value)
+{
+    printf("figure %s %.6g\n", name, value);
+    fflush(stdout);
+}
+
+/* ---- credentials ---- */
+
+enum cipher_choice { ANY_CIPHER, ONLY_AES128, ONLY_AES256, ONLY_CHACHA };
+
+static void set_unicode(UNICODE_STRING *s, const WCHAR *text)
+{
+    s->Buffer = (WCHAR *)text;
+    s->Length = s->MaximumLength = (USHORT)(lstrlenW(text) * sizeof(WCHAR));
+}
+
+/* CRYPTO_SETTINGS that leave only the chosen bulk cipher. */
+static DWORD disabled_crypto(enum cipher_choice choice, CRYPTO_SETTINGS *cs)
+{
+    DWORD n = 0;
+
+    memset(cs, 0, 3 * sizeof(*cs));
+    if (choice == ANY_CIPHER)
+        return 0;
+    if (choice != ONLY_CHACHA)
+        set_unicode(&cs[n++].strCngAlgId, L"CHACHA20_POLY1305");
+    set_unicode(&cs[n].strCngAlgId, L"AES");
+    if (choice == ONLY_AES128)
+        cs[n].dwMinBitLength = cs[n].dwMaxBitLength = 256;
+    else if (choice == ONLY_AES256)
+        cs[n].dwMinBitLength = cs[n].dwMaxBitLength = 128;
+    return n + 1;
+}
+
+static void acquire(CredHandle *h, BOOL server, PCCERT_CONTEXT cert, DWORD disabled_protocols, BOOL resumable,
+                    enum cipher_choice choice)
+{
+    SCH_CREDENTIALS cred = { .dwVersion = SCH_CREDENTIALS_VERSION };
+    CRYPTO_SETTINGS cs[3];
+    TLS_PARAMETERS params = { .grbitDisabledProtocols = disabled_protocols };
+    TimeStamp expiry;
+    SECURITY_STATUS status;
+
+    params.cDisabledCrypto = disabled_crypto(choice, cs);
+    params.pDisabledCrypto = params.cDisabledCrypto ? cs : NULL;
+    cred.cCreds = cert ? 1 : 0;
+    cred.paCred = cert ? &cert : NULL;
+    cred.dwFlags = server ? 0 : SCH_CRED_MANUAL_CRED_VALIDATION | SCH_CRED_NO_DEFAULT_CREDS;
+    if (!resumable)
+        cred.dwFlags |= SCH_CRED_DISABLE_RECONNECTS;
+    cred.cTlsParameters = 1;
+    cred.pTlsParameters = &params;
+    status = AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)UNISP_NAME_W,
+                                       server ? SECPKG_CRED_INBOUND : SECPKG_CRED_OUTBOUND, NULL, &cred, NULL,
+                                       NULL, h, &expiry);
+    if (status)
+        die("AcquireCredentialsHandle", status);
+}
+
+/* ---- an ECDSA certificate: PFX import cannot carry its key on Wine 8, so
+ * the key goes in through CNG (NCryptImportKey) and is attached to the
+ * certificate context.  Wine 8's ncrypt cannot import ECC keys either
+ * (NTE_INVALID_PARAMETER), so there the ECDSA figure is left out with a note. ---- */
+
+static BYTE *read_cert_file(const char *name, size_t *size)
+{
+    const char *build = getenv("SECUR32_BUILDDIR");
+    char path[MAX_PATH], *p;
+
+    if (!build || snprintf(path, sizeof(path), "Z:%s/tests/certs/%s", build, name) >= (int)sizeof(path))
+        return NULL;
+    for (p = path; *p; p++)
+        if (*p == '/')
+            *p = '\\';
+    return (BYTE *)read_file(path, size);
+}
+
+static const BYTE *find_bytes(const BYTE *hay, DWORD len, const BYTE *needle, DWORD nlen)
+{
+    for (DWORD i = 0; i + nlen <= len; i++)
+        if (!memcmp(hay + i, needle, nlen))
+            return hay + i;
+    return NULL;
+}
+
+/* P-256 key from the PKCS#8 PEM: the SEC1 ECPrivateKey inside holds
+ * "02 01 01 04 20" d[32] ... "03 42 00 04" X[32] Y[32]. */
+static BOOL p256_key_blob(BYTE *blob, DWORD *blob_size)
+{
+    static const BYTE d_tag[] = { 0x02, 0x01, 0x01, 0x04, 0x20 }, q_tag[] = { 0x03, 0x42, 0x00, 0x04 };
+    BCRYPT_ECCKEY_BLOB *hdr = (BCRYPT_ECCKEY_BLOB *)blob;
+    BYTE der[1024];
+    DWORD der_len = sizeof(der);
+    const BYTE *d, *q;
+    size_t size;
+    char *pem = (char *)read_cert_file("server-ecdsa.key", &size);
+    BOOL ok = pem && CryptStringToBinaryA(pem, 0, CRYPT_STRING_BASE64HEADER, der, &der_len, NULL, NULL);
+
+    free(pem);
+    if (!ok || !(d = find_bytes(der, der_len, d_tag, sizeof(d_tag))) || d + 5 + 32 > der + der_len
+        || !(q = find_bytes(der, der_len, q_tag, sizeof(q_tag))) || q + 4 + 64 > der + der_len)
+        return FALSE;
+    hdr->dwMagic = BCRYPT_ECDSA_PRIVATE_P256_MAGIC;
+    hdr->cbKey = 32;
+    memcpy(blob + sizeof(*hdr), q + 4, 64);
+    memcpy(blob + sizeof(*hdr) + 64, d + 5, 32);
+    *blob_size = sizeof(*hdr) + 96;
+    return TRUE;
+}
+
+static PCCERT_CONTEXT load_ecdsa_cert(void)
+{
+    BYTE blob[sizeof(BCRYPT_ECCKEY_BLOB) + 96];
+    DWORD size, policy = NCRYPT_ALLOW_EXPORT_FLAG | NCRYPT_ALLOW_PLAINTEXT_EXPORT_FLAG;
+    NCRYPT_PROV_HANDLE prov;
+    NCRYPT_KEY_HANDLE key;
+    PCCERT_CONTEXT cert = load_pem_cert("server-ecdsa");
+    SECURITY_STATUS status;
+
+    if (!cert || !p256_key_blob(blob, &size))
+    {
+        printf("note ECDSA: cannot read tests/certs/server-ecdsa.{pem,key}\n");
+        return NULL;
+    }
+    if ((status = NCryptOpenStorageProvider(&prov, MS_KEY_STORAGE_PROVIDER, 0)))
+    {
+        printf("note ECDSA: NCryptOpenStorageProvider failed %#lx\n", (unsigned long)status);
+        return NULL;
+    }
+    status = NCryptImportKey(prov, 0, BCRYPT_ECCPRIVATE_BLOB, NULL, &key, blob, size, NCRYPT_DO_NOT_FINALIZE_FLAG);
+    if (!status)
+    {
+        NCryptSetProperty(key, NCRYPT_EXPORT_POLICY_PROPERTY, (BYTE *)&policy, sizeof(policy), 0);
+        status = NCryptFinalizeKey(key, 0);
+    }
+    else   /* a provider without deferred finalisation */
+        status = NCryptImportKey(prov, 0, BCRYPT_ECCPRIVATE_BLOB, NULL, &key, blob, size, 0);
+    SecureZeroMemory(blob, sizeof(blob));
+    NCryptFreeObject(prov);
+    if (status)
+    {
+        printf("note ECDSA: NCryptImportKey(BCRYPT_ECCPRIVATE_BLOB) failed %#lx\n", (unsigned long)status);
+        CertFreeCertificateContext(cert);
+        return NULL;
+    }
+    if (!CertSetCertificateContextProperty(cert, CERT_NCRYPT_KEY_HANDLE_PROP_ID, 0, &key))
+    {
+        printf("note ECDSA: CERT_NCRYPT_KEY_HANDLE_PROP_ID not accepted (%lu)\n", GetLastError());
+        CertFreeCertificateContext(cert);
+        return NULL;
+    }
+    return cert;
+}
+
+/* ---- in-process pairs ---- */
+
+struct bench_creds {
+    CredHandle client, server;
+};
+
+static void creds_init(struct bench_creds *c, PCCERT_CONTEXT cert, DWORD disabled, BOOL resumable,
+                       enum cipher_choice choice)
+{
+    acquire(&c->client, FALSE, NULL, disabled, resumable, choice);
+    acquire(&c->server, TRUE, cert, disabled, resumable, ANY_CIPHER);
+}
+
+static void creds_free(struct bench_creds *c)
+{
+    FreeCredentialsHandle(&c->client);
+    FreeCredentialsHandle(&c->server);
+}
+
+static void pair_init(struct tls_pair *p, struct bench_creds *c)
+{
+    memset(p, 0, sizeof(*p));
+    p->ccred = c->client;
+    p->scred = c->server;
+    p->target = L"localhost";
+    p->creq = CLIENT_REQ;
+    p->sreq = SERVER_REQ;
+}
+
+static void handshake(struct tls_pair *p, struct bench_creds *c)
+{
+    pair_init(p, c);
+    if (!run_handshake(p))
+        die("handshake", p->cstatus ? p->cstatus : p->sstatus);
+}
+
+static void decrypt_buffers(SecBufferDesc *desc, SecBuffer *b, void *data, ULONG size)
+{
+    desc->ulVersion = SECBUFFER_VERSION;
+    desc->cBuffers = 4;
+    desc->pBuffers = b;
+    b[0].BufferType = SECBUFFER_DATA; b[0].pvBuffer = data; b[0].cbBuffer = size;
+    for (int i = 1; i < 4; i++)
+    {
+        b[i].BufferType = SECBUFFER_EMPTY;
+        b[i].pvBuffer = NULL;
+        b[i].cbBuffer = 0;
+    }
+}
+
+/* TLS 1.3 tickets that followed the handshake: DecryptMessage says
+ * SEC_I_RENEGOTIATE, and the client's ISC takes the rest. */
+static void read_tickets(struct tls_pair *p)
+{
+    BYTE buf[4096];
+    ULONG size = p->pending_app_size, given, attrs;
+    SecBuffer db[4], ib[2], ob[1];
+    SecBufferDesc ddesc, idesc = { SECBUFFER_VERSION, 2, ib }, odesc = { SECBUFFER_VERSION, 1, ob };
+    SECURITY_STATUS status;
+
+    memcpy(buf, p->pending_app, size);
+    while (size)
+    {
+        decrypt_buffers(&ddesc, db, buf, size);
+        status = DecryptMessage(&p->cctx, &ddesc, 0, NULL);
+        if (status != SEC_I_RENEGOTIATE)
+            die("DecryptMessage of a ticket", status);
+        size = db[3].BufferType == SECBUFFER_EXTRA ? db[3].cbBuffer : 0;
+        memmove(buf, (BYTE *)db[3].pvBuffer, size);
+        given = size;
+        ib[0].BufferType = SECBUFFER_TOKEN; ib[0].pvBuffer = buf; ib[0].cbBuffer = size;
+        ib[1].BufferType = SECBUFFER_EMPTY; ib[1].pvBuffer = NULL; ib[1].cbBuffer = 0;
+        ob[0].BufferType = SECBUFFER_TOKEN; ob[0].pvBuffer = NULL; ob[0].cbBuffer = 0;
+        status = InitializeSecurityContextW(&p->ccred, &p->cctx, (SEC_WCHAR *)p->target, p->creq, 0, 0, &idesc, 0,
+                                            NULL, &odesc, &attrs, NULL);
+        FreeContextBuffer(ob[0].pvBuffer);
+        if (status != SEC_E_OK)
+            die("ISC after a ticket", status);
+        size = ib[1].BufferType == SECBUFFER_EXTRA ? ib[1].cbBuffer : 0;
+        memmove(buf, buf + given - size, size);
+    }
+}
+
+static void bench_full_handshakes(const char *name, PCCERT_CONTEXT cert, DWORD disabled)
+{
+    struct bench_creds c;
+    struct tls_pair p;
+    double start = now(), elapsed;
+    long n = 0;
+
+    creds_init(&c, cert, disabled, FALSE, ANY_CIPHER);
+    do
+    {
+        handshake(&p, &c);
+        free_pair(&p);
+        n++;
+    } while ((elapsed = now() - start) < seconds);
+    creds_free(&c);
+    figure(name, n / elapsed);
+}
+
+static BOOL is_resumed(CtxtHandle *ctx)
+{
+    SecPkgContext_SessionInfo info;
+    return !QueryContextAttributesW(ctx, SECPKG_ATTR_SESSION_INFO, &info) && (info.dwFlags & SSL_SESSION_RECONNECT);
+}
+
+static void bench_resumed_handshakes(PCCERT_CONTEXT cert)
+{
+    struct bench_creds c;
+    struct tls_pair p;
+    double start = 0, elapsed;
+    long n = -1;   /* the first, full handshake is not counted */
+
+    creds_init(&c, cert, SP_PROT_TLS1_2, TRUE, ANY_CIPHER);
+    do
+    {
+        handshake(&p, &c);
+        read_tickets(&p);
+        if (n >= 0 && !is_resumed(&p.cctx))
+            die("resumption", SEC_E_INTERNAL_ERROR);
+        free_pair(&p);
+        if (++n == 0)
+            start = now();
+    } while ((elapsed = now() - start) < seconds || n < 1);
+    creds_free(&c);
+    figure("hs_resumed", n / elapsed);
+}
+
+/* One record from client to server, as an application does it: plaintext
+ * into the message buffer, EncryptMessage, DecryptMessage in place. */
+static void transfer(struct tls_pair *p, const SecPkgContext_StreamSizes *sizes, BYTE *record, const BYTE *data,
+                     ULONG len)
+{
+    SecBuffer eb[4], db[4];
+    SecBufferDesc edesc = { SECBUFFER_VERSION, 4, eb }, ddesc;
+    SECURITY_STATUS status;
+
+    eb[0].BufferType = SECBUFFER_STREAM_HEADER; eb[0].pvBuffer = record; eb[0].cbBuffer = sizes->cbHeader;
+    eb[1].BufferType = SECBUFFER_DATA; eb[1].pvBuffer = record + sizes->cbHeader; eb[1].cbBuffer = len;
+    eb[2].BufferType = SECBUFFER_STREAM_TRAILER; eb[2].pvBuffer = record + sizes->cbHeader + len;
+    eb[2].cbBuffer = sizes->cbTrailer;
+    eb[3].BufferType = SECBUFFER_EMPTY; eb[3].pvBuffer = NULL; eb[3].cbBuffer = 0;
+    memcpy(record + sizes->cbHeader, data, len);
+    if ((status = EncryptMessage(&p->cctx, 0, &edesc, 0)))
+        die("EncryptMessage", status);
+    decrypt_buffers(&ddesc, db, record, eb[0].cbBuffer + eb[1].cbBuffer + eb[2].cbBuffer);
+    if ((status = DecryptMessage(&p->sctx, &ddesc, 0, NULL)) || db[1].cbBuffer != len)
+        die("DecryptMessage", status);
+}
+
+static void bench_records(const char *name, enum cipher_choice choice, ULONG len)
+{
+    static BYTE data[RECORD], record[RECORD + 1024];
+    SecPkgContext_StreamSizes sizes;
+    struct bench_creds c;
+    struct tls_pair p;
+    PCCERT_CONTEXT cert = load_pfx("server-rsa");
+    double start, elapsed;
+    long n = 0;
+
+    if (!cert)
+        die("load_pfx(server-rsa)", 0);
+    memset(data, 'x', sizeof(data));
+    creds_init(&c, cert, SP_PROT_TLS1_2, FALSE, choice);
+    handshake(&p, &c);
+    if (QueryContextAttributesW(&p.cctx, SECPKG_ATTR_STREAM_SIZES, &sizes))
+        die("SECPKG_ATTR_STREAM_SIZES", 0);
+    start = now();
+    do
+    {
+        for (int i = 0; i < 64; i++)
+            transfer(&p, &sizes, record, data, len);
+        n += 64;
+    } while ((elapsed = now() - start) < seconds);
+    free_pair(&p);
+    creds_free(&c);
+    CertFreeCertificateContext(cert);
+    figure(name, len == RECORD ? n / elapsed * len / 1e6 : n / elapsed);
+}
+
+/* Everything the process holds, Windows heap and Unix half alike. */
+static double rss_bytes(void)
+{
+    PROCESS_MEMORY_COUNTERS pmc = { .cb = sizeof(pmc) };
+    return K32GetProcessMemoryInfo(GetCurrentProcess(), &pmc, sizeof(pmc)) ? (double)pmc.WorkingSetSize : 0;
+}
+
+static void bench_memory_contexts(PCCERT_CONTEXT cert, int count)
+{
+    struct tls_pair *pairs = calloc(count, sizeof(*pairs));
+    struct bench_creds c;
+    double before;
+
+    if (!pairs)
+        die("out of memory", 0);
+    creds_init(&c, cert, SP_PROT_TLS1_2, FALSE, ANY_CIPHER);
+    handshake(&pairs[0], &c);   /* warm-up: lazy library state */
+    before = rss_bytes();
+    for (int i = 1; i < count; i++)
+        handshake(&pairs[i], &c);
+    /* The pairs array is the bench's own bookkeeping, not context state. */
+    figure("mem_context", (rss_bytes() - before - (double)(count - 1) * sizeof(*pairs)) / (2.0 * (count - 1)));
+    for (int i = 0; i < count; i++)
+        free_pair(&pairs[i]);
+    free(pairs);
+    creds_free(&c);
+}
+
+static void bench_memory_creds(PCCERT_CONTEXT cert, int count)
+{
+    CredHandle *h = calloc(count, sizeof(*h));
+    double before;
+
+    if (!h)
+        die("out of memory", 0);
+    acquire(&h[0], TRUE, cert, SP_PROT_TLS1_2, TRUE, ANY_CIPHER);
+    before = rss_bytes();
+    for (int i = 1; i < count; i++)
+        acquire(&h[i], TRUE, cert, SP_PROT_TLS1_2, TRUE, ANY_CIPHER);
+    figure("mem_cred", (rss_bytes() - before) / (count - 1));
+    for (int i = 0; i < count; i++)
+        FreeCredentialsHandle(&h[i]);
+    free(h);
+}
+
+/* ---- socket client against gnutls-serv --echo ---- */
+
+struct conn {
+    SOCKET s;
+    CtxtHandle ctx;
+    SecPkgContext_StreamSizes sizes;
+    BYTE in[65536];
+    ULONG in_len;
+};
+
+static void send_all(SOCKET s, const void *data, ULONG len)
+{
+    const char *p = data;
+    while (len)
+    {
+        int n = send(s, p, (int)len, 0);
+        if (n <= 0)
+            die("send", WSAGetLastError());
+        p += n;
+        len -= n;
+    }
+}
+
+static void recv_more(struct conn *c)
+{
+    int n = recv(c->s, (char *)c->in + c->in_len, (int)(sizeof(c->in) - c->in_len), 0);
+    if (n <= 0)
+        die("recv", WSAGetLastError());
+    c->in_len += n;
+}
+
+static void consume(struct conn *c, ULONG keep_tail)
+{
+    memmove(c->in, c->in + c->in_len - keep_tail, keep_tail);
+    c->in_len = keep_tail;
+}
+
+static void sock_connect(struct conn *c, int port)
+{
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((u_short)port) };
+    BOOL one = TRUE;
+
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    c->s = socket(AF_INET, SOCK_STREAM, 0);
+    if (c->s == INVALID_SOCKET || connect(c->s, (struct sockaddr *)&sa, sizeof(sa)))
+        die("connect to 127.0.0.1", WSAGetLastError());
+    setsockopt(c->s, IPPROTO_TCP, TCP_NODELAY, (const char *)&one, sizeof(one));
+    c->in_len = 0;
+}
+
+static void sock_handshake(struct conn *c, CredHandle *cred)
+{
+    SecBuffer ib[2], ob[1];
+    SecBufferDesc idesc = { SECBUFFER_VERSION, 2, ib }, odesc = { SECBUFFER_VERSION, 1, ob };
+    SECURITY_STATUS status;
+    BOOL first = TRUE;
+    ULONG attrs;
+
+    for (;;)
+    {
+        ib[0].BufferType = SECBUFFER_TOKEN; ib[0].pvBuffer = c->in; ib[0].cbBuffer = c->in_len;
+        ib[1].BufferType = SECBUFFER_EMPTY; ib[1].pvBuffer = NULL; ib[1].cbBuffer = 0;
+        ob[0].BufferType = SECBUFFER_TOKEN; ob[0].pvBuffer = NULL; ob[0].cbBuffer = 0;
+        status = InitializeSecurityContextW(cred, first ? NULL : &c->ctx, (SEC_WCHAR *)L"localhost", CLIENT_REQ, 0,
+                                            0, first ? NULL : &idesc, 0, first ? &c->ctx : NULL, &odesc, &attrs,
+                                            NULL);
+        first = FALSE;
+        if (status == SEC_E_INCOMPLETE_MESSAGE)
+        {
+            recv_more(c);
+            continue;
+        }
+        if (status != SEC_E_OK && status != SEC_I_CONTINUE_NEEDED)
+            die("socket handshake", status);
+        if (ob[0].cbBuffer && ob[0].pvBuffer)
+            send_all(c->s, ob[0].pvBuffer, ob[0].cbBuffer);
+        FreeContextBuffer(ob[0].pvBuffer);
+        consume(c, ib[1].BufferType == SECBUFFER_EXTRA ? ib[1].cbBuffer : 0);
+        if (status == SEC_E_OK)
+            break;
+        if (!c->in_len)
+            recv_more(c);
+    }
+    QueryContextAttributesW(&c->ctx, SECPKG_ATTR_STREAM_SIZES, &c->sizes);
+}
+
+static void sock_close(struct conn *c)
+{
+    DeleteSecurityContext(&c->ctx);
+    closesocket(c->s);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void sock_latency(CredHandle *cred, int port, int connections)
+{
+    static struct conn c;
+    double *t = calloc(connections, sizeof(*t));
+
+    for (int i = 0; i < connections; i++)
+    {
+        double start = now();
+        sock_connect(&c, port);
+        sock_handshake(&c, cred);
+        t[i] = now() - start;
+        sock_close(&c);
+    }
+    qsort(t, connections, sizeof(*t), cmp_double);
+    figure("sock_hs_ms", t[connections / 2] * 1e3);
+    free(t);
+}
+
+/* Decrypts whatever whole records arrived; returns the plaintext bytes. */
+static ULONG sock_decrypt(struct conn *c)
+{
+    SecBuffer db[4];
+    SecBufferDesc ddesc;
+    SECURITY_STATUS status;
+    ULONG got = 0;
+
+    while (c->in_len)
+    {
+        decrypt_buffers(&ddesc, db, c->in, c->in_len);
+        status = DecryptMessage(&c->ctx, &ddesc, 0, NULL);
+        if (status == SEC_E_INCOMPLETE_MESSAGE)
+            break;
+        if (status)
+            die("socket DecryptMessage", status);
+        got += db[1].cbBuffer;
+        consume(c, db[3].BufferType == SECBUFFER_EXTRA ? db[3].cbBuffer : 0);
+    }
+    return got;
+}
+
+/* gnutls-serv --echo echoes line by line: text lines, not one long run. */
+static void fill_lines(unsigned char *data, size_t size)
+{
+    for (size_t i = 0; i < size; i++)
+        data[i] = (i % 64 == 63) ? '\n' : 'a' + (char)(i % 26);
+}
+
+#define WINDOW (4 * RECORD)
+static void sock_throughput(CredHandle *cred, int port, long mib)
+{
+    static struct conn c;
+    static BYTE data[RECORD], record[RECORD + 1024];
+    long long total = (long long)mib << 20, sent = 0, received = 0;
+    double start;
+
+    fill_lines(data, sizeof(data));
+    sock_connect(&c, port);
+    sock_handshake(&c, cred);
+    start = now();
+    while (received < total)
+    {
+        while (sent < total && sent - received < WINDOW)
+        {
+            SecBuffer eb[4];
+            SecBufferDesc edesc = { SECBUFFER_VERSION, 4, eb };
+            SECURITY_STATUS status;
+
+            eb[0].BufferType = SECBUFFER_STREAM_HEADER; eb[0].pvBuffer = record; eb[0].cbBuffer = c.sizes.cbHeader;
+            eb[1].BufferType = SECBUFFER_DATA; eb[1].pvBuffer = record + c.sizes.cbHeader; eb[1].cbBuffer = RECORD;
+            eb[2].BufferType = SECBUFFER_STREAM_TRAILER; eb[2].pvBuffer = record + c.sizes.cbHeader + RECORD;
+            eb[2].cbBuffer = c.sizes.cbTrailer;
+            eb[3].BufferType = SECBUFFER_EMPTY; eb[3].pvBuffer = NULL; eb[3].cbBuffer = 0;
+            memcpy(eb[1].pvBuffer, data, RECORD);
+            if ((status = EncryptMessage(&c.ctx, 0, &edesc, 0)))
+                die("socket EncryptMessage", status);
+            send_all(c.s, record, eb[0].cbBuffer + eb[1].cbBuffer + eb[2].cbBuffer);
+            sent += RECORD;
+        }
+        recv_more(&c);
+        received += sock_decrypt(&c);
+    }
+    figure("sock_mbps", (double)total / (now() - start) / 1e6);
+    sock_close(&c);
+}
+
+static int run_sockets(int port, int connections, long mib)
+{
+    WSADATA wsa;
+    CredHandle cred;
+
+    if (WSAStartup(MAKEWORD(2, 2), &wsa))
+        die("WSAStartup", 0);
+    acquire(&cred, FALSE, NULL, SP_PROT_TLS1_2, FALSE, ANY_CIPHER);
+    sock_latency(&cred, port, connections);
+    sock_throughput(&cred, port, mib);
+    FreeCredentialsHandle(&cred);
+    WSACleanup();
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    PCCERT_CONTEXT rsa, ecdsa;
+    char product[64];
+    int mem_n = 1000;
+
+    QueryPerformanceFrequency(&freq);
+    if (!secur32_is_ours(product, sizeof(product)))
+    {
+        fprintf(stderr, "bench_sspi: the loaded secur32.dll is not secur32-gnutls (%s): run it with tools/wine-run\n",
+                product);
+        return 1;
+    }
+    if (argc >= 5 && !strcmp(argv[1], "sock"))
+        return run_sockets(atoi(argv[2]), atoi(argv[3]), atol(argv[4]));
+    if (argc >= 2)
+        seconds = atof(argv[1]);
+    if (argc >= 3)
+        mem_n = atoi(argv[2]);
+    if (!(rsa = load_pfx("server-rsa")))
+        die("load_pfx(server-rsa)", 0);
+    ecdsa = load_ecdsa_cert();
+    /* Memory first, while the heap has no freed pages to reuse. */
+    if (want("mem_cred"))
+        bench_memory_creds(rsa, mem_n / 4 > 20 ? mem_n / 4 : 20);
+    if (want("mem_context"))
+        bench_memory_contexts(rsa, mem_n);
+    if (ecdsa && want("hs_tls13_ecdsa"))
+        bench_full_handshakes("hs_tls13_ecdsa", ecdsa, SP_PROT_TLS1_2);
+    if (want("hs_tls13_rsa"))
+        bench_full_handshakes("hs_tls13_rsa", rsa, SP_PROT_TLS1_2);
+    if (want("hs_tls12_rsa"))
+        bench_full_handshakes("hs_tls12_rsa", rsa, SP_PROT_TLS1_3);
+    if (want("hs_resumed"))
+        bench_resumed_handshakes(rsa);
+    if (want("bulk_aes128gcm"))
+        bench_records("bulk_aes128gcm", ONLY_AES128, RECORD);
+    if (want("bulk_aes256gcm"))
+        bench_records("bulk_aes256gcm", ONLY_AES256, RECORD);
+    if (want("bulk_chacha20"))
+        bench_records("bulk_chacha20", ONLY_CHACHA, RECORD);
+    if (want("small_64"))
+        bench_records("small_64", ONLY_AES128, SMALL);
+    CertFreeCertificateContext(rsa);
+    if (ecdsa)
+        CertFreeCertificateContext(ecdsa);
+    return 0;
+}

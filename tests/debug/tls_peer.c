@@ -1,0 +1,315 @@
+/*
+ * A small TLS peer for the debuggability tests (the scripts in tests/debug), run
+ * under Wine with the built DLL:
+ *   tls_peer pair tls12|tls13       in-process client and server, one record
+ *   tls_peer untrusted              in-process pair, automatic validation of
+ *                                   a server whose CA the prefix does not trust
+ *   tls_peer mismatch               in-process pair, TLS 1.2-only client and
+ *                                   TLS 1.3-only server
+ *   tls_peer connect PORT tls12|tls13   client to 127.0.0.1:PORT
+ *   tls_peer serve tls12|tls13      server on 127.0.0.1, an OS-chosen port
+ *                                   printed as "PORT n"; one connection
+ * Each mode exchanges one application record each way where it can and
+ * exits 0 when the handshake (and, for pair, the record) worked.
+ */
+#include <winsock2.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tlsutil.h"
+
+#define BUF_SIZE 65536
+
+struct conn {
+    SOCKET sock;
+    CredHandle cred;
+    CtxtHandle ctx;
+    BOOL have_ctx, server;
+    BYTE buf[BUF_SIZE];
+    ULONG len;
+};
+
+static DWORD disabled_protocols(const char *name)
+{
+    return !strcmp(name, "tls13") ? SP_PROT_TLS1_2 : SP_PROT_TLS1_3;
+}
+
+static void fail(const char *what, SECURITY_STATUS status)
+{
+    printf("FAIL %s: %#lx\n", what, (unsigned long)status);
+    fflush(stdout);
+}
+
+/* ---- in-process pair ---- */
+
+static int run_pair(const char *cprot, const char *sprot, BOOL validate)
+{
+    static const BYTE ping[] = "ping through the pair";
+    struct tls_pair p = { 0 };
+    PCCERT_CONTEXT cert = load_pfx("server-rsa");
+    BYTE out[256];
+    ULONG out_len;
+    SECURITY_STATUS status;
+
+    if (!cert)
+        return fail("load server-rsa.pfx", 0), 1;
+    p.target = L"localhost";
+    p.creq = CLIENT_REQ;
+    p.sreq = SERVER_REQ;
+    if ((status = acquire_cred(&p.ccred, SECPKG_CRED_OUTBOUND, NULL, TRUE, disabled_protocols(cprot),
+                               validate ? 0 : SCH_CRED_MANUAL_CRED_VALIDATION))
+        || (status = acquire_cred(&p.scred, SECPKG_CRED_INBOUND, cert, TRUE, disabled_protocols(sprot), 0)))
+        return fail("AcquireCredentialsHandle", status), 1;
+    if (!run_handshake(&p))
+    {
+        printf("handshake failed: client %#lx server %#lx\n", (unsigned long)p.cstatus, (unsigned long)p.sstatus);
+        return 1;
+    }
+    status = send_record(&p.cctx, &p.sctx, ping, sizeof(ping), out, &out_len);
+    if (status || out_len != sizeof(ping) || memcmp(out, ping, out_len))
+        return fail("record", status), 1;
+    printf("pair ok\n");
+    free_pair(&p);
+    FreeCredentialsHandle(&p.ccred);
+    FreeCredentialsHandle(&p.scred);
+    CertFreeCertificateContext(cert);
+    return 0;
+}
+
+/* ---- sockets ---- */
+
+static BOOL send_all(SOCKET s, const BYTE *data, ULONG len)
+{
+    while (len)
+    {
+        int n = send(s, (const char *)data, (int)len, 0);
+        if (n <= 0)
+            return FALSE;
+        data += n;
+        len -= (ULONG)n;
+    }
+    return TRUE;
+}
+
+static BOOL recv_more(struct conn *c)
+{
+    int n;
+
+    if (c->len == BUF_SIZE)
+        return FALSE;
+    n = recv(c->sock, (char *)c->buf + c->len, (int)(BUF_SIZE - c->len), 0);
+    if (n <= 0)
+        return FALSE;
+    c->len += (ULONG)n;
+    return TRUE;
+}
+
+/* One ISC/ASC call on the buffered bytes; sends what it produces. */
+static SECURITY_STATUS context_step(struct conn *c, BOOL first)
+{
+    SecBuffer in[2] = { { c->len, SECBUFFER_TOKEN, c->buf }, { 0, SECBUFFER_EMPTY, NULL } };
+    SecBuffer out[2] = { { 0, SECBUFFER_TOKEN, NULL }, { 0, SECBUFFER_ALERT, NULL } };
+    SecBufferDesc idesc = { SECBUFFER_VERSION, 2, in }, odesc = { SECBUFFER_VERSION, 2, out };
+    SECURITY_STATUS status;
+    ULONG attrs, extra;
+
+    if (c->server)
+        status = AcceptSecurityContext(&c->cred, first ? NULL : &c->ctx, &idesc, SERVER_REQ, 0,
+                                       first ? &c->ctx : NULL, &odesc, &attrs, NULL);
+    else
+        status = InitializeSecurityContextW(&c->cred, first ? NULL : &c->ctx, (SEC_WCHAR *)L"localhost",
+                                            CLIENT_REQ, 0, 0, first ? NULL : &idesc, 0, first ? &c->ctx : NULL,
+                                            &odesc, &attrs, NULL);
+    if (first && (status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED))
+        c->have_ctx = TRUE;
+    if (out[0].pvBuffer && out[0].cbBuffer)
+        send_all(c->sock, out[0].pvBuffer, out[0].cbBuffer);
+    if (out[1].pvBuffer && out[1].cbBuffer)
+        send_all(c->sock, out[1].pvBuffer, out[1].cbBuffer);
+    FreeContextBuffer(out[0].pvBuffer);
+    FreeContextBuffer(out[1].pvBuffer);
+    if (status == SEC_E_INCOMPLETE_MESSAGE || (first && !c->server))
+        return status;
+    extra = in[1].BufferType == SECBUFFER_EXTRA ? in[1].cbBuffer : 0;
+    memmove(c->buf, c->buf + c->len - extra, extra);
+    c->len = extra;
+    return status;
+}
+
+static BOOL handshake(struct conn *c)
+{
+    BOOL first = TRUE;
+    SECURITY_STATUS status = SEC_I_CONTINUE_NEEDED;
+
+    if (!c->server)
+    {
+        if (context_step(c, TRUE) != SEC_I_CONTINUE_NEEDED)
+            return FALSE;
+        first = FALSE;
+    }
+    for (;;)
+    {
+        if (!c->len || status == SEC_E_INCOMPLETE_MESSAGE)
+            if (!recv_more(c))
+                return fail("connection closed during the handshake", 0), FALSE;
+        status = context_step(c, first);
+        if (status == SEC_E_OK)
+            return TRUE;
+        if (status == SEC_I_CONTINUE_NEEDED)
+            first = FALSE;
+        else if (status != SEC_E_INCOMPLETE_MESSAGE)
+            return fail("handshake", status), FALSE;
+    }
+}
+
+static BOOL send_text(struct conn *c, const char *text)
+{
+    SecPkgContext_StreamSizes sizes;
+    static BYTE record[BUF_SIZE];
+    ULONG len = (ULONG)strlen(text);
+    SecBuffer b[4];
+    SecBufferDesc desc = { SECBUFFER_VERSION, 4, b };
+    SECURITY_STATUS status;
+
+    if ((status = QueryContextAttributesW(&c->ctx, SECPKG_ATTR_STREAM_SIZES, &sizes)))
+        return fail("stream sizes", status), FALSE;
+    memcpy(record + sizes.cbHeader, text, len);
+    b[0] = (SecBuffer){ sizes.cbHeader, SECBUFFER_STREAM_HEADER, record };
+    b[1] = (SecBuffer){ len, SECBUFFER_DATA, record + sizes.cbHeader };
+    b[2] = (SecBuffer){ sizes.cbTrailer, SECBUFFER_STREAM_TRAILER, record + sizes.cbHeader + len };
+    b[3] = (SecBuffer){ 0, SECBUFFER_EMPTY, NULL };
+    if ((status = EncryptMessage(&c->ctx, 0, &desc, 0)))
+        return fail("EncryptMessage", status), FALSE;
+    return send_all(c->sock, record, b[0].cbBuffer + b[1].cbBuffer + b[2].cbBuffer);
+}
+
+/* Decrypts until one record with data arrives; FALSE at close or error. */
+static BOOL receive_text(struct conn *c)
+{
+    SECURITY_STATUS status = SEC_E_INCOMPLETE_MESSAGE;
+    SecBuffer b[4];
+    SecBufferDesc desc = { SECBUFFER_VERSION, 4, b };
+    int i;
+
+    for (;;)
+    {
+        if ((!c->len || status == SEC_E_INCOMPLETE_MESSAGE) && !recv_more(c))
+            return FALSE;
+        b[0] = (SecBuffer){ c->len, SECBUFFER_DATA, c->buf };
+        for (i = 1; i < 4; i++)
+            b[i] = (SecBuffer){ 0, SECBUFFER_EMPTY, NULL };
+        status = DecryptMessage(&c->ctx, &desc, 0, NULL);
+        if (status == SEC_E_INCOMPLETE_MESSAGE)
+            continue;
+        if (status == SEC_I_CONTEXT_EXPIRED)
+            return FALSE;
+        if (status != SEC_E_OK && status != SEC_I_RENEGOTIATE)
+            return fail("DecryptMessage", status), FALSE;
+        if (status == SEC_E_OK && b[1].cbBuffer)
+            printf("received %.*s\n", (int)b[1].cbBuffer, (const char *)b[1].pvBuffer);
+        if (b[3].BufferType == SECBUFFER_EXTRA)
+        {
+            memmove(c->buf, b[3].pvBuffer, b[3].cbBuffer);
+            c->len = b[3].cbBuffer;
+        }
+        else
+            c->len = 0;
+        if (status == SEC_I_RENEGOTIATE)
+            status = context_step(c, FALSE);   /* answers tickets / key updates */
+        else if (b[1].cbBuffer)
+            return TRUE;
+    }
+}
+
+static void shutdown_tls(struct conn *c)
+{
+    DWORD type = SCHANNEL_SHUTDOWN;
+    SecBuffer b = { sizeof(type), SECBUFFER_TOKEN, &type };
+    SecBufferDesc desc = { SECBUFFER_VERSION, 1, &b };
+
+    c->len = 0;
+    if (ApplyControlToken(&c->ctx, &desc) == SEC_E_OK)
+        context_step(c, FALSE);
+}
+
+static SOCKET listen_any_port(void)
+{
+    struct sockaddr_in addr = { .sin_family = AF_INET };
+    int len = sizeof(addr);
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (s == INVALID_SOCKET || bind(s, (struct sockaddr *)&addr, sizeof(addr)) || listen(s, 1)
+        || getsockname(s, (struct sockaddr *)&addr, &len))
+        return INVALID_SOCKET;
+    printf("PORT %u\n", ntohs(addr.sin_port));
+    fflush(stdout);
+    return s;
+}
+
+static int run_socket(BOOL server, const char *prot, int port)
+{
+    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((u_short)port) };
+    static struct conn c;
+    PCCERT_CONTEXT cert = NULL;
+    SECURITY_STATUS status;
+    SOCKET listener;
+    WSADATA wsa;
+    int ok;
+
+    c.server = server;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (WSAStartup(MAKEWORD(2, 2), &wsa))
+        return fail("WSAStartup", 0), 1;
+    if (server && !(cert = load_pfx("server-rsa")))
+        return fail("load server-rsa.pfx", 0), 1;
+    if ((status = acquire_cred(&c.cred, server ? SECPKG_CRED_INBOUND : SECPKG_CRED_OUTBOUND, cert, TRUE,
+                               disabled_protocols(prot), server ? 0 : SCH_CRED_MANUAL_CRED_VALIDATION)))
+        return fail("AcquireCredentialsHandle", status), 1;
+    if (server)
+    {
+        if ((listener = listen_any_port()) == INVALID_SOCKET)
+            return fail("listen", WSAGetLastError()), 1;
+        c.sock = accept(listener, NULL, NULL);
+        closesocket(listener);
+    }
+    else
+    {
+        c.sock = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        if (connect(c.sock, (struct sockaddr *)&addr, sizeof(addr)))
+            return fail("connect", WSAGetLastError()), 1;
+    }
+    if (c.sock == INVALID_SOCKET || !handshake(&c))
+        return 1;
+    printf("handshake ok\n");
+    fflush(stdout);
+    if (server)
+        ok = receive_text(&c) && send_text(&c, "hello from the Schannel server\n");
+    else
+        ok = send_text(&c, "hello from the Schannel client\n") && receive_text(&c);
+    printf("exchange %s\n", ok ? "ok" : "incomplete");
+    shutdown_tls(&c);
+    closesocket(c.sock);
+    DeleteSecurityContext(&c.ctx);
+    FreeCredentialsHandle(&c.cred);
+    if (cert)
+        CertFreeCertificateContext(cert);
+    WSACleanup();
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IONBF, 0);
+    if (argc == 3 && !strcmp(argv[1], "pair"))
+        return run_pair(argv[2], argv[2], FALSE);
+    if (argc == 2 && !strcmp(argv[1], "untrusted"))
+        return run_pair("tls12", "tls12", TRUE);
+    if (argc == 2 && !strcmp(argv[1], "mismatch"))
+        return run_pair("tls12", "tls13", FALSE);
+    if (argc == 4 && !strcmp(argv[1], "connect"))
+        return run_socket(FALSE, argv[3], atoi(argv[2]));
+    if (argc == 3 && !strcmp(argv[1], "serve"))
+        return run_socket(TRUE, argv[2], 0);
+    printf("usage: tls_peer pair|connect PORT|serve tls12|tls13, or tls_peer untrusted|mismatch\n");
+    return 2;
+}
