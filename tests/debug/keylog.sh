@@ -15,7 +15,7 @@ n=0; failed=0
 check() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/keylog.XXXXXX")
 pids=
-trap 'for p in $pids; do kill $p 2>/dev/null; done; rm -rf "$tmp"' EXIT
+trap 'for p in $pids; do kill $p 2>/dev/null; done; [ -n "$KEEP" ] || rm -rf "$tmp"' EXIT
 
 if ! command -v "$openssl" >/dev/null 2>&1; then
     echo "1..0 # SKIP openssl not found"; exit 0
@@ -51,8 +51,8 @@ for prot in tls12 tls13; do
         $oflag -naccept 1 -rev -keylogfile "$tmp/theirs.log" >"$tmp/s_server.out" 2>&1 </dev/null &
     spid=$!; pids="$pids $spid"
     port=$(wait_for "$tmp/s_server.out" 's/^ACCEPT 127\.0\.0\.1:\([0-9]*\).*/\1/p')
-    SSLKEYLOGFILE="$tmp/ours.log" run connect "${port:-1}" $prot >"$tmp/peer.out" 2>&1
-    grep -q "exchange ok" "$tmp/peer.out"; check $? "$prot client: talked to openssl s_server on port $port"
+    SSLKEYLOGFILE="$tmp/ours.log" run connect "${port:-1}" $prot >"$tmp/client-$prot.out" 2>&1
+    grep -q "exchange ok" "$tmp/client-$prot.out"; check $? "$prot client: talked to openssl s_server on port $port"
     wait $spid
     compare "$prot client" "$tmp/ours.log" "$tmp/theirs.log" $lines
 
@@ -61,10 +61,12 @@ for prot in tls12 tls13; do
     SSLKEYLOGFILE="$tmp/ours.log" run serve $prot >"$tmp/peer.out" 2>&1 &
     ppid=$!; pids="$pids $ppid"
     port=$(wait_for "$tmp/peer.out" 's/^PORT \([0-9]*\).*/\1/p')
+    # -quiet ignores the end of stdin: s_client leaves when our server closes.
     echo "hello from openssl" | timeout 60 "$openssl" s_client -connect "127.0.0.1:${port:-1}" $oflag \
-        -keylogfile "$tmp/theirs.log" -quiet -no_ign_eof >"$tmp/s_client.out" 2>&1
+        -keylogfile "$tmp/theirs.log" -quiet >"$tmp/s_client.out" 2>&1
     wait $ppid
-    grep -q "received hello from openssl" "$tmp/peer.out"; check $? "$prot server: openssl s_client talked to it"
+    grep -q "received hello from openssl" "$tmp/peer.out" && grep -q "hello from the Schannel server" "$tmp/s_client.out"
+    check $? "$prot server: openssl s_client talked to it, both ways"
     compare "$prot server" "$tmp/ours.log" "$tmp/theirs.log" $lines
 done
 

@@ -231,6 +231,20 @@ static void shutdown_tls(struct conn *c)
         context_step(c, FALSE);
 }
 
+/* FIN, then read until the peer closes too: closing with unread bytes
+ * would send an RST, which can destroy data the peer has not read yet. */
+static void close_gracefully(SOCKET s)
+{
+    DWORD timeout_ms = 3000;
+    char scratch[4096];
+
+    shutdown(s, SD_SEND);
+    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, (const char *)&timeout_ms, sizeof(timeout_ms));
+    while (recv(s, scratch, sizeof(scratch), 0) > 0)
+        ;
+    closesocket(s);
+}
+
 static SOCKET listen_any_port(void)
 {
     struct sockaddr_in addr = { .sin_family = AF_INET };
@@ -288,7 +302,7 @@ static int run_socket(BOOL server, const char *prot, int port)
         ok = send_text(&c, "hello from the Schannel client\n") && receive_text(&c);
     printf("exchange %s\n", ok ? "ok" : "incomplete");
     shutdown_tls(&c);
-    closesocket(c.sock);
+    close_gracefully(c.sock);
     DeleteSecurityContext(&c.ctx);
     FreeCredentialsHandle(&c.cred);
     if (cert)
