@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define SCHAN_UNIX_ABI_VERSION 1
+#define SCHAN_UNIX_ABI_VERSION 2
 
 /* NTSTATUS values a call may return. */
 #define SCHAN_STATUS_SUCCESS            0x00000000u
@@ -130,6 +130,9 @@ struct schan_private_key {
 
 /* schan_session_create_params.flags */
 #define SCHAN_SESSION_REQUEST_CLIENT_CERT 0x0001u /* server: ask for a certificate */
+/* client without a certificate: when the server asks for one, stop with
+ * SEC_I_INCOMPLETE_CREDENTIALS; the next HANDSHAKE call resumes (see there). */
+#define SCHAN_SESSION_PAUSE_FOR_CLIENT_CERT 0x0002u
 
 /* schan_control_params.kind */
 enum schan_control_kind {
@@ -152,6 +155,7 @@ enum schan_call {
     SCHAN_CALL_GET_CHANNEL_BINDING,
     SCHAN_CALL_EXPORT_KEYING_MATERIAL,
     SCHAN_CALL_CONTROL,
+    SCHAN_CALL_GET_ISSUERS,
     SCHAN_CALL_COUNT
 };
 
@@ -216,7 +220,11 @@ struct schan_session_free_params {
  * SEC_I_INCOMPLETE_CREDENTIALS, or an error code.  After SEC_E_OK, input
  * bytes past `consumed` are application data for DECRYPT.
  * Also used after SEC_I_RENEGOTIATE (to process the pending post-handshake
- * message and answer it) and after SCHAN_CALL_CONTROL (to emit the alert). */
+ * message and answer it) and after SCHAN_CALL_CONTROL (to emit the alert).
+ * After SEC_I_INCOMPLETE_CREDENTIALS (all input was taken), the next call
+ * resumes: with client_cred set, that credential's certificate is sent,
+ * else none.  Its input may repeat the bytes of the pausing call (curl does)
+ * or be empty (.NET, Qt): both continue where the handshake stopped. */
 struct schan_handshake_params {
     uint64_t session;
     uint64_t input;
@@ -229,6 +237,8 @@ struct schan_handshake_params {
     uint32_t output_len;       /* out: bytes of output produced */
     uint32_t output_copied;    /* out: 1 when copied to `output`, 0 when pending */
     uint32_t output_is_alert;  /* out: 1 when the output is an alert record */
+    uint32_t reserved;
+    uint64_t client_cred;      /* in: see above; 0 = none */
 };
 
 /* SCHAN_CALL_TAKE_OUTPUT: fetch pending handshake output (all of it). */
@@ -317,6 +327,10 @@ struct schan_get_peer_certs_params {
     uint32_t count;            /* out */
     uint32_t status;           /* out: SEC_E_OK, SEC_E_BUFFER_TOO_SMALL, SEC_E_NO_CREDENTIALS */
 };
+
+/* SCHAN_CALL_GET_ISSUERS: the certificate authorities (DER Names) listed in
+ * the server's CertificateRequest, in the format of GET_PEER_CERTS and with
+ * its parameter struct; count 0 when none were listed or none was asked. */
 
 /* SCHAN_CALL_GET_CHANNEL_BINDING (RFC 5929). */
 enum schan_binding_kind { SCHAN_BINDING_UNIQUE = 1, SCHAN_BINDING_ENDPOINT = 2 };

@@ -328,8 +328,7 @@ static SECURITY_STATUS query_attribute(struct schan_context *ctx, ULONG attribut
     case SECPKG_ATTR_LOCAL_CERT_CONTEXT:
         return query_cert(ctx->cred->cert, buffer);
     case SECPKG_ATTR_ISSUER_LIST_EX:
-        memset(buffer, 0, sizeof(SecPkgContext_IssuerListInfoEx));
-        return SEC_E_OK;
+        return issuer_list_query(ctx, buffer);
     default:
         SCHAN_WARN("context attribute %lu not supported\n", attribute);
         return SEC_E_UNSUPPORTED_FUNCTION;

@@ -58,16 +58,62 @@ static SECURITY_STATUS parse_capi_rsa(struct cert_material *m, const BYTE *blob,
     return SEC_E_OK;
 }
 
+/* A key rsaenh will not export (no CRYPT_EXPORTABLE): Schannel on Windows
+ * signs through the CSP instead.  Wine 8's rsaenh keeps a persisted key pair
+ * as a CryptProtectData blob of the PRIVATEKEYBLOB under
+ * HKCU (or HKLM)\Software\Wine\Crypto\RSA\<container>, readable by the
+ * same user, so that is where the key is taken from on Wine. */
+static SECURITY_STATUS read_wine_rsaenh_key(struct cert_material *m, HCRYPTPROV prov, DWORD spec)
+{
+    static const HKEY roots[] = { HKEY_CURRENT_USER, HKEY_LOCAL_MACHINE };
+    char container[260], path[400];
+    DATA_BLOB in = { 0 }, out = { 0 };
+    DWORD size = sizeof(container), i, type;
+    SECURITY_STATUS status = SEC_E_NO_CREDENTIALS;
+    HKEY key;
+
+    if (!CryptGetProvParam(prov, PP_CONTAINER, (BYTE *)container, &size, 0))
+        return SEC_E_NO_CREDENTIALS;
+    snprintf(path, sizeof(path), "Software\\Wine\\Crypto\\RSA\\%s", container);
+    for (i = 0; i < ARRAY_SIZE(roots) && status; i++)
+    {
+        if (RegOpenKeyExA(roots[i], path, 0, KEY_READ, &key))
+            continue;
+        size = 0;
+        if (!RegQueryValueExA(key, spec == AT_SIGNATURE ? "SignatureKeyPair" : "KeyExchangeKeyPair", NULL, &type,
+                              NULL, &size) && size && (in.pbData = heap_alloc_zero(size)))
+        {
+            in.cbData = size;
+            if (!RegQueryValueExA(key, spec == AT_SIGNATURE ? "SignatureKeyPair" : "KeyExchangeKeyPair", NULL, &type,
+                                  in.pbData, &size)
+                && CryptUnprotectData(&in, NULL, NULL, NULL, NULL, 0, &out))
+            {
+                status = parse_capi_rsa(m, out.pbData, out.cbData);
+                SecureZeroMemory(out.pbData, out.cbData);
+                LocalFree(out.pbData);
+            }
+            heap_free(in.pbData);
+        }
+        RegCloseKey(key);
+    }
+    return status;
+}
+
 static SECURITY_STATUS export_capi_key(struct cert_material *m, HCRYPTPROV prov, DWORD spec)
 {
     HCRYPTKEY key;
-    DWORD size = 0;
+    DWORD size = 0, err;
     BYTE *blob;
     SECURITY_STATUS status = SEC_E_NO_CREDENTIALS;
 
     /* Wine reports an unusual key spec for PFX imports: try both. */
-    if (!CryptGetUserKey(prov, spec, &key) && !CryptGetUserKey(prov, AT_KEYEXCHANGE, &key)
-        && !CryptGetUserKey(prov, AT_SIGNATURE, &key))
+    if (CryptGetUserKey(prov, spec, &key))
+        ;
+    else if (CryptGetUserKey(prov, AT_KEYEXCHANGE, &key))
+        spec = AT_KEYEXCHANGE;
+    else if (CryptGetUserKey(prov, AT_SIGNATURE, &key))
+        spec = AT_SIGNATURE;
+    else
         return SEC_E_NO_CREDENTIALS;
     if (CryptExportKey(key, 0, PRIVATEKEYBLOB, 0, NULL, &size) && (blob = heap_alloc_zero(size)))
     {
@@ -77,8 +123,12 @@ static SECURITY_STATUS export_capi_key(struct cert_material *m, HCRYPTPROV prov,
         heap_free(blob);
     }
     else
-        SCHAN_ERR("the certificate's private key cannot be exported (error %lu); import the PFX with "
-                  "CRYPT_EXPORTABLE\n", GetLastError());
+    {
+        err = GetLastError();
+        if ((status = read_wine_rsaenh_key(m, prov, spec)))
+            SCHAN_ERR("the certificate's private key cannot be exported (error %#lx) nor read from Wine's key "
+                      "store; import the PFX with CRYPT_EXPORTABLE\n", err);
+    }
     CryptDestroyKey(key);
     return status;
 }
@@ -160,6 +210,66 @@ static SECURITY_STATUS export_cng_key(struct cert_material *m, NCRYPT_KEY_HANDLE
     return status;
 }
 
+/* Keys CryptAcquireCertificatePrivateKey does not find in Wine 8: a CNG key
+ * handle attached with CERT_NCRYPT_KEY_HANDLE_PROP_ID, and the temporary key
+ * of a PFX imported with PKCS12_NO_PERSIST_KEY (CERT_KEY_CONTEXT_PROP_ID). */
+static BOOL key_from_properties(PCCERT_CONTEXT cert, HCRYPTPROV_OR_NCRYPT_KEY_HANDLE *handle, DWORD *spec)
+{
+    NCRYPT_KEY_HANDLE key;
+    CERT_KEY_CONTEXT kc;
+    DWORD size = sizeof(key);
+
+    if (CertGetCertificateContextProperty(cert, CERT_NCRYPT_KEY_HANDLE_PROP_ID, &key, &size) && key)
+    {
+        *handle = key;
+        *spec = CERT_NCRYPT_KEY_SPEC;
+        return TRUE;
+    }
+    size = sizeof(kc);
+    if (CertGetCertificateContextProperty(cert, CERT_KEY_CONTEXT_PROP_ID, &kc, &size) && kc.hCryptProv)
+    {
+        *handle = kc.hCryptProv;
+        *spec = kc.dwKeySpec;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/* Wine 8 has no documented way to give a certificate context an ECDSA key:
+ * PFXImportCertStore drops it, NCryptImportKey(BCRYPT_ECCPRIVATE_BLOB) says
+ * NTE_INVALID_PARAMETER, NCryptCreatePersistedKey(ECDSA) NTE_NOT_SUPPORTED,
+ * NCryptOpenKey is a stub, and crypt32 refuses CERT_NCRYPT_KEY_HANDLE_PROP_ID
+ * and user property ids.  So a caller may name this pseudo provider in
+ * CERT_KEY_PROV_INFO and pass the key itself as its one CRYPT_KEY_PROV_PARAM
+ * (dwParam 1): a BCRYPT_ECCPRIVATE_BLOB or BCRYPT_RSAFULLPRIVATE_BLOB. */
+#define SCHAN_KEY_BLOB_PROVIDER L"Schannel GnuTLS key blob"
+
+static SECURITY_STATUS key_from_blob_provider(PCCERT_CONTEXT cert, struct cert_material *m)
+{
+    CRYPT_KEY_PROV_INFO *info;
+    SECURITY_STATUS status = SEC_E_NO_CREDENTIALS;
+    DWORD size = 0, magic;
+
+    if (!CertGetCertificateContextProperty(cert, CERT_KEY_PROV_INFO_PROP_ID, NULL, &size)
+        || !(info = heap_alloc_zero(size)))
+        return SEC_E_NO_CREDENTIALS;
+    if (CertGetCertificateContextProperty(cert, CERT_KEY_PROV_INFO_PROP_ID, info, &size) && info->pwszProvName
+        && !lstrcmpW(info->pwszProvName, SCHAN_KEY_BLOB_PROVIDER) && info->cProvParam == 1
+        && info->rgProvParam[0].dwParam == 1 && info->rgProvParam[0].cbData >= sizeof(magic))
+    {
+        memcpy(&magic, info->rgProvParam[0].pbData, sizeof(magic));
+        if (magic == BCRYPT_RSAFULLPRIVATE_MAGIC)
+            status = parse_cng_rsa(m, info->rgProvParam[0].pbData, info->rgProvParam[0].cbData);
+        else if (curve_from_magic(magic))
+            status = parse_cng_ecc(m, info->rgProvParam[0].pbData, info->rgProvParam[0].cbData);
+        else
+            status = SEC_E_UNKNOWN_CREDENTIALS;
+    }
+    SecureZeroMemory(info, size);
+    heap_free(info);
+    return status;
+}
+
 static SECURITY_STATUS get_private_key(PCCERT_CONTEXT cert, struct cert_material *m)
 {
     HCRYPTPROV_OR_NCRYPT_KEY_HANDLE handle;
@@ -167,8 +277,11 @@ static SECURITY_STATUS get_private_key(PCCERT_CONTEXT cert, struct cert_material
     BOOL must_free = FALSE;
     SECURITY_STATUS status;
 
+    if (!(status = key_from_blob_provider(cert, m)) || status != SEC_E_NO_CREDENTIALS)
+        return status;
     if (!CryptAcquireCertificatePrivateKey(cert, CRYPT_ACQUIRE_ALLOW_NCRYPT_KEY_FLAG | CRYPT_ACQUIRE_SILENT_FLAG,
-                                           NULL, &handle, &spec, &must_free))
+                                           NULL, &handle, &spec, &must_free)
+        && !key_from_properties(cert, &handle, &spec))
     {
         SCHAN_WARN("the certificate has no usable private key (error %#lx)\n", GetLastError());
         return SEC_E_NO_CREDENTIALS;

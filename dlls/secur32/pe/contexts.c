@@ -84,6 +84,8 @@ static SECURITY_STATUS context_create(struct schan_credential *cred, const WCHAR
     params.target = to_u64(target_utf8);
     params.alpn = to_u64(alpn_from_input(input, &params.alpn_size));
     params.flags = ctx->is_server && wants_client_cert(cred, req) ? SCHAN_SESSION_REQUEST_CLIENT_CERT : 0;
+    if (!ctx->is_server && !cred->cert && !(req & ISC_REQ_USE_SUPPLIED_CREDS))
+        params.flags |= SCHAN_SESSION_PAUSE_FOR_CLIENT_CERT;   /* SEC_I_INCOMPLETE_CREDENTIALS if asked */
     if (unix_call(SCHAN_CALL_SESSION_CREATE, &params))
         params.status = SEC_E_INTERNAL_ERROR;
     heap_free(target_utf8);
@@ -235,7 +237,9 @@ static SECURITY_STATUS finish_handshake(struct schan_context *ctx)
     context_info(ctx);
     if ((status = peer_chain_load(ctx)))
         return status;
-    if (ctx->is_server || (ctx->cred->flags & SCH_CRED_MANUAL_CRED_VALIDATION)
+    /* A server judges the client's chain only when its credential asks. */
+    if ((ctx->is_server && !(ctx->cred->flags & SCH_CRED_AUTO_CRED_VALIDATION))
+        || (ctx->cred->flags & SCH_CRED_MANUAL_CRED_VALIDATION)
         || (ctx->req_flags & ISC_REQ_MANUAL_CRED_VALIDATION))
         return SEC_E_OK;
     return peer_chain_validate(ctx);
@@ -258,6 +262,8 @@ static SECURITY_STATUS handshake_step(struct schan_context *ctx, PSecBufferDesc 
     ctx->started = TRUE;
     hs.input = to_u64(data);
     hs.input_size = size;
+    hs.client_cred = ctx->resume_cred;
+    ctx->resume_cred = 0;
     if (unix_call(SCHAN_CALL_HANDSHAKE, &hs))
         return SEC_E_INTERNAL_ERROR;
     if ((SECURITY_STATUS)hs.status == SEC_E_INCOMPLETE_MESSAGE)
@@ -318,6 +324,8 @@ static SECURITY_STATUS continue_context(struct schan_context *ctx, PSecBufferDes
         return SEC_E_CONTEXT_EXPIRED;
     }
     status = handshake_step(ctx, input, output, req, allocate);
+    if (status != SEC_E_INCOMPLETE_MESSAGE)
+        ctx->need_creds = status == SEC_I_INCOMPLETE_CREDENTIALS;
     switch (ctx->state)
     {
     case HS_STARTING:
@@ -344,6 +352,25 @@ static SECURITY_STATUS continue_context(struct schan_context *ctx, PSecBufferDes
     return status;
 }
 
+/* After SEC_I_INCOMPLETE_CREDENTIALS a caller that acquired a credential
+ * with a certificate (.NET, Qt) passes it now: the context takes it over
+ * and the Unix half sends its certificate.  Any other call (curl repeats
+ * its bytes with ISC_REQ_USE_SUPPLIED_CREDS) goes on without one. */
+static void take_resume_credential(struct schan_context *ctx, PCredHandle cred_handle)
+{
+    struct schan_credential *cred = cred_handle ? credential_ref(cred_handle) : NULL;
+
+    if (cred && cred != ctx->cred && cred->cert && cred->use == SECPKG_CRED_OUTBOUND)
+    {
+        handle_release(&ctx->cred->hdr);
+        ctx->cred = cred;
+        ctx->resume_cred = cred->unix_cred;
+        return;
+    }
+    if (cred)
+        handle_release(&cred->hdr);
+}
+
 /* ISC and ASC share everything but the first call. */
 static SECURITY_STATUS context_call(PCredHandle cred_handle, PCtxtHandle ctx_handle, const WCHAR *target, ULONG req,
                                     PSecBufferDesc input, PCtxtHandle new_handle, PSecBufferDesc output,
@@ -368,6 +395,8 @@ static SECURITY_STATUS context_call(PCredHandle cred_handle, PCtxtHandle ctx_han
             return SEC_E_INVALID_HANDLE;
         }
         AcquireSRWLockExclusive(&ctx->lock);
+        if (ctx->need_creds)
+            take_resume_credential(ctx, cred_handle);
         status = continue_context(ctx, input, output, req, allocate);
         ReleaseSRWLockExclusive(&ctx->lock);
         if (new_handle && new_handle != ctx_handle && status != SEC_E_INCOMPLETE_MESSAGE)

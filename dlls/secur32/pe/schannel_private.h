@@ -46,6 +46,8 @@ struct schan_context {
     BYTE *km_context;
     UINT32 km_context_size;
     UINT32 km_size;
+    BOOL need_creds;           /* SEC_I_INCOMPLETE_CREDENTIALS returned: the next call resumes */
+    UINT64 resume_cred;        /* for that call: the Unix credential whose certificate to send */
 };
 
 /* credentials.c */
@@ -71,6 +73,8 @@ int buffer_index(PSecBufferDesc desc, ULONG type);
 /* validate.c: the verdict on the peer's chain. */
 SECURITY_STATUS peer_chain_load(struct schan_context *ctx);
 SECURITY_STATUS peer_chain_validate(struct schan_context *ctx);
+/* SECPKG_ATTR_ISSUER_LIST_EX: the CA names of the server's CertificateRequest. */
+SECURITY_STATUS issuer_list_query(struct schan_context *ctx, SecPkgContext_IssuerListInfoEx *out);
 
 /* contexts.c */
 struct schan_context *context_ref(const CtxtHandle *handle);

@@ -432,3 +432,46 @@ SECURITY_STATUS peer_chain_validate(struct schan_context *ctx)
         explain_verdict(ctx, status);
     return status;
 }
+
+/* ---- SECPKG_ATTR_ISSUER_LIST_EX ---- */
+
+/* One context buffer: the CERT_NAME_BLOB array, then the names it points to
+ * (FreeContextBuffer on aIssuers frees it all). */
+SECURITY_STATUS issuer_list_query(struct schan_context *ctx, SecPkgContext_IssuerListInfoEx *out)
+{
+    struct schan_get_peer_certs_params params = { .session = ctx->session };
+    UINT32 i, pos = 0, len;
+    CERT_NAME_BLOB *names;
+    BYTE *raw, *data;
+
+    memset(out, 0, sizeof(*out));
+    if (unix_call(SCHAN_CALL_GET_ISSUERS, &params) || !params.needed || !params.count)
+        return SEC_E_OK;
+    if (!(raw = heap_alloc_zero(params.needed)))
+        return SEC_E_INSUFFICIENT_MEMORY;
+    params.buffer = to_u64(raw);
+    params.size = params.needed;
+    if (unix_call(SCHAN_CALL_GET_ISSUERS, &params) || params.status
+        || !(names = context_buffer_alloc(params.count * sizeof(*names) + params.needed)))
+    {
+        heap_free(raw);
+        return params.status ? SEC_E_INTERNAL_ERROR : SEC_E_INSUFFICIENT_MEMORY;
+    }
+    data = (BYTE *)(names + params.count);
+    for (i = 0; i < params.count && pos + 4 <= params.needed; i++)
+    {
+        memcpy(&len, raw + pos, 4);
+        pos += 4;
+        if (len > params.needed - pos)
+            break;
+        memcpy(data, raw + pos, len);
+        names[i].pbData = data;
+        names[i].cbData = len;
+        data += len;
+        pos += len;
+    }
+    heap_free(raw);
+    out->aIssuers = names;
+    out->cIssuers = i;
+    return SEC_E_OK;
+}

@@ -210,13 +210,8 @@ static int retrieve_client_cert(gnutls_session_t s, const gnutls_datum_t *req_ca
                                 gnutls_pcert_st **pcert, unsigned int *pcert_length,
                                 gnutls_privkey_t *pkey)
 {
-    struct schan_session *session = gnutls_session_get_ptr(s);
-
-    (void)req_ca_dn; (void)nreqs; (void)pk_algos; (void)pk_algos_length;
-    *pcert = session->cred->client_pcerts;
-    *pcert_length = session->cred->client_pcert_count;
-    *pkey = session->cred->client_key;
-    return 0;
+    (void)pk_algos; (void)pk_algos_length;
+    return schan_certreq_retrieve(s, req_ca_dn, nreqs, pcert, pcert_length, pkey);
 }
 
 static uint32_t load_certificate(struct schan_cred *cred, const struct schan_cred_create_params *p)
@@ -338,6 +333,8 @@ static uint32_t init_cred(struct schan_cred *cred, const struct schan_cred_creat
         return SCHAN_SEC_E_INSUFFICIENT_MEMORY;
     if ((status = load_certificate(cred, p)) != SCHAN_SEC_E_OK)
         return status;
+    if (!cred->is_server)   /* also without a certificate: requests are noted, maybe paused on */
+        gnutls_certificate_set_retrieve_function2(cred->certs, retrieve_client_cert);
     if (cred->is_server)
         gnutls_certificate_set_known_dh_params(cred->certs, GNUTLS_SEC_PARAM_MEDIUM);
     build_priority(p, &prio);

@@ -254,11 +254,14 @@ static uint32_t init_session(struct schan_session *session, const struct schan_s
         setup_server(session, p->flags);
         return SCHAN_SEC_E_OK;
     }
+    if (schan_certreq_init(session, p->flags) < 0)
+        return SCHAN_SEC_E_INSUFFICIENT_MEMORY;
     return setup_client(session, SCHAN_PTR(p->target));
 }
 
 static void free_session(struct schan_session *session)
 {
+    schan_certreq_free(session);
     if (session->s)
         gnutls_deinit(session->s);
     schan_output_free(&session->send.out);
@@ -358,9 +361,7 @@ static int feed_record(struct schan_session *session, const uint8_t *record, siz
     int ret;
 
     schan_recv_set(&session->recv, record, len);
-    do
-        ret = gnutls_handshake(session->s);
-    while (ret == GNUTLS_E_INTERRUPTED);
+    ret = schan_certreq_handshake(session);
     return ret;
 }
 
@@ -399,6 +400,8 @@ static uint32_t run_handshake(struct schan_session *session, struct schan_handsh
         ret = feed_record(session, in + pos, record_len);
         pos += session->recv.pos;
         p->consumed = (uint32_t)pos;
+        if (ret == SCHAN_HANDSHAKE_PAUSED)
+            return schan_certreq_hold(session, in, size, pos, p);
         if (ret == 0)
             return handshake_completed(session);
         if (ret != GNUTLS_E_AGAIN && !warning_to_skip(session->s, ret))
@@ -406,6 +409,42 @@ static uint32_t run_handshake(struct schan_session *session, struct schan_handsh
         if (session->recv.pos != record_len)
             return handshake_failed(session, GNUTLS_E_INTERNAL_ERROR, p);
     }
+}
+
+/* The call after SEC_I_INCOMPLETE_CREDENTIALS (unix_certreq.c): the
+ * handshake goes on from the retrieve callback, then takes the records held
+ * back and the caller's new ones. */
+static uint32_t resume_handshake(struct schan_session *session, struct schan_handshake_params *p)
+{
+    struct schan_handshake_params inner = *p;
+    size_t len, held, skip;
+    uint8_t *buf = schan_certreq_resume(session, p, &len, &held, &skip);
+    uint32_t status;
+    int ret;
+
+    if (!buf)
+        return SCHAN_SEC_E_INSUFFICIENT_MEMORY;
+    schan_recv_set(&session->recv, NULL, 0);
+    ret = schan_certreq_handshake(session);
+    p->consumed = (uint32_t)skip;
+    if (ret == 0)
+        status = handshake_completed(session);
+    else if (ret != GNUTLS_E_AGAIN)
+        status = handshake_failed(session, ret, p);
+    else if (!len)
+        status = SCHAN_SEC_I_CONTINUE_NEEDED;
+    else
+    {
+        inner.input = (uint64_t)(uintptr_t)buf;
+        inner.input_size = (uint32_t)len;
+        status = run_handshake(session, &inner);
+        p->missing = inner.missing;
+        p->output_is_alert = inner.output_is_alert;
+        if (inner.consumed > held)
+            p->consumed = (uint32_t)(skip + inner.consumed - held);
+    }
+    free(buf);
+    return status;
 }
 
 /* TLS 1.3 KeyUpdate(update_requested): GnuTLS answers it in front of the
@@ -477,6 +516,8 @@ unix_status schan_handshake(void *args)
         p->status = session->failure;
     else if (session->done)
         p->status = answer_post_handshake(session);
+    else if (schan_certreq_is_paused(session))
+        p->status = resume_handshake(session, p);
     else
         p->status = run_handshake(session, p);
     if (session->send.out.failed)

@@ -53,4 +53,5 @@ unix_status (*const __wine_unix_call_funcs[SCHAN_CALL_COUNT])(void *) = {
     [SCHAN_CALL_GET_CHANNEL_BINDING] = schan_get_channel_binding,
     [SCHAN_CALL_EXPORT_KEYING_MATERIAL] = schan_export_keying_material,
     [SCHAN_CALL_CONTROL] = schan_control,
+    [SCHAN_CALL_GET_ISSUERS] = schan_get_issuers,
 };

@@ -145,10 +145,25 @@ struct schan_session {
     uint8_t alert_level;
     uint8_t alert_description;
     uint32_t peer_protocols;        /* server: SCHAN_PROT_* the ClientHello offered */
+    struct schan_certreq *certreq;  /* client: certificate requests (unix_certreq.c) */
 };
 
 uint32_t schan_map_error(gnutls_session_t s, int err);
 uint32_t schan_map_alert(int description);
+
+/* ---- client certificate requests and SEC_I_INCOMPLETE_CREDENTIALS (unix_certreq.c) ---- */
+
+#define SCHAN_HANDSHAKE_PAUSED 1     /* schan_certreq_handshake: waiting for the caller */
+int schan_certreq_init(struct schan_session *session, uint32_t session_flags);
+void schan_certreq_free(struct schan_session *session);
+int schan_certreq_handshake(struct schan_session *session);
+int schan_certreq_retrieve(gnutls_session_t s, const gnutls_datum_t *req_ca_dn, int nreqs,
+                           gnutls_pcert_st **pcert, unsigned int *pcert_length, gnutls_privkey_t *pkey);
+int schan_certreq_is_paused(const struct schan_session *session);
+uint32_t schan_certreq_hold(struct schan_session *session, const uint8_t *in, size_t size, size_t pos,
+                            struct schan_handshake_params *p);
+uint8_t *schan_certreq_resume(struct schan_session *session, const struct schan_handshake_params *p,
+                              size_t *len, size_t *held, size_t *skip);
 
 /* ---- diagnostics (unix_diag.c) ---- */
 
@@ -172,6 +187,7 @@ unix_status schan_session_free(void *args);
 unix_status schan_handshake(void *args);
 unix_status schan_take_output(void *args);
 unix_status schan_control(void *args);
+unix_status schan_get_issuers(void *args);
 unix_status schan_encrypt(void *args);
 unix_status schan_decrypt(void *args);
 unix_status schan_get_connection_info(void *args);
