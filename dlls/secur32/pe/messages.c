@@ -65,7 +65,10 @@ SECURITY_STATUS WINAPI EncryptMessage(PCtxtHandle handle, ULONG qop, PSecBufferD
     if (!(ctx = context_ref(handle)))
         return SEC_E_INVALID_HANDLE;
     if (!msg || !msg->pBuffers)
+    {
+        SCHAN_WARN("EncryptMessage got no SecBufferDesc or no buffers in it; returning SEC_E_INVALID_TOKEN\n");
         status = SEC_E_INVALID_TOKEN;
+    }
     else if (ctx->state != HS_DONE)
     {
         SCHAN_WARN("EncryptMessage on a context whose handshake is not complete or that was shut down; returning "

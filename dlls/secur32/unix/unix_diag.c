@@ -137,6 +137,12 @@ void schan_diag_negotiated(struct schan_session *session)
 
 /* ---- failures ---- */
 
+static const char *alert_name(int alert)
+{
+    const char *name = gnutls_alert_get_name((gnutls_alert_description_t)alert);
+    return name ? name : "unknown";
+}
+
 static const char *status_name(uint32_t status)
 {
     switch (status)
@@ -282,7 +288,7 @@ void schan_diag_handshake_failed(struct schan_session *session, int err, uint32_
     if (alert >= 0)
         ERR("TLS handshake as %s failed: the %s sent alert \"%s\" (%d): %s%s. Returning %s.\n",
             who(session, name, sizeof(name)), peer(session),
-            gnutls_alert_get_name((gnutls_alert_description_t)alert), alert, alert_advice(session, alert), versions,
+            alert_name(alert), alert, alert_advice(session, alert), versions,
             status_name(status));
     else
         ERR("TLS handshake as %s failed: %s (GnuTLS: %s)%s. Returning %s.\n", who(session, name, sizeof(name)),
@@ -290,7 +296,7 @@ void schan_diag_handshake_failed(struct schan_session *session, int err, uint32_
             versions, status_name(status));
     if (sent_alert >= 0)
         TRACE("%s %p sent alert \"%s\" (%d) to the %s\n", side(session), (void *)session,
-              gnutls_alert_get_name((gnutls_alert_description_t)sent_alert), sent_alert, peer(session));
+              alert_name(sent_alert), sent_alert, peer(session));
 }
 
 static int looks_like_text(const uint8_t *data, size_t size)
@@ -329,7 +335,7 @@ void schan_diag_record_failed(struct schan_session *session, int err, uint32_t s
         alert = (int)gnutls_alert_get(session->s);
         ERR("%s: the %s closed the connection with fatal alert \"%s\" (%d): %s. Returning %s.\n",
             who(session, name, sizeof(name)), peer(session),
-            gnutls_alert_get_name((gnutls_alert_description_t)alert), alert, alert_advice(session, alert),
+            alert_name(alert), alert, alert_advice(session, alert),
             status_name(status));
         return;
     }
@@ -351,5 +357,5 @@ void schan_diag_warning_alert(struct schan_session *session)
               peer(session));
     else
         WARN("%s: the %s sent warning alert \"%s\" (%d); carrying on\n", who(session, name, sizeof(name)),
-             peer(session), gnutls_alert_get_name((gnutls_alert_description_t)alert), alert);
+             peer(session), alert_name(alert), alert);
 }

@@ -484,6 +484,10 @@ static uint32_t emit_control(struct schan_session *session, struct schan_handsha
     else
         ret = gnutls_alert_send(session->s, (gnutls_alert_level_t)session->alert_level,
                                 (gnutls_alert_description_t)session->alert_description);
+    TRACE("session %p: %s %s\n", (void *)session, ret < 0 ? "could not send" : "sent",
+          session->pending_control == SCHAN_PENDING_SHUTDOWN ? "close_notify"
+          : gnutls_alert_get_name((gnutls_alert_description_t)session->alert_description)
+          ? gnutls_alert_get_name((gnutls_alert_description_t)session->alert_description) : "an unknown alert");
     session->pending_control = SCHAN_PENDING_NONE;
     p->output_is_alert = session->send.out.len != 0;
     return ret < 0 ? schan_map_error(session->s, ret) : SCHAN_SEC_E_OK;
