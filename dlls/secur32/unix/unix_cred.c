@@ -125,11 +125,23 @@ static gnutls_ecc_curve_t gnutls_curve(uint32_t curve)
     }
 }
 
+/* GnuTLS dereferences every part it needs, so a missing one must not reach it. */
+static int parts_present(const struct schan_private_key *k, unsigned int count)
+{
+    for (unsigned int i = 0; i < count; i++)
+        if (!k->parts[i].data || !k->parts[i].size)
+            return 0;
+    return 1;
+}
+
 static int import_private_key(const struct schan_private_key *k, gnutls_privkey_t *out)
 {
     gnutls_datum_t d[5];
     int ret;
 
+    *out = NULL;
+    if (!parts_present(k, k->type == SCHAN_KEY_RSA ? 5 : 3))
+        return GNUTLS_E_INVALID_REQUEST;
     if ((ret = gnutls_privkey_init(out)) < 0)
         return ret;
     if (k->type == SCHAN_KEY_RSA)

@@ -57,6 +57,30 @@ static const struct error_map error_table[] = {
     { GNUTLS_E_CERTIFICATE_ERROR,           SCHAN_SEC_E_CERT_UNKNOWN },
     { GNUTLS_E_UNSUPPORTED_CERTIFICATE_TYPE, SCHAN_SEC_E_CERT_UNKNOWN },
     { GNUTLS_E_ASN1_DER_ERROR,              SCHAN_SEC_E_CERT_UNKNOWN },
+    /* Found by tests/conformance/hostile.c and the fuzz targets: what a
+     * corrupted peer message can make GnuTLS report. */
+    { GNUTLS_E_ASN1_ELEMENT_NOT_FOUND,      SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_E_ASN1_IDENTIFIER_NOT_FOUND,   SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_E_ASN1_VALUE_NOT_FOUND,        SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_E_ASN1_GENERIC_ERROR,          SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_E_ASN1_VALUE_NOT_VALID,        SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_E_ASN1_TAG_ERROR,              SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_E_ASN1_TAG_IMPLICIT,           SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_E_ASN1_TYPE_ANY_ERROR,         SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_E_ASN1_SYNTAX_ERROR,           SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_E_ASN1_DER_OVERFLOW,           SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_E_ASN1_EMBEDDED_NULL_IN_STRING, SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_E_ASN1_TIME_ERROR,             SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_E_X509_UNSUPPORTED_CRITICAL_EXTENSION, SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_E_X509_DUPLICATE_EXTENSION,    SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_E_X509_UNSUPPORTED_OID,        SCHAN_SEC_E_CERT_UNKNOWN },
+    { GNUTLS_E_PK_INVALID_PUBKEY,           SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_E_PK_INVALID_PUBKEY_PARAMS,    SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_E_RECEIVED_ILLEGAL_EXTENSION,  SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_E_PARSING_ERROR,               SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_E_SESSION_EOF,                 SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_E_PREMATURE_TERMINATION,       SCHAN_SEC_E_ILLEGAL_MESSAGE },
+    { GNUTLS_E_PK_DECRYPTION_FAILED,        SCHAN_SEC_E_DECRYPT_FAILURE },
     { GNUTLS_E_KEY_USAGE_VIOLATION,         SCHAN_SEC_E_CERT_UNKNOWN },
     { GNUTLS_E_CERTIFICATE_REQUIRED,        SCHAN_SEC_E_CERT_UNKNOWN },
     { GNUTLS_E_NO_CERTIFICATE_FOUND,        SCHAN_SEC_E_NO_CREDENTIALS },
@@ -367,8 +391,9 @@ static int feed_record(struct schan_session *session, const uint8_t *record, siz
 
 static uint32_t run_handshake(struct schan_session *session, struct schan_handshake_params *p)
 {
-    const uint8_t *in = SCHAN_PTR(p->input);
-    size_t size = in ? p->input_size : 0, pos = 0, record_len;
+    static const uint8_t none[1];
+    const uint8_t *in = p->input ? SCHAN_PTR(p->input) : none;   /* never offset a NULL */
+    size_t size = p->input ? p->input_size : 0, pos = 0, record_len;
     int ret;
 
     if (!session->started && !session->is_server)

@@ -159,7 +159,9 @@ static uint32_t decrypt_record(struct schan_session *session, struct schan_decry
         break;
     }
     offset = SCHAN_RECORD_HEADER_SIZE + schan_explicit_nonce_size(session->s);
-    if (record_len < offset)
+    /* Every protected record carries at least a MAC or tag: an empty one is
+     * forged (GnuTLS would call an empty buffer an invalid request). */
+    if (record_len <= offset)
         return SCHAN_SEC_E_DECRYPT_FAILURE;
     schan_recv_set(&session->recv, buffer, record_len);
     session->post_hs_message = 0;
