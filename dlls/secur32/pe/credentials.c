@@ -313,13 +313,15 @@ static SECURITY_STATUS acquire_credentials(ULONG use, const void *auth, CredHand
 
     if (!bridge_available())
         return SEC_E_SECPKG_NOT_FOUND;
-    if (!handle)
-        return SEC_E_INVALID_HANDLE;
     if (use != SECPKG_CRED_INBOUND && use != SECPKG_CRED_OUTBOUND)
         return SEC_E_NO_CREDENTIALS;
-    if ((status = read_request(auth, &req)) || (status = check_certificates(&req, use))
-        || (status = resolve_protocols(&req, use, &protocols)))
+    /* Windows judges the request before the output handle, and the
+     * protocols before the certificate (Wine's schannel tests record it). */
+    if ((status = read_request(auth, &req)) || (status = resolve_protocols(&req, use, &protocols))
+        || (status = check_certificates(&req, use)))
         return status;
+    if (!handle)
+        return SEC_E_INVALID_HANDLE;
     if (!(cred = heap_alloc_zero(sizeof(*cred))))
         return SEC_E_INSUFFICIENT_MEMORY;
     handle_object_init(&cred->hdr, HANDLE_TYPE_CRED, credential_destroy);
@@ -409,8 +411,9 @@ static SECURITY_STATUS query_names(struct schan_credential *cred, void *buffer, 
 {
     WCHAR name[512] = L"";
 
-    if (cred->cert)
-        CertGetNameStringW(cred->cert, CERT_NAME_SIMPLE_DISPLAY_TYPE, 0, NULL, name, ARRAY_SIZE(name));
+    if (!cred->cert)
+        return SEC_E_NO_CREDENTIALS;   /* as Windows: no certificate, no name */
+    CertGetNameStringW(cred->cert, CERT_NAME_SIMPLE_DISPLAY_TYPE, 0, NULL, name, ARRAY_SIZE(name));
     return context_string_alloc(name, (void **)&((SecPkgCredentials_NamesW *)buffer)->sUserName, wide);
 }
 
@@ -424,7 +427,7 @@ static SECURITY_STATUS query_credentials(PCredHandle handle, ULONG attribute, vo
     if (!buffer)
     {
         handle_release(&cred->hdr);
-        return SEC_E_INVALID_PARAMETER;
+        return SEC_E_INTERNAL_ERROR;   /* what Windows returns for a NULL buffer */
     }
     switch (attribute)
     {
