@@ -20,6 +20,8 @@ for s in valid inter-leaf expired notyet ip wildcard cn-only selfsigned unknown-
     servers="$servers $s=$s-chain.pem,key.pem"
 done
 servers="$servers inter-missing=inter-leaf.pem,key.pem"
+servers="$servers ask-cert=valid-chain.pem,key.pem,request=optional,ca=root.pem,tls=1.2"
+servers="$servers ask-cert13=valid-chain.pem,key.pem,request=optional,ca=root.pem,tls=1.3"
 
 "$python" "$src/tests/tls-peer.py" --dir "$dir" --timeout 240 \
     --gen "sh '$src/tests/make-validation-certs.sh' '$dir' {crl} {dead}" $servers >"$dir/peer.out" 2>&1 &
@@ -32,6 +34,18 @@ if [ ! -f "$dir/ready" ]; then
     exit 1
 fi
 port() { awk -v n="$1" '$1 == n { print $2 }' "$dir/ports"; }
+
+# openssl s_server asks for a client certificate and names its CA (Python's
+# ssl module names none), for SECPKG_ATTR_ISSUER_LIST_EX.
+# (its stdin: a FIFO opened read-write, which never ends, or it quits at once)
+mkfifo "$dir/s_server.in"
+timeout 240 openssl s_server -accept 127.0.0.1:0 -cert "$dir/valid-chain.pem" -key "$dir/key.pem" \
+    -CAfile "$dir/root.pem" -verify 1 -no_tls1_3 -naccept 1 <>"$dir/s_server.in" >"$dir/s_server.log" 2>&1 &
+sserver=$!
+trap 'kill $peer $sserver 2>/dev/null' EXIT INT TERM
+i=0
+while ! grep -q "^ACCEPT" "$dir/s_server.log" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+sport=$(sed -n 's/^ACCEPT 127.0.0.1:\([0-9]*\).*/\1/p' "$dir/s_server.log")
 
 cat > "$dir/script" <<EOF
 root add root.pem
@@ -72,6 +86,8 @@ case crl-offline-end-cert $(port offline) valid.test revend REVOCATION_OFFLINE
 case crl-offline-ignored $(port offline) valid.test revchain+ignoffline OK
 case no-cdp-revcheck $(port valid) valid.test revend NO_REVOCATION_CHECK
 case no-cdp-ignore-no-check $(port valid) valid.test revend+ignnocheck OK
+issuers client-cert-asked $(port ask-cert) 0
+issuers client-cert-asked-with-cas ${sport:-1} 1
 root del root.pem
 case root-removed $(port valid) valid.test - UNTRUSTED_ROOT
 EOF
@@ -89,6 +105,7 @@ failed=0
 check() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi; }
 grep -q "GET /root.crl" "$dir/http.log" 2>/dev/null; check $? "crypt32/cryptnet fetched the CRL from the local HTTP server"
 grep -q "^valid ok" "$dir/server.log"; check $? "the server saw completed handshakes"
+grep -q "^ask-cert ok -" "$dir/server.log"; check $? "the server asking for a certificate completed without one"
 [ -s "$dir/wine.err" ] && sed 's/^/# /' "$dir/wine.err" | head -20
 echo "1..$n"
 exit $failed

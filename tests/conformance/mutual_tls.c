@@ -293,6 +293,38 @@ static void test_server_validates(void)
     finish(&r);
 }
 
+/* QueryCredentialsAttributes reflects the credential; LOCAL_CERT_CONTEXT
+ * the certificate it carries. */
+static void test_credential_attributes(void)
+{
+    SecPkgCredentials_NamesW names = { 0 };
+    SecPkgCred_SupportedProtocols protocols = { 0 };
+    CredHandle with, without;
+    SECURITY_STATUS st;
+
+    if (acquire_cred(&with, SECPKG_CRED_OUTBOUND, client_cert, TRUE, SP_PROT_TLS1_3, 0)
+        || acquire_cred(&without, SECPKG_CRED_OUTBOUND, NULL, TRUE, 0, 0))
+    {
+        ok(FALSE, "credentials for the attribute checks");
+        return;
+    }
+    st = QueryCredentialsAttributesW(&with, SECPKG_CRED_ATTR_NAMES, &names);
+    ok(!st && names.sUserName && wcsstr(names.sUserName, L"secur32-gnutls test client"),
+       "CRED_ATTR_NAMES names the certificate's subject (%ls)", names.sUserName ? names.sUserName : L"(none)");
+    if (names.sUserName)
+        FreeContextBuffer(names.sUserName);
+    ok(QueryCredentialsAttributesW(&without, SECPKG_CRED_ATTR_NAMES, &names) != SEC_E_OK,
+       "CRED_ATTR_NAMES of a credential without a certificate fails");
+    st = QueryCredentialsAttributesW(&with, SECPKG_ATTR_SUPPORTED_PROTOCOLS, &protocols);
+    ok(!st && (protocols.grbitProtocol & SP_PROT_TLS1_2_CLIENT) && !(protocols.grbitProtocol & SP_PROT_TLS1_3_CLIENT),
+       "SUPPORTED_PROTOCOLS: TLS 1.2 without the disabled 1.3 (%#lx)", protocols.grbitProtocol);
+    st = QueryCredentialsAttributesW(&without, SECPKG_ATTR_SUPPORTED_PROTOCOLS, &protocols);
+    ok(!st && (protocols.grbitProtocol & SP_PROT_TLS1_3_CLIENT), "SUPPORTED_PROTOCOLS: TLS 1.3 when not disabled (%#lx)",
+       protocols.grbitProtocol);
+    FreeCredentialsHandle(&with);
+    FreeCredentialsHandle(&without);
+}
+
 int main(void)
 {
     int tls13, style;
@@ -308,6 +340,7 @@ int main(void)
         test_no_pause(tls13, FALSE);
     }
     test_server_validates();
+    test_credential_attributes();
     CertFreeCertificateContext(server_cert);
     CertFreeCertificateContext(client_cert);
     return tap_done();

@@ -3,6 +3,7 @@
  * script this program follows).  Script lines:
  *   root add|del FILE.pem       CurrentUser\Root, FILE relative to the script
  *   case NAME PORT TARGET FLAGS EXPECT [chain=N]
+ *   issuers NAME PORT COUNT     a server asking for a client certificate
  * FLAGS: "-" or names joined by '+': manual (SCH_CRED_MANUAL_CRED_VALIDATION),
  * iscmanual (ISC_REQ_MANUAL_CRED_VALIDATION), noname, revchain, revend,
  * revexroot, ignoffline, ignnocheck, auto.  EXPECT: a code name below.
@@ -154,6 +155,9 @@ static void send_all(SOCKET s, const void *data, ULONG len)
     }
 }
 
+static BYTE saved[65536];
+static ULONG saved_len;
+
 struct client_run {
     BOOL chain_during_handshake;
 };
@@ -290,6 +294,66 @@ static void run_case(char *name, int port, const char *target_a, char *flags_tex
     FreeCredentialsHandle(&cred);
 }
 
+/* A server that asks for a client certificate (the CA list names COUNT
+ * authorities): SEC_I_INCOMPLETE_CREDENTIALS, ISSUER_LIST_EX, then curl's
+ * way on: the same bytes again with ISC_REQ_USE_SUPPLIED_CREDS. */
+static void run_issuers(const char *name, int port, int want_count)
+{
+    static BYTE in[65536];
+    SCHANNEL_CRED sc = { .dwVersion = SCHANNEL_CRED_VERSION, .dwFlags = SCH_CRED_MANUAL_CRED_VALIDATION };
+    SecPkgContext_IssuerListInfoEx issuers = { 0 };
+    ULONG req = CLIENT_REQ & ~ISC_REQ_USE_SUPPLIED_CREDS, in_len = 0;
+    SECURITY_STATUS status;
+    BOOL have_ctx = FALSE, asked = FALSE;
+    CredHandle cred;
+    CtxtHandle ctx;
+    SOCKET s;
+    int n;
+
+    if (AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)UNISP_NAME_W, SECPKG_CRED_OUTBOUND, NULL, &sc, NULL, NULL, &cred,
+                                  NULL))
+        return;
+    if ((s = connect_port(port)) == INVALID_SOCKET)
+    {
+        ok(FALSE, "%s: connect", name);
+        FreeCredentialsHandle(&cred);
+        return;
+    }
+    status = isc_step(s, &cred, &ctx, TRUE, L"valid.test", req, in, &in_len);
+    have_ctx = status == SEC_I_CONTINUE_NEEDED;
+    while (status == SEC_I_CONTINUE_NEEDED || status == SEC_E_INCOMPLETE_MESSAGE || status == SEC_I_INCOMPLETE_CREDENTIALS)
+    {
+        if (status == SEC_I_INCOMPLETE_CREDENTIALS)
+        {
+            asked = TRUE;
+            if (!QueryContextAttributesW(&ctx, SECPKG_ATTR_ISSUER_LIST_EX, &issuers))
+            {
+                ok(issuers.cIssuers == (ULONG)want_count, "%s: ISSUER_LIST_EX names %d CA(s) (got %lu)", name,
+                   want_count, issuers.cIssuers);
+                FreeContextBuffer(issuers.aIssuers);
+            }
+            req |= ISC_REQ_USE_SUPPLIED_CREDS;
+            in_len = saved_len;
+            memcpy(in, saved, saved_len);
+        }
+        else if (status == SEC_E_INCOMPLETE_MESSAGE || !in_len)
+        {
+            if ((n = recv(s, (char *)in + in_len, (int)(sizeof(in) - in_len), 0)) <= 0)
+                break;
+            in_len += n;
+        }
+        memcpy(saved, in, in_len);
+        saved_len = in_len;
+        status = isc_step(s, &cred, &ctx, FALSE, L"valid.test", req, in, &in_len);
+    }
+    ok(asked, "%s: SEC_I_INCOMPLETE_CREDENTIALS when the server asks", name);
+    ok_hex(status, SEC_E_OK, "%s: the handshake goes on without a certificate", name);
+    closesocket(s);
+    if (have_ctx)
+        DeleteSecurityContext(&ctx);
+    FreeCredentialsHandle(&cred);
+}
+
 static void run_script(const char *path)
 {
     char line[512], *argv[8], *save, *p;
@@ -305,6 +369,8 @@ static void run_script(const char *path)
             argv[argc++] = p;
         if (argc == 3 && !strcmp(argv[0], "root"))
             root_store_op(argv[1], argv[2]);
+        else if (argc == 4 && !strcmp(argv[0], "issuers"))
+            run_issuers(argv[1], atoi(argv[2]), atoi(argv[3]));
         else if (argc >= 6 && !strcmp(argv[0], "case"))
         {
             chain = (argc >= 7 && !strncmp(argv[6], "chain=", 6)) ? atoi(argv[6] + 6) : 0;
