@@ -21,7 +21,6 @@ for s in valid inter-leaf expired notyet ip wildcard cn-only selfsigned unknown-
 done
 servers="$servers inter-missing=inter-leaf.pem,key.pem"
 servers="$servers ask-cert=valid-chain.pem,key.pem,request=optional,ca=root.pem,tls=1.2"
-servers="$servers ask-cert13=valid-chain.pem,key.pem,request=optional,ca=root.pem,tls=1.3"
 
 "$python" "$src/tests/tls-peer.py" --dir "$dir" --timeout 240 \
     --gen "sh '$src/tests/make-validation-certs.sh' '$dir' {crl} {dead}" $servers >"$dir/peer.out" 2>&1 &
