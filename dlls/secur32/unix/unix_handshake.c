@@ -270,7 +270,9 @@ static uint32_t init_session(struct schan_session *session, const struct schan_s
     {
         if (!(alpn_count = parse_alpn(SCHAN_PTR(p->alpn), p->alpn_size, alpn)))
             return SCHAN_SEC_E_INVALID_PARAMETER;
-        if (gnutls_alpn_set_protocols(session->s, alpn, alpn_count, 0) < 0)
+        /* A server picks its own most preferred protocol (RFC 7301 3.2). */
+        if (gnutls_alpn_set_protocols(session->s, alpn, alpn_count,
+                                      cred->is_server ? GNUTLS_ALPN_SERVER_PRECEDENCE : 0) < 0)
             return SCHAN_SEC_E_INTERNAL_ERROR;
     }
     if (cred->is_server)
