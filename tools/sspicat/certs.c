@@ -51,11 +51,26 @@ static BOOL has_private_key(PCCERT_CONTEXT cert)
         || CertGetCertificateContextProperty(cert, CERT_NCRYPT_KEY_HANDLE_PROP_ID, NULL, &len);
 }
 
+static PCCERT_CONTEXT import_pfx(CRYPT_DATA_BLOB *blob, const WCHAR *password, DWORD flags)
+{
+    HCERTSTORE store = PFXImportCertStore(blob, password, flags);
+    PCCERT_CONTEXT cert = NULL, found = NULL;
+
+    if (!store)
+        return NULL;
+    while (!found && (cert = CertEnumCertificatesInStore(store, cert)))
+        if (has_private_key(cert))
+            found = CertDuplicateCertificateContext(cert);
+    if (cert)
+        CertFreeCertificateContext(cert);
+    CertCloseStore(store, 0);
+    return found;
+}
+
 PCCERT_CONTEXT load_pfx(const char *path, const char *password)
 {
     CRYPT_DATA_BLOB blob;
-    HCERTSTORE store;
-    PCCERT_CONTEXT cert = NULL, found = NULL;
+    PCCERT_CONTEXT found;
     WCHAR wpass[256] = L"";
     DWORD size;
     BYTE *data;
@@ -66,24 +81,13 @@ PCCERT_CONTEXT load_pfx(const char *path, const char *password)
         MultiByteToWideChar(CP_UTF8, 0, password, -1, wpass, ARRAY_SIZE(wpass));
     blob.cbData = size;
     blob.pbData = data;
-    store = PFXImportCertStore(&blob, wpass, CRYPT_EXPORTABLE | PKCS12_NO_PERSIST_KEY);
-    if (!store)
-        store = PFXImportCertStore(&blob, wpass, CRYPT_EXPORTABLE);
+    /* Keys not persisted where that is supported (Wine 8 leaves them out). */
+    if (!(found = import_pfx(&blob, wpass, CRYPT_EXPORTABLE | PKCS12_NO_PERSIST_KEY)))
+        found = import_pfx(&blob, wpass, CRYPT_EXPORTABLE);
     free(data);
-    if (!store)
-    {
-        error("PFXImportCertStore failed for %s (error %#lx): wrong password or unsupported key", path,
-              GetLastError());
-        return NULL;
-    }
-    while (!found && (cert = CertEnumCertificatesInStore(store, cert)))
-        if (has_private_key(cert))
-            found = CertDuplicateCertificateContext(cert);
-    if (cert)
-        CertFreeCertificateContext(cert);
-    CertCloseStore(store, 0);
     if (!found)
-        error("%s holds no certificate with a private key", path);
+        error("no certificate with a private key could be imported from %s (error %#lx): wrong password "
+              "(--pass), no key in the file, or a key type this crypt32 cannot import", path, GetLastError());
     return found;
 }
 

@@ -8,6 +8,8 @@
  * 0 success, 1 TLS/SSPI failure (the message names the SEC_E_ code),
  * 2 usage, 3 network failure.
  */
+#include <fcntl.h>
+#include <io.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +21,8 @@ static const char usage_text[] =
 "options:\n"
 "  --tls1.0 | --tls1.1 | --tls1.2 | --tls1.3   only this protocol version\n"
 "  --min VER, --max VER      protocol range, VER = 1.0, 1.1, 1.2 or 1.3\n"
-"  --schannel-cred           use SCHANNEL_CRED instead of SCH_CREDENTIALS (no TLS 1.3)\n"
+"  --schannel-cred           use SCHANNEL_CRED instead of SCH_CREDENTIALS (no TLS 1.3;\n"
+"                            implied by a range of TLS 1.0/1.1 without TLS 1.3)\n"
 "  --alpn LIST               offer / accept these ALPN protocols, e.g. h2,http/1.1\n"
 "  --sni NAME                target name (SNI and name check; default HOST; \"\" = none)\n"
 "  --cert FILE.pfx           our certificate and key (server: required)\n"
@@ -254,6 +257,14 @@ static SECURITY_STATUS acquire(CredHandle *cred, PCCERT_CONTEXT cert)
     TimeStamp expiry;
     SECURITY_STATUS status;
 
+    /* SCH_CREDENTIALS can only disable protocols of the system default set,
+     * which no longer has TLS 1.0 and 1.1; asking for them without TLS 1.3
+     * takes SCHANNEL_CRED's grbitEnabledProtocols, as Windows programs do. */
+    if (!opt->schannel_cred && opt->min_ver >= 0 && opt->min_ver < 2 && opt->max_ver >= 0 && opt->max_ver < 3)
+    {
+        verbose("TLS 1.0/1.1 requested without TLS 1.3: using SCHANNEL_CRED");
+        options.schannel_cred = TRUE;
+    }
     if (!server)
     {
         flags |= SCH_CRED_NO_DEFAULT_CREDS;
@@ -458,6 +469,9 @@ int main(int argc, char **argv)
     WSADATA wsa;
     int rc;
 
+    /* Received data goes out byte for byte, and messages end in \n alone. */
+    _setmode(_fileno(stdout), _O_BINARY);
+    _setmode(_fileno(stderr), _O_BINARY);
     parse_options(argc, argv);
     if (opt->alpn)
     {

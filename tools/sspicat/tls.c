@@ -527,8 +527,37 @@ static const char *protocol_name(DWORD proto)
     return "unknown";
 }
 
+/* Which secur32.dll answered: its version resource's product and version. */
+static void describe_provider(char *text, size_t size)
+{
+    HMODULE module = GetModuleHandleW(L"secur32.dll");
+    HRSRC res = module ? FindResourceW(module, MAKEINTRESOURCEW(VS_VERSION_INFO), (LPCWSTR)RT_VERSION) : NULL;
+    DWORD res_size = res ? SizeofResource(module, res) : 0;
+    void *data = res ? LockResource(LoadResource(module, res)) : NULL, *copy;
+    char *product = NULL, *version = NULL;
+    WORD *lang;
+    UINT len;
+    char key[64];
+
+    snprintf(text, size, "secur32.dll without a version resource");
+    if (!data || !(copy = malloc(res_size * 2)))
+        return;
+    memcpy(copy, data, res_size);   /* VerQueryValue wants a writable block */
+    if (VerQueryValueA(copy, "\\VarFileInfo\\Translation", (void **)&lang, &len) && len >= 4)
+    {
+        snprintf(key, sizeof(key), "\\StringFileInfo\\%04x%04x\\ProductName", lang[0], lang[1]);
+        VerQueryValueA(copy, key, (void **)&product, &len);
+        snprintf(key, sizeof(key), "\\StringFileInfo\\%04x%04x\\ProductVersion", lang[0], lang[1]);
+        VerQueryValueA(copy, key, (void **)&version, &len);
+        snprintf(text, size, "%s %s", product ? product : "?", version ? version : "");
+    }
+    free(copy);
+}
+
 void print_negotiated(struct conn *c, const char *peer)
 {
+    char provider[128];
+
     SecPkgContext_ConnectionInfo conn;
     SecPkgContext_CipherInfo cipher;
     SecPkgContext_ApplicationProtocol alpn;
@@ -538,6 +567,8 @@ void print_negotiated(struct conn *c, const char *peer)
     if (opt->verbosity < 1)
         return;
     info("sspicat: TLS handshake with %s done", peer);
+    describe_provider(provider, sizeof(provider));
+    info("  %-15s%s", "provider:", provider);
     if (!QueryContextAttributesW(&c->ctx, SECPKG_ATTR_CONNECTION_INFO, &conn))
         info("  %-15s%s", "protocol:", protocol_name(conn.dwProtocol));
     memset(&cipher, 0, sizeof(cipher));
