@@ -109,6 +109,7 @@ if [ $rc != 0 ]; then
 fi
 grep -qxF "$line" "$work/sspicat.out" || fail "the server did not echo our line back (see $work/sspicat.out)"
 echo "================ what a Windows program got from our Schannel ================"
+printf '  %-22s %s\n' "secur32.dll" "$(field provider)"
 printf '  %-22s %s\n' "protocol" "$(field protocol)"
 printf '  %-22s %s\n' "cipher suite" "$(field 'cipher suite')"
 printf '  %-22s %s\n' "ALPN" "$(field ALPN)"
@@ -117,4 +118,4 @@ printf '  %-22s %s\n' "validation" "$(field validation)"
 printf '  %-22s %s\n' "sent and echoed back" "\"$line\""
 printf '  %-22s %s\n' "gnutls-serv saw" "$(sed -n 's/^- Description: //p' "$work/gnutls-serv.log" | head -n 1)"
 echo "=============================================================================="
-echo "sspicat.exe is in $build/tools/sspicat/; try: tools/wine-run -- $build/tools/sspicat/sspicat.exe --help"
+echo "sspicat.exe is in $build/tools/sspicat/; try: tools/wine-run --dll-dir $build -- $build/tools/sspicat/sspicat.exe --help"
