@@ -13,6 +13,7 @@ build=${SECUR32_BUILDDIR:-$PWD}
 version=${DEMO_TLS:-1.3}
 step() { printf '==> %s\n' "$*"; }
 fail() { printf 'demo: %s\n' "$*" >&2; exit 1; }
+ovl=
 
 # gnutls-serv listens on every interface: run it (and Wine, whose sockets
 # live in the wineserver) in a private network namespace where nothing else
@@ -39,9 +40,6 @@ case $version in 1.0|1.1|1.2|1.3) ;; *) fail "DEMO_TLS=$version: use 1.0, 1.1, 1
 
 if [ "$DEMO_ISOLATED" = 1 ]; then
     ip link set lo up 2>/dev/null || fail "cannot bring up loopback in the demo's network namespace (install iproute2)"
-    uid=$(id -u)
-    mkdir -p "/tmp/.wine-$uid" && mount -t tmpfs -o mode=0700 tmpfs "/tmp/.wine-$uid" \
-        || fail "cannot give Wine a private server directory"
     echo "    (running in a private network namespace: the server is reachable from this demo only)"
 else
     echo "    (no network namespaces here: using the host's loopback; gnutls-serv listens on all interfaces"
@@ -51,6 +49,18 @@ fi
 work=$build/demo
 rm -rf "$work"
 mkdir -p "$work"
+prefix=$build/tests/wineprefix
+if [ "$DEMO_ISOLATED" = 1 ]; then
+    # Wine creates sockets in the wineserver, which must run in this network
+    # namespace: a private overlay of the prefix gets a wineserver of its own.
+    [ -f "$prefix/system.reg" ] || sh "$src/tools/wine-run" --dll-dir "$build" --prefix "$prefix" -- true \
+        || fail "could not create the Wine prefix $prefix"
+    ovl=$work/overlay
+    mkdir -p "$ovl" && mount -t tmpfs tmpfs "$ovl" && mkdir "$ovl/upper" "$ovl/work" "$ovl/prefix" \
+        && mount -t overlay overlay -o "lowerdir=$prefix,upperdir=$ovl/upper,workdir=$ovl/work" "$ovl/prefix" \
+        || fail "cannot mount a private overlay of the Wine prefix (overlayfs)"
+    prefix=$ovl/prefix
+fi
 server_pid=
 cleanup() {
     if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
@@ -58,7 +68,15 @@ cleanup() {
         wait "$server_pid" 2>/dev/null
     fi
 }
-trap cleanup EXIT
+finish() {
+    cleanup
+    [ -n "$ovl" ] || return 0
+    WINEPREFIX=$ovl/prefix "${WINESERVER:-wineserver}" -k 2>/dev/null
+    WINEPREFIX=$ovl/prefix "${WINESERVER:-wineserver}" -w 2>/dev/null
+    umount "$ovl/prefix" "$ovl" 2>/dev/null
+    return 0
+}
+trap finish EXIT
 trap 'exit 1' INT TERM
 
 step "generating a fresh test CA and server certificate (tests/make-certs.sh)"
@@ -90,7 +108,7 @@ echo "    gnutls-serv is running as PID $server_pid"
 step "connecting with sspicat.exe under Wine through the built secur32.dll (tools/wine-run)"
 echo "    sspicat --cafile ca.pem --sni localhost --alpn h2,http/1.1 --tls$version --send ... 127.0.0.1 $port"
 line="hello from a Windows program through secur32-gnutls"
-timeout 60 sh "$src/tools/wine-run" --dll-dir "$build" --prefix "$build/tests/wineprefix" -- \
+timeout 60 sh "$src/tools/wine-run" --dll-dir "$build" --prefix "$prefix" -- \
     "$build/tools/sspicat/sspicat.exe" --cafile "$work/certs/ca.pem" --sni localhost --alpn h2,http/1.1 \
     --tls"$version" --send "$line" --wait 1000 127.0.0.1 "$port" \
     > "$work/sspicat.out" 2> "$work/sspicat.err" < /dev/null

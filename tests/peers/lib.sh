@@ -2,10 +2,11 @@
 #
 # Each test script runs inside its own network and mount namespaces
 # (unshare -mn as root, unshare -rmn otherwise): the peers (gnutls-serv
-# binds every interface) are then reachable from this script only, ports
-# never collide with anything else, and a private /tmp/.wine-UID makes Wine
-# start its own wineserver here (Wine creates sockets in the wineserver, so
-# it has to live in this network namespace too).
+# binds every interface) are then reachable from this script only, and ports
+# never collide with anything else.  Wine creates sockets in the wineserver,
+# so the wineserver must live in this network namespace too: the test prefix
+# is seen through a private overlay mount (a new device and inode, so Wine
+# starts a new wineserver here, and writes stay in the overlay).
 #
 # Provides TAP helpers (plan, ok, is_match, diag), start_server / stop_server
 # for a peer running in the background with a bounded lifetime, and
@@ -28,18 +29,21 @@ peers_setup() {   # "$0" "$@" of the test script
     fi
     command -v ip >/dev/null 2>&1 && ip link set lo up 2>/dev/null \
         || { echo "1..0 # SKIP cannot bring up loopback in the test's network namespace (iproute2)"; exit 0; }
-    uid=$(id -u)
-    mkdir -p "/tmp/.wine-$uid" && mount -t tmpfs -o mode=0700 tmpfs "/tmp/.wine-$uid" \
-        || { echo "1..0 # SKIP cannot give Wine a private server directory"; exit 0; }
-
     SSPICAT=$SECUR32_BUILDDIR/tools/sspicat/sspicat.exe
     CERTS=$SECUR32_BUILDDIR/tests/certs
     DLL_DIR=${PEERS_DLL_DIR:-$SECUR32_BUILDDIR}
-    WINEPREFIX=$SECUR32_BUILDDIR/tests/wineprefix
-    export WINEPREFIX
-    work=$(mktemp -d "${TMPDIR:-/tmp}/peers.XXXXXX")
     [ -f "$SSPICAT" ] || { echo "1..0 # SKIP $SSPICAT not built"; exit 0; }
     [ -f "$CERTS/ca.pem" ] || { echo "1..0 # SKIP no test certificates (make tests/certs/stamp)"; exit 0; }
+    shared_prefix=$SECUR32_BUILDDIR/tests/wineprefix
+    [ -f "$shared_prefix/system.reg" ] \
+        || sh "$SECUR32_SRCDIR/tools/wine-run" --dll-dir "$DLL_DIR" --prefix "$shared_prefix" -- true
+    work=$(mktemp -d "${TMPDIR:-/tmp}/peers.XXXXXX")
+    mkdir "$work/ovl" && mount -t tmpfs tmpfs "$work/ovl" && mkdir "$work/ovl/upper" "$work/ovl/work" \
+        "$work/ovl/prefix" && mount -t overlay overlay \
+        -o "lowerdir=$shared_prefix,upperdir=$work/ovl/upper,workdir=$work/ovl/work" "$work/ovl/prefix" \
+        || { echo "1..0 # SKIP cannot mount a private overlay of the Wine prefix"; rm -rf "$work"; exit 0; }
+    WINEPREFIX=$work/ovl/prefix
+    export WINEPREFIX
     wineserver=${WINESERVER:-$(command -v wineserver 2>/dev/null || echo /usr/lib/wine/wineserver)}
     trap 'peers_cleanup' EXIT
     trap 'exit 1' INT TERM
@@ -50,8 +54,11 @@ peers_setup() {   # "$0" "$@" of the test script
 
 peers_cleanup() {
     stop_server
-    "$wineserver" -k 2>/dev/null || true
+    "$wineserver" -k 2>/dev/null
+    "$wineserver" -w 2>/dev/null
+    umount "$work/ovl/prefix" "$work/ovl" 2>/dev/null
     rm -rf "$work"
+    return 0
 }
 
 need() {   # program...: skip the whole script when one is missing
