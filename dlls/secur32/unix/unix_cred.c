@@ -144,10 +144,11 @@ static int import_private_key(const struct schan_private_key *k, gnutls_privkey_
         return GNUTLS_E_INVALID_REQUEST;
     if ((ret = gnutls_privkey_init(out)) < 0)
         return ret;
+    /* The private exponent is derived from the primes rather than taken as
+     * given: Wine 8's PFX import stores a wrong one for some keys. */
     if (k->type == SCHAN_KEY_RSA)
         ret = gnutls_privkey_import_rsa_raw(*out, part_or_null(&k->parts[0], &d[0]),
-                                            part_or_null(&k->parts[1], &d[1]),
-                                            part_or_null(&k->parts[2], &d[2]),
+                                            part_or_null(&k->parts[1], &d[1]), NULL,
                                             part_or_null(&k->parts[3], &d[3]),
                                             part_or_null(&k->parts[4], &d[4]), NULL, NULL, NULL);
     else if (k->type == SCHAN_KEY_ECC)
