@@ -29,14 +29,17 @@ PCCERT_CONTEXT load_pfx(const char *name)
         return NULL;
     blob.cbData = (DWORD)size;
     blob.pbData = data;
-    store = PFXImportCertStore(&blob, L"", CRYPT_EXPORTABLE);
+    /* Not persisted: Wine 8 puts every persisted PFX key of a prefix in one
+     * container, so tests running in parallel would swap each other's keys. */
+    store = PFXImportCertStore(&blob, L"", CRYPT_EXPORTABLE | PKCS12_NO_PERSIST_KEY);
     free(data);
     if (!store)
         return NULL;
     while ((cert = CertEnumCertificatesInStore(store, cert)))
     {
         DWORD len = 0;
-        if (CertGetCertificateContextProperty(cert, CERT_KEY_PROV_INFO_PROP_ID, NULL, &len))
+        if (CertGetCertificateContextProperty(cert, CERT_KEY_CONTEXT_PROP_ID, NULL, &len)
+            || CertGetCertificateContextProperty(cert, CERT_KEY_PROV_INFO_PROP_ID, NULL, &len))
         {
             found = CertDuplicateCertificateContext(cert);
             CertFreeCertificateContext(cert);
