@@ -236,6 +236,7 @@ static SECURITY_STATUS query_lifespan(struct schan_context *ctx, SecPkgContext_L
     GetSystemTimeAsFileTime(&now);
     out->tsStart.LowPart = now.dwLowDateTime;
     out->tsStart.HighPart = now.dwHighDateTime;
+    peer_chain_load(ctx);
     if (ctx->peer_cert)
     {
         out->tsExpiry.LowPart = ctx->peer_cert->pCertInfo->NotAfter.dwLowDateTime;
@@ -260,6 +261,7 @@ static SECURITY_STATUS query_names(struct schan_context *ctx, void *buffer, BOOL
 {
     WCHAR name[512] = L"";
 
+    peer_chain_load(ctx);
     if (ctx->peer_cert)
         CertNameToStrW(X509_ASN_ENCODING, &ctx->peer_cert->pCertInfo->Subject, CERT_X500_NAME_STR, name,
                        ARRAY_SIZE(name));

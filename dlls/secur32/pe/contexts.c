@@ -235,13 +235,15 @@ static SECURITY_STATUS finish_handshake(struct schan_context *ctx)
     ctx->state = HS_DONE;
     ctx->info_valid = FALSE;
     context_info(ctx);
-    if ((status = peer_chain_load(ctx)))
-        return status;
-    /* A server judges the client's chain only when its credential asks. */
+    /* A server judges the client's chain only when its credential asks.
+     * Without a verdict to give, the chain is parsed only when a caller asks
+     * for it (attributes.c), which keeps resumed handshakes cheap. */
     if ((ctx->is_server && !(ctx->cred->flags & SCH_CRED_AUTO_CRED_VALIDATION))
         || (ctx->cred->flags & SCH_CRED_MANUAL_CRED_VALIDATION)
         || (ctx->req_flags & ISC_REQ_MANUAL_CRED_VALIDATION))
         return SEC_E_OK;
+    if ((status = peer_chain_load(ctx)))
+        return status;
     return peer_chain_validate(ctx);
 }
 
