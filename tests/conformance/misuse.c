@@ -293,15 +293,9 @@ static void test_messages(CredHandle *ccred, CredHandle *scred)
     b[0].BufferType = SECBUFFER_DATA; b[0].pvBuffer = copy; b[0].cbBuffer = (copy[3] << 8) | copy[4];
     EXPECT(DecryptMessage(&c.cctx, &d, 0, NULL), SEC_E_INCOMPLETE_MESSAGE,
            "DecryptMessage: a record 5 bytes short -> SEC_E_INCOMPLETE_MESSAGE");
-    /* Windows turns the DATA buffer itself into SECBUFFER_MISSING [wine];
-     * this DLL (and tests/conformance/records.c) put it in the first EMPTY
-     * buffer.  Callers look for the type, so both are accepted here; the
-     * difference is reported. */
+    /* Windows turns the DATA buffer itself into SECBUFFER_MISSING [wine]. */
     cases++;
-    ok((b[0].BufferType == SECBUFFER_MISSING && b[0].cbBuffer == 5)
-       || (b[1].BufferType == SECBUFFER_MISSING && b[1].cbBuffer == 5), "  ... a SECBUFFER_MISSING of 5");
-    if (b[0].BufferType != SECBUFFER_MISSING)
-        diag("  note: Windows reports MISSING in buffer 0; this DLL in buffer %d", b[1].BufferType == SECBUFFER_MISSING);
+    ok(b[0].BufferType == SECBUFFER_MISSING && b[0].cbBuffer == 5, "  ... the DATA buffer becomes a SECBUFFER_MISSING of 5");
     /* [docs] DecryptMessage: SEC_E_INVALID_HANDLE */
     init_out(b, &d, 4);
     b[0].BufferType = SECBUFFER_DATA; b[0].pvBuffer = copy; b[0].cbBuffer = len;

@@ -70,11 +70,12 @@ static void test_coalesced_and_partial(CtxtHandle *from, CtxtHandle *to, const c
     /* Incomplete: 0 bytes need a header (5), 4 bytes need 1, a header needs the body. */
     total = encrypt_into(from, "partial", wire);
     ok_hex(decrypt(to, wire, 4, b), SEC_E_INCOMPLETE_MESSAGE, "%s: 4 bytes: SEC_E_INCOMPLETE_MESSAGE", proto);
-    ok(b[1].BufferType == SECBUFFER_MISSING && b[1].cbBuffer == 1, "%s: MISSING 1 after 4 header bytes (%lu)", proto,
-       b[1].cbBuffer);
+    /* As on Windows, the DATA buffer itself becomes SECBUFFER_MISSING. */
+    ok(b[0].BufferType == SECBUFFER_MISSING && b[0].cbBuffer == 1, "%s: MISSING 1 after 4 header bytes (%lu)", proto,
+       b[0].cbBuffer);
     ok_hex(decrypt(to, wire, 10, b), SEC_E_INCOMPLETE_MESSAGE, "%s: 10 bytes: incomplete", proto);
-    ok(b[1].BufferType == SECBUFFER_MISSING && b[1].cbBuffer == total - 10, "%s: MISSING %lu (%lu)", proto,
-       total - 10, b[1].cbBuffer);
+    ok(b[0].BufferType == SECBUFFER_MISSING && b[0].cbBuffer == total - 10, "%s: MISSING %lu (%lu)", proto,
+       total - 10, b[0].cbBuffer);
     ok_hex(decrypt(to, wire, total, b), SEC_E_OK, "%s: the whole record then decrypts", proto);
     ok(b[1].cbBuffer == 7 && !memcmp(b[1].pvBuffer, "partial", 7), "%s: and nothing was lost", proto);
 }

@@ -145,8 +145,8 @@ static SECURITY_STATUS decrypt_record(struct schan_context *ctx, PSecBufferDesc 
     status = (SECURITY_STATUS)params.status;
     if (status == SEC_E_INCOMPLETE_MESSAGE)
     {
-        SecBuffer *empty = buffer_find(msg, SECBUFFER_EMPTY, 0);
-        set_buffer(empty, SECBUFFER_MISSING, NULL, params.missing);
+        /* Windows turns the DATA buffer itself into the MISSING count. */
+        set_buffer(data, SECBUFFER_MISSING, NULL, params.missing);
         return status;
     }
     if (status != SEC_E_OK && status != SEC_I_RENEGOTIATE && status != SEC_I_CONTEXT_EXPIRED)
