@@ -6,7 +6,7 @@
 peers_setup "$0" "$@"
 need openssl timeout
 
-plan 15
+plan 16
 
 # serve [s_server options]: on 127.0.0.1 with the RSA certificate.
 serve() {
@@ -31,6 +31,9 @@ for v in 1.0 1.1 1.2 1.3; do
         && has "$err" "cipher suite: +TLS_[A-Z0-9_]+ \(0x[0-9a-f]{4}\)"; }
     check "TLS $v: handshake, validation, data answered by s_server -rev" version_ok
     if [ $v = 1.3 ]; then
+        traced() { has "$err" "^[0-9a-f]{4}:trace:schannel:[a-z_]+ client .* sent CLIENT HELLO" \
+            && has "$err" "^[0-9a-f]{4}:trace:schannel:handshake_step client:"; }
+        check "sspicat -v shows the DLL's own schannel trace (both halves)" traced
         tickets_ok() { [ "$(grep -c 'SEC_I_RENEGOTIATE' "$err")" -ge 2 ] \
             && has "$err" "post-handshake message processed \(SEC_E_OK\)"; }
         check "TLS 1.3: both of s_server's tickets arrive through SEC_I_RENEGOTIATE" tickets_ok

@@ -37,7 +37,7 @@ static const char usage_text[] =
 "  --reconnect               client: connect a second time with the same credential\n"
 "  -n N                      server: accept N connections (default 1)\n"
 "  --wait MS                 close after MS ms without traffic (default 1000)\n"
-"  -q, --quiet | -v, --verbose\n";
+"  -q, --quiet | -v, --verbose  (verbose adds the DLL's own schannel traces)\n";
 
 static struct options options = { .count = 1, .min_ver = -1, .max_ver = -1, .verbosity = 1, .wait_ms = 1000,
                                   .accept_secs = 60 };
@@ -461,6 +461,34 @@ static int run_server(CredHandle *cred)
     return rc;
 }
 
+/* Wine reads WINEDEBUG when a process starts, so verbose mode turns on the
+ * DLL's own diagnostics (the schannel and secur32 channels: handshake steps,
+ * negotiated parameters, alerts, the reason for every error) by starting
+ * itself again with them enabled.  Returns -1 when no relaunch was needed. */
+static int relaunch_with_traces(void)
+{
+    STARTUPINFOW si = { .cb = sizeof(si) };
+    PROCESS_INFORMATION pi;
+    char current[1024] = "";
+    char wanted[1200];
+    DWORD code = 3;
+
+    if (opt->verbosity < 2 || GetEnvironmentVariableA("SSPICAT_TRACED", NULL, 0))
+        return -1;
+    /* Later WINEDEBUG entries win, so appending keeps the user's other choices. */
+    GetEnvironmentVariableA("WINEDEBUG", current, sizeof(current));
+    snprintf(wanted, sizeof(wanted), "%s%swarn+secur32,trace+schannel", current, current[0] ? "," : "");
+    SetEnvironmentVariableA("WINEDEBUG", wanted);
+    SetEnvironmentVariableA("SSPICAT_TRACED", "1");
+    if (!CreateProcessW(NULL, GetCommandLineW(), NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi))
+        return -1;   /* carry on without the DLL's traces */
+    WaitForSingleObject(pi.hProcess, INFINITE);
+    GetExitCodeProcess(pi.hProcess, &code);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    return (int)code;
+}
+
 int main(int argc, char **argv)
 {
     PCCERT_CONTEXT cert = NULL;
@@ -473,6 +501,8 @@ int main(int argc, char **argv)
     _setmode(_fileno(stdout), _O_BINARY);
     _setmode(_fileno(stderr), _O_BINARY);
     parse_options(argc, argv);
+    if ((rc = relaunch_with_traces()) != -1)
+        return rc;
     if (opt->alpn)
     {
         DWORD size;
