@@ -34,7 +34,11 @@ int main(int argc, char **argv)
     ok(secur32_is_ours(product, sizeof(product)), "loaded secur32.dll is secur32-gnutls (product \"%s\")", product);
     ok(GetModuleHandleA("secur32.dll") != NULL, "secur32.dll is loaded");
     ok_hex(status, SEC_E_OK, "EnumerateSecurityPackagesA succeeds");
-    ok(count == 3, "three packages registered, so the Unix half answered (got %lu)", count);
+    /* Negotiate, Kerberos and NTLM (those Wine's package DLLs offer here)
+     * come first, as on Windows; Schannel's three names close the list. */
+    ok(count >= 3 && count <= 6 && !strcmp(infos[count - 3].Name, "Microsoft Unified Security Protocol Provider")
+       && !strcmp(infos[count - 1].Name, "Default TLS SSP"),
+       "Schannel's three names are registered last, so the Unix half answered (%lu packages)", count);
     FreeContextBuffer(infos);
     check_unix_half();
     return tap_done();

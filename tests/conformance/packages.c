@@ -5,6 +5,9 @@
 static const char *names[] = {
     "Microsoft Unified Security Protocol Provider", "Schannel", "Default TLS SSP"
 };
+/* Before them, as on Windows: Negotiate, Kerberos, NTLM (lsa_packages.c
+ * checks those); NTLM only where Samba's ntlm_auth is installed. */
+static const char *lsa_names[] = { "Negotiate", "Kerberos", "NTLM" };
 
 static void check_info_w(const SecPkgInfoW *info, const char *what)
 {
@@ -19,24 +22,32 @@ static void test_enumerate(void)
 {
     PSecPkgInfoW w = NULL;
     PSecPkgInfoA a = NULL;
-    ULONG count = 0, i;
+    ULONG count = 0, i, lsa = GetFileAttributesA("Z:\\usr\\bin\\ntlm_auth") != INVALID_FILE_ATTRIBUTES ? 3 : 2;
 
     ok_hex(EnumerateSecurityPackagesW(&count, &w), SEC_E_OK, "EnumerateSecurityPackagesW");
-    ok(count == ARRAY_SIZE(names), "W: %u packages (got %lu)", (unsigned)ARRAY_SIZE(names), count);
-    for (i = 0; i < count && i < ARRAY_SIZE(names); i++)
+    ok(count == lsa + ARRAY_SIZE(names), "W: %lu packages (got %lu)", lsa + (ULONG)ARRAY_SIZE(names), count);
+    for (i = 0; i < count && i < lsa; i++)
     {
         WCHAR wname[64];
-        MultiByteToWideChar(CP_ACP, 0, names[i], -1, wname, 64);
-        ok(!wcscmp(w[i].Name, wname), "W: package %lu is %s", i, names[i]);
-        check_info_w(&w[i], names[i]);
+        MultiByteToWideChar(CP_ACP, 0, lsa_names[i], -1, wname, 64);
+        ok(!wcscmp(w[i].Name, wname), "W: package %lu is %s", i, lsa_names[i]);
+    }
+    for (i = lsa; i < count && i - lsa < ARRAY_SIZE(names); i++)
+    {
+        WCHAR wname[64];
+        MultiByteToWideChar(CP_ACP, 0, names[i - lsa], -1, wname, 64);
+        ok(!wcscmp(w[i].Name, wname), "W: package %lu is %s", i, names[i - lsa]);
+        check_info_w(&w[i], names[i - lsa]);
     }
     ok_hex(FreeContextBuffer(w), SEC_E_OK, "FreeContextBuffer of the W list");
 
     ok_hex(EnumerateSecurityPackagesA(&count, &a), SEC_E_OK, "EnumerateSecurityPackagesA");
-    ok(count == ARRAY_SIZE(names), "A: %u packages", (unsigned)ARRAY_SIZE(names));
-    for (i = 0; i < count && i < ARRAY_SIZE(names); i++)
-        ok(!strcmp(a[i].Name, names[i]) && !strcmp(a[i].Comment, "Schannel Security Package")
-           && a[i].cbMaxToken == 24576, "A: package %lu is %s with Windows' values", i, names[i]);
+    ok(count == lsa + ARRAY_SIZE(names), "A: %lu packages", lsa + (ULONG)ARRAY_SIZE(names));
+    for (i = 0; i < count && i < lsa; i++)
+        ok(!strcmp(a[i].Name, lsa_names[i]), "A: package %lu is %s", i, lsa_names[i]);
+    for (i = lsa; i < count && i - lsa < ARRAY_SIZE(names); i++)
+        ok(!strcmp(a[i].Name, names[i - lsa]) && !strcmp(a[i].Comment, "Schannel Security Package")
+           && a[i].cbMaxToken == 24576, "A: package %lu is %s with Windows' values", i, names[i - lsa]);
     FreeContextBuffer(a);
     ok_hex(EnumerateSecurityPackagesW(NULL, &w), SEC_E_INVALID_PARAMETER, "NULL count");
 }

@@ -5,6 +5,7 @@
  * FreeContextBuffer, certificate contexts for CertFreeCertificateContext.
  */
 #include "schannel_private.h"
+#include "lsa_packages.h"
 
 #define SCHANNEL_MAX_TOKEN 24576
 
@@ -359,12 +360,16 @@ static SECURITY_STATUS query_context(PCtxtHandle handle, ULONG attribute, void *
 SECURITY_STATUS WINAPI QueryContextAttributesW(PCtxtHandle handle, ULONG attribute, void *buffer)
 {
     TRACE("%p %lu %p\n", handle, attribute, buffer);
+    if (lsa_is_ctxt(handle))
+        return lsa_query_context(handle, attribute, buffer, TRUE);
     return query_context(handle, attribute, buffer, TRUE);
 }
 
 SECURITY_STATUS WINAPI QueryContextAttributesA(PCtxtHandle handle, ULONG attribute, void *buffer)
 {
     TRACE("%p %lu %p\n", handle, attribute, buffer);
+    if (lsa_is_ctxt(handle))
+        return lsa_query_context(handle, attribute, buffer, FALSE);
     return query_context(handle, attribute, buffer, FALSE);
 }
 

@@ -5,6 +5,7 @@
  * (TOKEN/EMPTY input, MISSING and EXTRA, ALLOCATE_MEMORY, ALERT output).
  */
 #include "schannel_private.h"
+#include "lsa_packages.h"
 
 static void context_destroy(struct handle_object *obj)
 {
@@ -463,7 +464,10 @@ SECURITY_STATUS WINAPI InitializeSecurityContextW(PCredHandle cred, PCtxtHandle 
     TRACE("%p %p %ls %#lx %lu %lu %p %lu %p %p %p %p\n", cred, ctx, target ? target : L"(null)", req, reserved1,
           rep, input, reserved2, new_ctx, output, attrs, expiry);
     TRACE("input %s\n", dbg_secbuffers(input, bufs, sizeof(bufs)));
-    status = context_call(cred, ctx, target, req, input, new_ctx, output, attrs, expiry, FALSE);
+    if (lsa_is_cred(cred) || lsa_is_ctxt(ctx))
+        status = lsa_context_call(cred, ctx, target, req, rep, input, new_ctx, output, attrs, expiry, FALSE);
+    else
+        status = context_call(cred, ctx, target, req, input, new_ctx, output, attrs, expiry, FALSE);
     TRACE("returning %#lx, output %s\n", status, dbg_secbuffers(output, bufs, sizeof(bufs)));
     return status;
 }
@@ -482,7 +486,10 @@ SECURITY_STATUS WINAPI InitializeSecurityContextA(PCredHandle cred, PCtxtHandle 
     if (target && (len = MultiByteToWideChar(CP_ACP, 0, target, -1, NULL, 0)) > 0
         && (wtarget = heap_alloc_zero(len * sizeof(WCHAR))))
         MultiByteToWideChar(CP_ACP, 0, target, -1, wtarget, len);
-    status = context_call(cred, ctx, wtarget, req, input, new_ctx, output, attrs, expiry, FALSE);
+    if (lsa_is_cred(cred) || lsa_is_ctxt(ctx))
+        status = lsa_context_call(cred, ctx, wtarget, req, rep, input, new_ctx, output, attrs, expiry, FALSE);
+    else
+        status = context_call(cred, ctx, wtarget, req, input, new_ctx, output, attrs, expiry, FALSE);
     heap_free(wtarget);
     TRACE("returning %#lx\n", status);
     return status;
@@ -497,7 +504,10 @@ SECURITY_STATUS WINAPI AcceptSecurityContext(PCredHandle cred, PCtxtHandle ctx, 
 
     TRACE("%p %p %p %#lx %lu %p %p %p %p\n", cred, ctx, input, req, rep, new_ctx, output, attrs, expiry);
     TRACE("input %s\n", dbg_secbuffers(input, bufs, sizeof(bufs)));
-    status = context_call(cred, ctx, NULL, req, input, new_ctx, output, attrs, expiry, TRUE);
+    if (lsa_is_cred(cred) || lsa_is_ctxt(ctx))
+        status = lsa_context_call(cred, ctx, NULL, req, rep, input, new_ctx, output, attrs, expiry, TRUE);
+    else
+        status = context_call(cred, ctx, NULL, req, input, new_ctx, output, attrs, expiry, TRUE);
     TRACE("returning %#lx, output %s\n", status, dbg_secbuffers(output, bufs, sizeof(bufs)));
     return status;
 }
@@ -505,6 +515,8 @@ SECURITY_STATUS WINAPI AcceptSecurityContext(PCredHandle cred, PCtxtHandle ctx, 
 SECURITY_STATUS WINAPI DeleteSecurityContext(PCtxtHandle handle)
 {
     TRACE("%p\n", handle);
+    if (lsa_is_ctxt(handle))
+        return lsa_delete_context(handle);
     if (!handle_remove(handle, HANDLE_TYPE_CTXT))
         return SEC_E_INVALID_HANDLE;
     return SEC_E_OK;
@@ -547,6 +559,8 @@ SECURITY_STATUS WINAPI ApplyControlToken(PCtxtHandle handle, PSecBufferDesc inpu
     SecBuffer *token;
 
     TRACE("%p %p\n", handle, input);
+    if (lsa_is_ctxt(handle))
+        return lsa_apply_control_token(handle, input);
     if (!(ctx = context_ref(handle)))
         return SEC_E_INVALID_HANDLE;
     if (!input || input->cBuffers != 1 || !input->pBuffers

@@ -5,6 +5,7 @@
  * terms: protocols, disabled algorithms, strength limits, certificate + key.
  */
 #include "schannel_private.h"
+#include "lsa_packages.h"
 
 #define DEFAULT_LIFESPAN_MS (10 * 60 * 60 * 1000)
 #define SP_PROT_TLS_CLIENTS (SP_PROT_TLS1_0_CLIENT | SP_PROT_TLS1_1_CLIENT | SP_PROT_TLS1_2_CLIENT | SP_PROT_TLS1_3_CLIENT)
@@ -355,6 +356,9 @@ SECURITY_STATUS WINAPI AcquireCredentialsHandleW(SEC_WCHAR *principal, SEC_WCHAR
 {
     TRACE("%ls %ls %#lx %p %p %p %p %p %p\n", principal ? principal : L"(null)", package ? package : L"(null)",
           use, logon_id, auth, get_key, get_key_arg, handle, expiry);
+    if (!is_package_name_w(package) && lsa_package_find_w(package))
+        return lsa_acquire_credentials(lsa_package_find_w(package), principal, use, logon_id, auth, FALSE,
+                                       get_key, get_key_arg, handle, expiry);
     if (!is_package_name_w(package))
         return SEC_E_SECPKG_NOT_FOUND;
     return acquire_credentials(use, auth, handle, expiry);
@@ -366,6 +370,14 @@ SECURITY_STATUS WINAPI AcquireCredentialsHandleA(SEC_CHAR *principal, SEC_CHAR *
 {
     TRACE("%s %s %#lx %p %p %p %p %p %p\n", principal ? principal : "(null)", package ? package : "(null)",
           use, logon_id, auth, get_key, get_key_arg, handle, expiry);
+    if (!package_find_a(package) && lsa_package_find_a(package))
+    {
+        WCHAR *wprincipal = principal ? utf8_to_utf16(principal) : NULL;   /* names are ASCII in practice */
+        SECURITY_STATUS status = lsa_acquire_credentials(lsa_package_find_a(package), wprincipal, use, logon_id,
+                                                         auth, TRUE, get_key, get_key_arg, handle, expiry);
+        heap_free(wprincipal);
+        return status;
+    }
     if (!package_find_a(package))
         return SEC_E_SECPKG_NOT_FOUND;
     return acquire_credentials(use, auth, handle, expiry);
@@ -374,6 +386,8 @@ SECURITY_STATUS WINAPI AcquireCredentialsHandleA(SEC_CHAR *principal, SEC_CHAR *
 SECURITY_STATUS WINAPI FreeCredentialsHandle(PCredHandle handle)
 {
     TRACE("%p\n", handle);
+    if (lsa_is_cred(handle))
+        return lsa_free_credentials(handle);
     if (!handle_remove(handle, HANDLE_TYPE_CRED))
         return SEC_E_INVALID_HANDLE;
     return SEC_E_OK;
@@ -446,12 +460,16 @@ static SECURITY_STATUS query_credentials(PCredHandle handle, ULONG attribute, vo
 SECURITY_STATUS WINAPI QueryCredentialsAttributesW(PCredHandle handle, ULONG attribute, void *buffer)
 {
     TRACE("%p %lu %p\n", handle, attribute, buffer);
+    if (lsa_is_cred(handle))
+        return lsa_query_credentials(handle, attribute, buffer, TRUE);
     return query_credentials(handle, attribute, buffer, TRUE);
 }
 
 SECURITY_STATUS WINAPI QueryCredentialsAttributesA(PCredHandle handle, ULONG attribute, void *buffer)
 {
     TRACE("%p %lu %p\n", handle, attribute, buffer);
+    if (lsa_is_cred(handle))
+        return lsa_query_credentials(handle, attribute, buffer, FALSE);
     return query_credentials(handle, attribute, buffer, FALSE);
 }
 

@@ -5,6 +5,7 @@
  * [0] STREAM_HEADER, [1] DATA, [2] STREAM_TRAILER, [3] EXTRA or EMPTY.
  */
 #include "schannel_private.h"
+#include "lsa_packages.h"
 
 /* Stream sizes are fixed once the handshake is done; fetch them once. */
 BOOL context_info(struct schan_context *ctx)
@@ -62,6 +63,8 @@ SECURITY_STATUS WINAPI EncryptMessage(PCtxtHandle handle, ULONG qop, PSecBufferD
     SECURITY_STATUS status;
 
     TRACE("%p %#lx %p %lu\n", handle, qop, msg, seq);
+    if (lsa_is_ctxt(handle))
+        return lsa_encrypt(handle, qop, msg, seq);
     if (!(ctx = context_ref(handle)))
         return SEC_E_INVALID_HANDLE;
     if (!msg || !msg->pBuffers)
@@ -167,6 +170,8 @@ SECURITY_STATUS WINAPI DecryptMessage(PCtxtHandle handle, PSecBufferDesc msg, UL
     char bufs[256];
 
     TRACE("%p %p %lu %p\n", handle, msg, seq, qop);
+    if (lsa_is_ctxt(handle))
+        return lsa_decrypt(handle, msg, seq, qop);
     if (!(ctx = context_ref(handle)))
         return SEC_E_INVALID_HANDLE;
     if (!(data = check_decrypt_buffers(msg)))

@@ -1,6 +1,6 @@
 /* The security packages this DLL registers: Schannel under the three names
  * Windows answers to, with Windows' values (SCHANNEL-CONTRACT.md). */
-#include "secur32_private.h"
+#include "lsa_packages.h"
 
 #define SCHANNEL_CAPS      0x000107b3
 #define SCHANNEL_RPCID     14          /* UNISP_RPC_ID */
@@ -15,23 +15,35 @@ static const struct package_desc packages[] = {
       SCHANNEL_CAPS, 1, SCHANNEL_RPCID, SCHANNEL_MAX_TOKEN },
 };
 
-ULONG package_count(void)
+static ULONG schannel_count(void)
 {
     return bridge_available() ? ARRAY_SIZE(packages) : 0;
 }
 
-const struct package_desc *package_at(ULONG index)
+/* Windows' order: Negotiate, Kerberos, NTLM (lsa_packages.c), then Schannel. */
+ULONG package_count(void)
 {
-    return index < package_count() ? &packages[index] : NULL;
+    return lsa_package_count() + schannel_count();
 }
 
+const struct package_desc *package_at(ULONG index)
+{
+    ULONG lsa = lsa_package_count();
+
+    if (index < lsa)
+        return lsa_package_at(index);
+    index -= lsa;
+    return index < schannel_count() ? &packages[index] : NULL;
+}
+
+/* Schannel's names only: looking them up never loads the LSA packages. */
 const struct package_desc *package_find_w(const WCHAR *name)
 {
     ULONG i;
 
     if (!name)
         return NULL;
-    for (i = 0; i < package_count(); i++)
+    for (i = 0; i < schannel_count(); i++)
         if (!lstrcmpiW(name, packages[i].name))
             return &packages[i];
     return NULL;

@@ -50,7 +50,8 @@ char *utf16_to_utf8(const WCHAR *str);
 WCHAR *utf8_to_utf16(const char *str);
 
 /* handles.c: typed handle slots with generation numbers. */
-enum handle_type { HANDLE_TYPE_CRED = 1, HANDLE_TYPE_CTXT = 2 };
+enum handle_type { HANDLE_TYPE_CRED = 1, HANDLE_TYPE_CTXT = 2,
+                   HANDLE_TYPE_LSA_CRED = 3, HANDLE_TYPE_LSA_CTXT = 4 };   /* lsa_packages.c */
 struct handle_object {
     LONG refs;
     enum handle_type type;

@@ -3,7 +3,7 @@
  * allocator callers free through FreeContextBuffer, and the dispatch tables
  * InitSecurityInterfaceA/W hand out.
  */
-#include "secur32_private.h"
+#include "lsa_packages.h"
 
 static SIZE_T package_strings_size(const struct package_desc *pkg, BOOL wide)
 {
@@ -60,7 +60,7 @@ static void *package_infos_alloc(const struct package_desc **pkgs, ULONG count, 
 
 static SECURITY_STATUS enumerate_packages(ULONG *count, void **infos, BOOL wide)
 {
-    const struct package_desc *pkgs[8];
+    const struct package_desc *pkgs[16];
     ULONG i, n = package_count();
 
     if (!count || !infos)
@@ -103,14 +103,18 @@ static SECURITY_STATUS query_package(const struct package_desc *pkg, void **info
 
 SECURITY_STATUS WINAPI QuerySecurityPackageInfoW(SEC_WCHAR *name, PSecPkgInfoW *info)
 {
+    const struct package_desc *pkg = package_find_w(name);
+
     TRACE("%ls %p\n", name ? name : L"(null)", info);
-    return query_package(package_find_w(name), (void **)info, TRUE);
+    return query_package(pkg ? pkg : lsa_package_find_w(name), (void **)info, TRUE);
 }
 
 SECURITY_STATUS WINAPI QuerySecurityPackageInfoA(SEC_CHAR *name, PSecPkgInfoA *info)
 {
+    const struct package_desc *pkg = package_find_a(name);
+
     TRACE("%s %p\n", name ? name : "(null)", info);
-    return query_package(package_find_a(name), (void **)info, FALSE);
+    return query_package(pkg ? pkg : lsa_package_find_a(name), (void **)info, FALSE);
 }
 
 SECURITY_STATUS WINAPI FreeContextBuffer(void *buffer)
