@@ -6,7 +6,7 @@
 peers_setup "$0" "$@"
 need openssl timeout
 
-plan 11
+plan 12
 
 listen() {
     next_port
@@ -40,6 +40,18 @@ done
 # With -ign_eof s_client waits for us: we closed with close_notify.
 we_close() { ! has "$err" "close_notify received" && has "$work/server.log" "^(closed|read:errno=0)"; }
 check "we close: s_client sees our close_notify" we_close
+
+# TLS 1.2 renegotiation asked by the client (s_client's "R" command): our
+# DecryptMessage says SEC_I_RENEGOTIATE, AcceptSecurityContext runs the new
+# handshake to SEC_E_OK, and data flows on.
+# (s_client takes its "R" command only without -ign_eof.)
+listen --tls1.2 -v --wait 3000
+(printf 'R\n'; sleep 2; printf 'ping-reneg\n'; sleep 1) | timeout 15 openssl s_client -connect "127.0.0.1:$port" \
+    -servername localhost -CAfile "$CERTS/ca.pem" -verify_return_error -tls1_2 > "$work/server.log" 2>&1
+sspicat_wait
+reneg_ok() { [ $rc = 0 ] && has "$work/server.log" "RENEGOTIATING" && has "$err" "SEC_I_RENEGOTIATE" \
+    && has "$err" "post-handshake message processed \(SEC_E_OK\)" && has "$out" "^ping-reneg\$"; }
+check "TLS 1.2: a client-initiated renegotiation completes through ASC, data flows after it" reneg_ok
 
 listen --send "hello"
 client "x

@@ -722,9 +722,17 @@ static void test_hello_request(void)
     ok_hex(d.status, SCHAN_SEC_I_RENEGOTIATE, "HelloRequest: SEC_I_RENEGOTIATE");
     buf_consume(&c.client.inbox, d.consumed);
     p = step(&c.client, &c.server, SIZE_MAX);
-    ok(p.status == SCHAN_SEC_E_OK && p.output_len == 0, "HelloRequest declined: SEC_E_OK, no output");
-    ok(send_and_check(c.server.session, c.client.session, 20), "server -> client after HelloRequest");
-    ok(send_and_check(c.client.session, c.server.session, 20), "client -> server after HelloRequest");
+    ok(p.status == SCHAN_SEC_I_CONTINUE_NEEDED && p.output_len > 0,
+       "HelloRequest answered with a new ClientHello: SEC_I_CONTINUE_NEEDED, %u bytes", p.output_len);
+    d = decrypt_buf(c.server.session, c.server.inbox.data, c.server.inbox.len);
+    ok_hex(d.status, SCHAN_SEC_I_RENEGOTIATE, "the server sees the ClientHello as SEC_I_RENEGOTIATE");
+    buf_consume(&c.server.inbox, d.consumed);
+    p = step(&c.server, &c.client, SIZE_MAX);
+    ok(p.status == SCHAN_SEC_I_CONTINUE_NEEDED && p.output_len > 0, "the server answers with its flight");
+    ok(drive_handshake(&c, 0), "the renegotiation handshake completes on both sides");
+    ok(c.client.status == SCHAN_SEC_E_OK && c.server.status == SCHAN_SEC_E_OK, "both report SEC_E_OK");
+    ok(send_and_check(c.server.session, c.client.session, 20), "server -> client after renegotiation");
+    ok(send_and_check(c.client.session, c.server.session, 20), "client -> server after renegotiation");
     release(&c, ccred, scred);
 }
 

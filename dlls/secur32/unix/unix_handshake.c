@@ -483,13 +483,39 @@ static void answer_key_update(struct schan_session *session)
     gnutls_record_send(session->s, "", 0);
 }
 
+/* TLS <= 1.2 renegotiation, as Windows does it after SEC_I_RENEGOTIATE: a
+ * client answers the server's HelloRequest with a new ClientHello, a server
+ * goes on from the client's ClientHello (GnuTLS holds it); later calls carry
+ * the new handshake to SEC_E_OK like the first one (secure renegotiation
+ * only: GnuTLS refuses peers without RFC 5746). */
+static uint32_t start_renegotiation(struct schan_session *session, struct schan_handshake_params *p)
+{
+    int ret;
+
+    TRACE("session %p: renegotiating as %s\n", (void *)session, session->is_server ? "server" : "client");
+    session->done = 0;
+    ret = feed_record(session, NULL, 0);
+    if (ret == 0)
+        return handshake_completed(session);
+    if (ret != GNUTLS_E_AGAIN)
+        return handshake_failed(session, ret, p);
+    return p->input_size ? run_handshake(session, p) : SCHAN_SEC_I_CONTINUE_NEEDED;
+}
+
 /* After SEC_I_RENEGOTIATE everything was already read by DECRYPT; what is
- * left is answering it.  A TLS 1.2 HelloRequest (or a client's renegotiation
- * ClientHello) is declined by ignoring it: renegotiation is not supported. */
-static uint32_t answer_post_handshake(struct schan_session *session)
+ * left is answering it: a KeyUpdate of our own, the new ticket cached, or a
+ * renegotiation started. */
+static uint32_t answer_post_handshake(struct schan_session *session, struct schan_handshake_params *p)
 {
     if (!session->renegotiate_pending)
         return SCHAN_SEC_E_OK;
+    if (session->rehandshake_requested)
+    {
+        session->rehandshake_requested = 0;
+        session->renegotiate_pending = 0;
+        session->post_hs_message = 0;
+        return start_renegotiation(session, p);
+    }
     if (session->key_update_requested)
         answer_key_update(session);
     if (session->ticket_received)
@@ -546,7 +572,7 @@ unix_status schan_handshake(void *args)
     else if (session->failure)
         p->status = session->failure;
     else if (session->done)
-        p->status = answer_post_handshake(session);
+        p->status = answer_post_handshake(session, p);
     else if (schan_certreq_is_paused(session))
         p->status = resume_handshake(session, p);
     else

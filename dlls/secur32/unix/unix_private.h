@@ -140,6 +140,7 @@ struct schan_session {
     int post_hs_message;            /* hook saw a handshake message */
     int renegotiate_pending;        /* SEC_I_RENEGOTIATE not yet answered */
     int key_update_requested;
+    int rehandshake_requested;      /* TLS <= 1.2: HelloRequest (client) or ClientHello (server) */
     int ticket_received;
     int pending_control;
     uint8_t alert_level;

@@ -124,7 +124,10 @@ static uint32_t decrypt_result(struct schan_session *session, ssize_t ret, struc
         return SCHAN_SEC_I_CONTEXT_EXPIRED;
     }
     if (ret == GNUTLS_E_REHANDSHAKE)
+    {
+        session->rehandshake_requested = 1;
         return post_handshake_message(session);
+    }
     if (ret == GNUTLS_E_WARNING_ALERT_RECEIVED)
         schan_diag_warning_alert(session);
     if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_WARNING_ALERT_RECEIVED)
