@@ -372,14 +372,43 @@ static void explain_verdict(struct schan_context *ctx, SECURITY_STATUS status)
     }
 }
 
-/* Wine 8's default chain engine keeps the root store it opened first, so a
- * root added to (or removed from) CurrentUser\Root later would go unseen; a
- * fresh engine per verdict reads the stores as they are now. */
-static HCERTCHAINENGINE fresh_engine(void)
+/* The roots a verdict trusts, read as they are now: Wine's Root system store
+ * (the host's CA bundle) and the CurrentUser and LocalMachine registry
+ * stores, opened afresh.  Wine 8's chain engines keep a root store they
+ * opened earlier, so a root added to or removed from the registry could go
+ * unseen (intermittently) even by a new default engine. */
+static HCERTSTORE open_roots(void)
 {
-    CERT_CHAIN_ENGINE_CONFIG config = { .cbSize = sizeof(config) };
+    static const DWORD registry[] = { CERT_SYSTEM_STORE_CURRENT_USER, CERT_SYSTEM_STORE_LOCAL_MACHINE };
+    HCERTSTORE roots = CertOpenStore(CERT_STORE_PROV_COLLECTION, 0, 0, 0, NULL), store;
+    DWORD i;
+
+    if (!roots)
+        return NULL;
+    for (i = 0; i < ARRAY_SIZE(registry); i++)
+        if ((store = CertOpenStore(CERT_STORE_PROV_SYSTEM_REGISTRY_W, 0, 0,
+                                   registry[i] | CERT_STORE_READONLY_FLAG | CERT_STORE_OPEN_EXISTING_FLAG, L"Root")))
+        {
+            CertAddStoreToCollection(roots, store, 0, 0);
+            CertCloseStore(store, 0);
+        }
+    if ((store = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0,
+                               CERT_SYSTEM_STORE_LOCAL_MACHINE | CERT_STORE_READONLY_FLAG, L"Root")))
+    {
+        CertAddStoreToCollection(roots, store, 0, 0);
+        CertCloseStore(store, 0);
+    }
+    return roots;
+}
+
+/* A chain engine per verdict, trusting exactly open_roots(); Wine 8 takes the
+ * Windows 7 layout of the config (with hExclusiveRoot), not the newest one. */
+static HCERTCHAINENGINE fresh_engine(HCERTSTORE *roots)
+{
+    CERT_CHAIN_ENGINE_CONFIG config = { .cbSize = FIELD_OFFSET(CERT_CHAIN_ENGINE_CONFIG, dwExclusiveFlags) };
     HCERTCHAINENGINE engine = NULL;
 
+    config.hExclusiveRoot = *roots = open_roots();
     if (!CertCreateCertificateChainEngine(&config, &engine))
     {
         config.cbSize = FIELD_OFFSET(CERT_CHAIN_ENGINE_CONFIG, hExclusiveRoot);
@@ -399,6 +428,7 @@ SECURITY_STATUS peer_chain_validate(struct schan_context *ctx)
     PCCERT_CHAIN_CONTEXT chain = NULL;
     DWORD flags = ctx->cred->flags, error;
     HCERTCHAINENGINE engine;
+    HCERTSTORE roots;
     SECURITY_STATUS status;
 
     if (!ctx->peer_cert)
@@ -411,7 +441,7 @@ SECURITY_STATUS peer_chain_validate(struct schan_context *ctx)
     para.RequestedUsage.dwType = USAGE_MATCH_TYPE_OR;
     para.RequestedUsage.Usage.cUsageIdentifier = 1;
     para.RequestedUsage.Usage.rgpszUsageIdentifier = (char **)(ctx->is_server ? client_auth : server_auth);
-    engine = fresh_engine();
+    engine = fresh_engine(&roots);
     if (!CertGetCertificateChain(engine, ctx->peer_cert, NULL, ctx->peer_store, &para, revocation_flags(flags),
                                  NULL, &chain))
         error = CERT_E_CHAINING;
@@ -427,6 +457,8 @@ SECURITY_STATUS peer_chain_validate(struct schan_context *ctx)
     }
     if (engine)
         CertFreeCertificateChainEngine(engine);
+    if (roots)
+        CertCloseStore(roots, 0);
     status = status_from_policy_error(error);
     if (status)
         explain_verdict(ctx, status);
