@@ -103,6 +103,9 @@ static void test_credentials(void)
     ok_hex(FreeCredentialsHandle(&cred), SEC_E_OK, "FreeCredentialsHandle");
     ok_hex(FreeCredentialsHandle(&copy), SEC_E_INVALID_HANDLE, "a freed NTLM credential is invalid");
     ok_hex(acquire("NTLM", 0, &cred), SEC_E_UNKNOWN_CREDENTIALS, "no use flags");
+    ok_hex(AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)L"NTLM", SECPKG_CRED_OUTBOUND, NULL, &test_identity, NULL,
+                                     NULL, &cred, NULL), SEC_E_OK, "AcquireCredentialsHandleW with an ANSI identity");
+    ok_hex(FreeCredentialsHandle(&cred), SEC_E_OK, "and its FreeCredentialsHandle");
     ok_hex(acquire("Negotiate", SECPKG_CRED_OUTBOUND, &cred), SEC_E_OK, "Negotiate outbound credentials");
     ok_hex(FreeCredentialsHandle(&cred), SEC_E_OK, "Negotiate FreeCredentialsHandle");
 }
@@ -157,7 +160,7 @@ static void test_client_messages(CtxtHandle *ctx, const char *package)
 }
 
 /* ISC(type 1) -> ASC(type 2) -> ISC(type 3) -> ASC: as far as this machine allows. */
-static void test_ntlm_handshake(const char *client_package)
+static void test_ntlm_handshake(const char *client_package, const char *server_package)
 {
     static BYTE out1[4096], out2[4096], out3[4096], out4[4096];
     CredHandle client_cred, server_cred;
@@ -170,7 +173,8 @@ static void test_ntlm_handshake(const char *client_package)
 
     ok_hex(acquire(client_package, SECPKG_CRED_OUTBOUND, &client_cred), SEC_E_OK, "%s client credentials",
            client_package);
-    ok_hex(acquire("NTLM", SECPKG_CRED_INBOUND, &server_cred), SEC_E_OK, "NTLM server credentials");
+    ok_hex(acquire(server_package, SECPKG_CRED_INBOUND, &server_cred), SEC_E_OK, "%s server credentials",
+           server_package);
 
     init_token(&out_desc, &out_buf, out1, sizeof(out1));
     status = InitializeSecurityContextA(&client_cred, NULL, (SEC_CHAR *)"localhost", ISC_REQ_CONNECTION, 0,
@@ -183,8 +187,9 @@ static void test_ntlm_handshake(const char *client_package)
     init_token(&out_desc, &out_buf, out2, sizeof(out2));
     status = AcceptSecurityContext(&server_cred, NULL, &in_desc, ASC_REQ_CONNECTION, SECURITY_NATIVE_DREP,
                                    &server_ctx, &out_desc, &attrs, &expiry);
-    ok_hex(status, SEC_I_CONTINUE_NEEDED, "ASC 1: continue");
-    ok(is_ntlm_message(&out_buf, 2), "ASC 1: an NTLM CHALLENGE message (%lu bytes)", out_buf.cbBuffer);
+    ok_hex(status, SEC_I_CONTINUE_NEEDED, "%s ASC 1: continue", server_package);
+    ok(is_ntlm_message(&out_buf, 2), "%s ASC 1: an NTLM CHALLENGE message (%lu bytes)", server_package,
+       out_buf.cbBuffer);
 
     if (status == SEC_I_CONTINUE_NEEDED)
     {
@@ -212,6 +217,44 @@ static void test_ntlm_handshake(const char *client_package)
     ok_hex(DeleteSecurityContext(&client_ctx), SEC_E_INVALID_HANDLE, "a deleted context is invalid");
     FreeCredentialsHandle(&client_cred);
     FreeCredentialsHandle(&server_cred);
+}
+
+/* Nothing a caller passes crashes; errors are Windows' codes. */
+static void test_misuse(void)
+{
+    CredHandle cred, stale;
+    CtxtHandle ctx, forged;
+    SecBufferDesc desc;
+    SecBuffer buf;
+    BYTE out[2048], junk[64];
+
+    ok_hex(acquire("NTLM", SECPKG_CRED_OUTBOUND, &cred), SEC_E_OK, "NTLM credentials");
+    init_token(&desc, &buf, out, sizeof(out));
+    ok_hex(InitializeSecurityContextA(&cred, NULL, NULL, 0, 0, 0, NULL, 0, NULL, &desc, NULL, NULL),
+           SEC_E_INVALID_PARAMETER, "ISC without a place for the new context");
+    ok_hex(InitializeSecurityContextA(&cred, NULL, NULL, ISC_REQ_ALLOCATE_MEMORY, 0, 0, NULL, 0, &ctx, NULL, NULL,
+                                      NULL), SEC_E_INVALID_TOKEN, "ISC_REQ_ALLOCATE_MEMORY without an output token");
+    forged.dwLower = 77;
+    forged.dwUpper = (123 << 4) | 4;   /* an LSA context's type bits, no such slot */
+    ok_hex(InitializeSecurityContextA(&cred, &forged, NULL, 0, 0, 0, NULL, 0, &forged, &desc, NULL, NULL),
+           SEC_E_INVALID_HANDLE, "a forged context handle");
+    ok_hex(EncryptMessage(&forged, 0, NULL, 0), SEC_E_INVALID_HANDLE, "EncryptMessage with a forged handle");
+    ok_hex(QueryContextAttributesA(&forged, SECPKG_ATTR_SIZES, junk), SEC_E_INVALID_HANDLE, "QCA, forged handle");
+
+    init_token(&desc, &buf, out, sizeof(out));
+    ok_hex(InitializeSecurityContextA(&cred, NULL, NULL, 0, 0, 0, NULL, 0, &ctx, &desc, NULL, NULL),
+           SEC_I_CONTINUE_NEEDED, "ISC 1");
+    ok_hex(QueryContextAttributesA(&ctx, SECPKG_ATTR_SIZES, NULL), SEC_E_INVALID_PARAMETER, "QCA without a buffer");
+    memset(junk, 0x41, sizeof(junk));
+    init_token(&desc, &buf, junk, sizeof(junk));
+    ok(InitializeSecurityContextA(&cred, &ctx, NULL, 0, 0, 0, &desc, 0, &ctx, &desc, NULL, NULL) != SEC_E_OK,
+       "a junk CHALLENGE is refused");
+    ok_hex(DeleteSecurityContext(&ctx), SEC_E_OK, "DeleteSecurityContext after a refused step");
+    stale = cred;
+    ok_hex(FreeCredentialsHandle(&cred), SEC_E_OK, "FreeCredentialsHandle");
+    init_token(&desc, &buf, out, sizeof(out));
+    ok_hex(InitializeSecurityContextA(&stale, NULL, NULL, 0, 0, 0, NULL, 0, &ctx, &desc, NULL, NULL),
+           SEC_E_INVALID_HANDLE, "ISC with a freed NTLM credential");
 }
 
 static void test_allocate_memory(void)
@@ -293,8 +336,9 @@ int main(void)
     if (with_ntlm)
     {
         test_credentials();
-        test_ntlm_handshake("NTLM");
-        test_ntlm_handshake("Negotiate");
+        test_ntlm_handshake("NTLM", "NTLM");
+        test_ntlm_handshake("Negotiate", "Negotiate");
+        test_misuse();
         test_allocate_memory();
     }
     else

@@ -357,7 +357,7 @@ SECURITY_STATUS WINAPI AcquireCredentialsHandleW(SEC_WCHAR *principal, SEC_WCHAR
     TRACE("%ls %ls %#lx %p %p %p %p %p %p\n", principal ? principal : L"(null)", package ? package : L"(null)",
           use, logon_id, auth, get_key, get_key_arg, handle, expiry);
     if (!is_package_name_w(package) && lsa_package_find_w(package))
-        return lsa_acquire_credentials(lsa_package_find_w(package), principal, use, logon_id, auth, FALSE,
+        return lsa_acquire_credentials(lsa_package_find_w(package), principal, use, logon_id, auth,
                                        get_key, get_key_arg, handle, expiry);
     if (!is_package_name_w(package))
         return SEC_E_SECPKG_NOT_FOUND;
@@ -374,7 +374,7 @@ SECURITY_STATUS WINAPI AcquireCredentialsHandleA(SEC_CHAR *principal, SEC_CHAR *
     {
         WCHAR *wprincipal = principal ? utf8_to_utf16(principal) : NULL;   /* names are ASCII in practice */
         SECURITY_STATUS status = lsa_acquire_credentials(lsa_package_find_a(package), wprincipal, use, logon_id,
-                                                         auth, TRUE, get_key, get_key_arg, handle, expiry);
+                                                         auth, get_key, get_key_arg, handle, expiry);
         heap_free(wprincipal);
         return status;
     }

@@ -423,6 +423,18 @@ static SEC_WINNT_AUTH_IDENTITY_W *identity_to_unicode(const SEC_WINNT_AUTH_IDENT
     return w;
 }
 
+/* A plain SEC_WINNT_AUTH_IDENTITY_A, from either entry point (an _EX one
+ * starts with its version and size instead of a pointer). */
+static BOOL is_ansi_identity(const void *auth)
+{
+    const ULONG *ex = auth;
+
+    if (!auth || (ex[0] == SEC_WINNT_AUTH_IDENTITY_VERSION
+                  && (ex[1] == sizeof(SEC_WINNT_AUTH_IDENTITY_EXA) || ex[1] == sizeof(SEC_WINNT_AUTH_IDENTITY_EXW))))
+        return FALSE;
+    return ((const SEC_WINNT_AUTH_IDENTITY_A *)auth)->Flags == SEC_WINNT_AUTH_IDENTITY_ANSI;
+}
+
 static void identity_free(SEC_WINNT_AUTH_IDENTITY_W *w)
 {
     if (!w)
@@ -454,7 +466,7 @@ static SECURITY_STATUS acquire_sub(struct lsa_package *pkg, UNICODE_STRING *prin
 }
 
 SECURITY_STATUS lsa_acquire_credentials(const struct package_desc *desc, const WCHAR *principal, ULONG use,
-                                        void *logon_id, void *auth, BOOL ansi, SEC_GET_KEY_FN get_key,
+                                        void *logon_id, void *auth, SEC_GET_KEY_FN get_key,
                                         void *get_key_arg, PCredHandle handle, PTimeStamp expiry)
 {
     SEC_WINNT_AUTH_IDENTITY_W *converted = NULL;
@@ -468,7 +480,7 @@ SECURITY_STATUS lsa_acquire_credentials(const struct package_desc *desc, const W
         return SEC_E_INVALID_PARAMETER;
     if (!(use & (SECPKG_CRED_INBOUND | SECPKG_CRED_OUTBOUND)))
         return SEC_E_UNKNOWN_CREDENTIALS;
-    if (auth && ansi && ((SEC_WINNT_AUTH_IDENTITY_A *)auth)->Flags == SEC_WINNT_AUTH_IDENTITY_ANSI)
+    if (is_ansi_identity(auth))
     {
         if (!(converted = identity_to_unicode(auth)))
             return SEC_E_INSUFFICIENT_MEMORY;

@@ -21,7 +21,7 @@ const struct package_desc *lsa_package_find_w(const WCHAR *name);
 const struct package_desc *lsa_package_find_a(const char *name);
 
 SECURITY_STATUS lsa_acquire_credentials(const struct package_desc *pkg, const WCHAR *principal, ULONG use,
-                                        void *logon_id, void *auth, BOOL ansi, SEC_GET_KEY_FN get_key,
+                                        void *logon_id, void *auth, SEC_GET_KEY_FN get_key,
                                         void *get_key_arg, PCredHandle handle, PTimeStamp expiry);
 SECURITY_STATUS lsa_free_credentials(PCredHandle handle);
 SECURITY_STATUS lsa_query_credentials(PCredHandle handle, ULONG attribute, void *buffer, BOOL wide);
