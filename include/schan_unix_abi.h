@@ -238,6 +238,7 @@ struct schan_handshake_params {
     uint32_t output_copied;    /* out: 1 when copied to `output`, 0 when pending */
     uint32_t output_is_alert;  /* out: 1 when the output is an alert record */
     uint32_t reserved;
+    uint32_t reserved2;        /* keeps client_cred 8-aligned for gcc -m32 too */
     uint64_t client_cred;      /* in: see above; 0 = none */
 };
 

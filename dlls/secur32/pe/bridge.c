@@ -7,6 +7,7 @@
  */
 #include <winternl.h>
 #include "secur32_private.h"
+#include "schan_abi_layout.h"
 
 #define MEMORY_WINE_UNIX_FUNCS 1000
 

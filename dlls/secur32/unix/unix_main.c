@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "unix_private.h"
+#include "schan_abi_layout.h"
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 static int global_init_result;
