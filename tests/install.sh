@@ -21,20 +21,53 @@ cp -p "$sys/x86_64-windows/secur32.dll" "$fake/x86_64-windows/"
 cp -p "$sys/x86_64-unix/secur32.so" "$fake/x86_64-unix/"
 sys_sums=$(cat "$sys/x86_64-windows/secur32.dll" "$sys/x86_64-unix/secur32.so" | sha256sum)
 
-make -s -C "$build" install WINE_LIBDIR="$fake" >/dev/null 2>&1
+# The 32-bit pair, when built: Wine's i386 files if wine32 is installed,
+# else stand-ins with the same role (keep, replace, restore byte for byte).
+i386=0
+if [ -f "$build/i386/secur32.dll" ]; then
+    i386=1
+    sys32=$(sed -n 's/^WINE_LIBDIR_I386 = //p' "$build/Makefile")
+    mkdir -p "$fake/i386-windows" "$fake/i386-unix"
+    if [ -f "$sys32/i386-windows/secur32.dll" ] && [ -f "$sys32/i386-unix/secur32.so" ]; then
+        cp -p "$sys32/i386-windows/secur32.dll" "$fake/i386-windows/"
+        cp -p "$sys32/i386-unix/secur32.so" "$fake/i386-unix/"
+    else
+        echo "# no wine32 here: stand-ins for Wine's 32-bit secur32 files"
+        head -c 4096 /dev/urandom > "$fake/i386-windows/secur32.dll"
+        head -c 4096 /dev/urandom > "$fake/i386-unix/secur32.so"
+    fi
+    orig32=$build/tests/install-orig32
+    rm -rf "$orig32"; mkdir -p "$orig32"
+    cp -p "$fake/i386-windows/secur32.dll" "$fake/i386-unix/secur32.so" "$orig32/"
+fi
+
+make -s -C "$build" install WINE_LIBDIR="$fake" WINE_LIBDIR_I386="$fake" >/dev/null 2>&1
 check $? "make install into a Wine library directory succeeds"
 cmp -s "$fake/x86_64-windows/secur32.dll" "$build/secur32.dll"; check $? "installed secur32.dll is the built one"
 cmp -s "$fake/x86_64-unix/secur32.so" "$build/secur32.so"; check $? "installed secur32.so is the built one"
 cmp -s "$fake/x86_64-windows/secur32.dll.orig-before-secur32-gnutls" "$sys/x86_64-windows/secur32.dll"
 check $? "Wine's secur32.dll is kept beside it"
-make -s -C "$build" install WINE_LIBDIR="$fake" >/dev/null 2>&1
+make -s -C "$build" install WINE_LIBDIR="$fake" WINE_LIBDIR_I386="$fake" >/dev/null 2>&1
 cmp -s "$fake/x86_64-windows/secur32.dll.orig-before-secur32-gnutls" "$sys/x86_64-windows/secur32.dll"
 check $? "a second install keeps the original, not our copy"
-make -s -C "$build" uninstall WINE_LIBDIR="$fake" >/dev/null 2>&1
+if [ "$i386" = 1 ]; then
+    cmp -s "$fake/i386-windows/secur32.dll" "$build/i386/secur32.dll"; check $? "installed i386 secur32.dll is the built one"
+    cmp -s "$fake/i386-unix/secur32.so" "$build/i386/secur32.so"; check $? "installed i386 secur32.so is the built one"
+    cmp -s "$fake/i386-windows/secur32.dll.orig-before-secur32-gnutls" "$orig32/secur32.dll" \
+        && cmp -s "$fake/i386-unix/secur32.so.orig-before-secur32-gnutls" "$orig32/secur32.so"
+    check $? "Wine's i386 pair is kept beside ours, also after a second install"
+fi
+make -s -C "$build" uninstall WINE_LIBDIR="$fake" WINE_LIBDIR_I386="$fake" >/dev/null 2>&1
 check $? "make uninstall succeeds"
 cmp -s "$fake/x86_64-windows/secur32.dll" "$sys/x86_64-windows/secur32.dll"; check $? "uninstall restores secur32.dll byte for byte"
 cmp -s "$fake/x86_64-unix/secur32.so" "$sys/x86_64-unix/secur32.so"; check $? "uninstall restores secur32.so byte for byte"
 [ ! -e "$fake/x86_64-windows/secur32.dll.orig-before-secur32-gnutls" ]; check $? "no backup left behind"
+if [ "$i386" = 1 ]; then
+    cmp -s "$fake/i386-windows/secur32.dll" "$orig32/secur32.dll"; check $? "uninstall restores i386 secur32.dll byte for byte"
+    cmp -s "$fake/i386-unix/secur32.so" "$orig32/secur32.so"; check $? "uninstall restores i386 secur32.so byte for byte"
+    ! ls "$fake"/i386-*/*.orig-before-secur32-gnutls >/dev/null 2>&1; check $? "no i386 backup left behind"
+    rm -rf "$orig32"
+fi
 [ "$(cat "$sys/x86_64-windows/secur32.dll" "$sys/x86_64-unix/secur32.so" | sha256sum)" = "$sys_sums" ]
 check $? "the system's Wine files were not touched"
 if command -v dpkg >/dev/null 2>&1 && dpkg -S "$sys/x86_64-windows/secur32.dll" >/dev/null 2>&1; then
