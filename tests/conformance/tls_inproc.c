@@ -16,7 +16,7 @@ static PCCERT_CONTEXT server_cert;
  * SEC_I_RENEGOTIATE, then ISC with the EXTRA bytes returns SEC_E_OK. */
 static int drain_tickets(struct tls_pair *p, int *renegotiations)
 {
-    BYTE buf[4096];
+    BYTE buf[4096], reply[1024];
     ULONG size = p->pending_app_size;
     SecBuffer db[4], ib[2], ob[1];
     SecBufferDesc ddesc = { SECBUFFER_VERSION, 4, db }, idesc = { SECBUFFER_VERSION, 2, ib };
@@ -40,10 +40,13 @@ static int drain_tickets(struct tls_pair *p, int *renegotiations)
             size = extra;
             ib[0].BufferType = SECBUFFER_TOKEN; ib[0].pvBuffer = buf; ib[0].cbBuffer = size;
             ib[1].BufferType = SECBUFFER_EMPTY; ib[1].pvBuffer = NULL; ib[1].cbBuffer = 0;
-            ob[0].BufferType = SECBUFFER_TOKEN; ob[0].pvBuffer = NULL; ob[0].cbBuffer = 0;
+            ob[0].BufferType = SECBUFFER_TOKEN;
+            ob[0].pvBuffer = p->caller_buffers ? reply : NULL;
+            ob[0].cbBuffer = p->caller_buffers ? sizeof(reply) : 0;
             status = InitializeSecurityContextW(&p->ccred, &p->cctx, (SEC_WCHAR *)p->target, p->creq, 0, 0,
                                                 &idesc, 0, NULL, &odesc, &attrs, NULL);
-            FreeContextBuffer(ob[0].pvBuffer);
+            if (!p->caller_buffers)
+                FreeContextBuffer(ob[0].pvBuffer);
             if (status != SEC_E_OK)
                 failures++;
             extra = ib[1].BufferType == SECBUFFER_EXTRA ? ib[1].cbBuffer : 0;
@@ -239,6 +242,34 @@ static void test_protocol_limits(void)
     pair_teardown(&p);
 }
 
+/* Outputs into the caller's own buffers, without ISC/ASC_REQ_ALLOCATE_MEMORY. */
+static void test_caller_buffers(void)
+{
+    BYTE small[16];
+    SecBuffer ob = { sizeof(small), SECBUFFER_TOKEN, small };
+    SecBufferDesc odesc = { SECBUFFER_VERSION, 1, &ob };
+    struct tls_pair p;
+    CtxtHandle ctx;
+    ULONG attrs;
+    int renegs;
+
+    if (!pair_setup(&p, server_cert, TRUE, 0, 0, SCH_CRED_MANUAL_CRED_VALIDATION))
+        return;
+    p.creq = CLIENT_REQ & ~ISC_REQ_ALLOCATE_MEMORY;
+    p.sreq = SERVER_REQ & ~ASC_REQ_ALLOCATE_MEMORY;
+    p.caller_buffers = TRUE;
+    ok(run_handshake(&p), "caller buffers: handshake completes (client %#lx, server %#lx)", p.cstatus, p.sstatus);
+    ok(!(p.cattrs & ISC_RET_ALLOCATED_MEMORY) && (p.cattrs & ISC_RET_STREAM), "caller buffers: flags %#lx", p.cattrs);
+    ok(!(p.sattrs & ASC_RET_ALLOCATED_MEMORY), "caller buffers: server flags %#lx", p.sattrs);
+    ok(!drain_tickets(&p, &renegs), "caller buffers: tickets");
+    check_data_both_ways(&p, "caller buffers");
+    free_pair(&p);
+    ok_hex(InitializeSecurityContextW(&p.ccred, NULL, (SEC_WCHAR *)L"localhost", p.creq, 0, 0, NULL, 0, &ctx, &odesc,
+                                      &attrs, NULL), SEC_E_INSUFFICIENT_MEMORY,
+           "a 16-byte output buffer for a ClientHello: SEC_E_INSUFFICIENT_MEMORY");
+    pair_teardown(&p);
+}
+
 int main(void)
 {
     char product[64];
@@ -258,6 +289,7 @@ int main(void)
     test_resumption(FALSE);
     test_resumption(TRUE);
     test_close_notify();
+    test_caller_buffers();
     test_protocol_limits();
     CertFreeCertificateContext(server_cert);
     return tap_done();

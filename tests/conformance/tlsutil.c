@@ -140,12 +140,14 @@ static SECURITY_STATUS step(struct tls_pair *p, BOOL server, struct wire *in, st
         ibuf[2].cbBuffer = p->alpn_size;
         idesc.cBuffers = 3;
     }
+    static BYTE token_space[32768], alert_space[512];
+
     obuf[0].BufferType = SECBUFFER_TOKEN;
-    obuf[0].pvBuffer = NULL;
-    obuf[0].cbBuffer = 0;
+    obuf[0].pvBuffer = p->caller_buffers ? token_space : NULL;
+    obuf[0].cbBuffer = p->caller_buffers ? sizeof(token_space) : 0;
     obuf[1].BufferType = SECBUFFER_ALERT;
-    obuf[1].pvBuffer = NULL;
-    obuf[1].cbBuffer = 0;
+    obuf[1].pvBuffer = p->caller_buffers ? alert_space : NULL;
+    obuf[1].cbBuffer = p->caller_buffers ? sizeof(alert_space) : 0;
     p->calls++;
     if (server)
         status = AcceptSecurityContext(&p->scred, first ? NULL : &p->sctx, &idesc, p->sreq, 0,
@@ -181,8 +183,11 @@ static SECURITY_STATUS step(struct tls_pair *p, BOOL server, struct wire *in, st
         wire_push(out, obuf[0].pvBuffer, obuf[0].cbBuffer);
     if (obuf[1].cbBuffer && obuf[1].pvBuffer)
         wire_push(out, obuf[1].pvBuffer, obuf[1].cbBuffer);
-    FreeContextBuffer(obuf[0].pvBuffer);
-    FreeContextBuffer(obuf[1].pvBuffer);
+    if (!p->caller_buffers)
+    {
+        FreeContextBuffer(obuf[0].pvBuffer);
+        FreeContextBuffer(obuf[1].pvBuffer);
+    }
     if (!first || server)
     {
         ULONG extra = (ibuf[1].BufferType == SECBUFFER_EXTRA) ? ibuf[1].cbBuffer : 0;

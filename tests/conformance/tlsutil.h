@@ -30,6 +30,7 @@ struct tls_pair {
     const BYTE *alpn;            /* SEC_APPLICATION_PROTOCOLS blob for both sides, or NULL */
     ULONG alpn_size;
     ULONG split;                 /* deliver at most this many bytes per call (0 = all) */
+    BOOL caller_buffers;         /* output into the caller's buffers (no ALLOCATE_MEMORY) */
     SECURITY_STATUS cstatus, sstatus;  /* last results */
     ULONG cattrs, sattrs;
     int calls;                   /* ISC+ASC calls made */

@@ -101,7 +101,7 @@ static SECURITY_STATUS context_create(struct schan_credential *cred, const WCHAR
 }
 
 /* Puts `len` pending output bytes into `buf` (allocating with ALLOCATE_MEMORY). */
-static SECURITY_STATUS deliver_output(struct schan_context *ctx, SecBuffer *buf, BOOL allocate,
+static SECURITY_STATUS deliver_output(struct schan_context *ctx, SecBuffer *buf, BOOL allocate, ULONG capacity,
                                       const struct schan_handshake_params *hs)
 {
     struct schan_take_output_params take = { .session = ctx->session };
@@ -122,10 +122,10 @@ static SECURITY_STATUS deliver_output(struct schan_context *ctx, SecBuffer *buf,
         if (!(buf->pvBuffer = context_buffer_alloc(hs->output_len)))
             return SEC_E_INSUFFICIENT_MEMORY;
     }
-    else if (buf->cbBuffer < hs->output_len)
+    else if (capacity < hs->output_len)
     {
         SCHAN_WARN("the output buffer holds %lu bytes but %u are to be sent: pass a bigger one or "
-                   "ISC/ASC_REQ_ALLOCATE_MEMORY; returning SEC_E_INSUFFICIENT_MEMORY\n", buf->cbBuffer, hs->output_len);
+                   "ISC/ASC_REQ_ALLOCATE_MEMORY; returning SEC_E_INSUFFICIENT_MEMORY\n", capacity, hs->output_len);
         return SEC_E_INSUFFICIENT_MEMORY;
     }
     take.output = to_u64(buf->pvBuffer);
@@ -253,8 +253,9 @@ static SECURITY_STATUS handshake_step(struct schan_context *ctx, PSecBufferDesc 
                                       ULONG req, BOOL allocate)
 {
     struct schan_handshake_params hs = { .session = ctx->session };
+    SecBuffer *target;
     const BYTE *data;
-    ULONG size;
+    ULONG size, capacity;
     SECURITY_STATUS status;
 
     /* A client's first call carries no peer bytes (at most an ALPN buffer). */
@@ -274,8 +275,12 @@ static SECURITY_STATUS handshake_step(struct schan_context *ctx, PSecBufferDesc 
         report_missing(input, hs.missing);
         return SEC_E_INCOMPLETE_MESSAGE;
     }
+    /* The caller's buffer size is its capacity; read it before the sizes of
+     * unused outputs are cleared. */
+    target = hs.output_len ? output_target(ctx, output, &hs, req) : NULL;
+    capacity = target ? target->cbBuffer : 0;
     reset_outputs(output, allocate);
-    if (hs.output_len && (status = deliver_output(ctx, output_target(ctx, output, &hs, req), allocate, &hs)))
+    if (hs.output_len && (status = deliver_output(ctx, target, allocate, capacity, &hs)))
         return status;
     status = (SECURITY_STATUS)hs.status;
     if (status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED || status == SEC_I_INCOMPLETE_CREDENTIALS)
