@@ -379,77 +379,117 @@ static void take_resume_credential(struct schan_context *ctx, PCredHandle cred_h
         handle_release(&cred->hdr);
 }
 
+static const char *call_name(BOOL server)
+{
+    return server ? "AcceptSecurityContext" : "InitializeSecurityContext";
+}
+
+/* A later ISC/ASC call on an existing context; *out holds a reference
+ * unless the handle was refused. */
+static SECURITY_STATUS continue_call(PCredHandle cred_handle, PCtxtHandle ctx_handle, PSecBufferDesc input,
+                                     PCtxtHandle new_handle, PSecBufferDesc output, ULONG req, BOOL server,
+                                     struct schan_context **out)
+{
+    struct schan_context *ctx;
+    SECURITY_STATUS status;
+
+    if (!(ctx = context_ref(ctx_handle)) || ctx->is_server != server)
+    {
+        SCHAN_WARN("%s: the context handle is %s; returning SEC_E_INVALID_HANDLE\n", call_name(server),
+                   ctx ? "the other side's (client vs server)" : "stale or not a context");
+        if (ctx)
+            handle_release(&ctx->hdr);
+        return SEC_E_INVALID_HANDLE;
+    }
+    AcquireSRWLockExclusive(&ctx->lock);
+    if (ctx->need_creds)
+        take_resume_credential(ctx, cred_handle);
+    status = continue_context(ctx, input, output, req, (req & ISC_REQ_ALLOCATE_MEMORY) != 0);
+    ReleaseSRWLockExclusive(&ctx->lock);
+    if (new_handle && new_handle != ctx_handle && status != SEC_E_INCOMPLETE_MESSAGE)
+        *new_handle = *ctx_handle;
+    *out = ctx;
+    return status;
+}
+
+/* The credential a first call needs, or the reason it is refused. */
+static SECURITY_STATUS first_call_credential(PCredHandle cred_handle, PCtxtHandle new_handle, PSecBufferDesc input,
+                                             BOOL server, struct schan_credential **out)
+{
+    struct schan_credential *cred;
+
+    if (!new_handle || !(cred = credential_ref(cred_handle)))
+    {
+        SCHAN_WARN("%s: %s; returning SEC_E_INVALID_HANDLE\n", call_name(server), new_handle
+                   ? "the credential handle is stale or not a credential" : "no handle to return the new context in");
+        return SEC_E_INVALID_HANDLE;
+    }
+    if ((cred->use == SECPKG_CRED_INBOUND) != server)
+    {
+        SCHAN_WARN("%s needs an %s credential (SECPKG_CRED_%s); returning SEC_E_NO_CREDENTIALS\n", call_name(server),
+                   server ? "inbound" : "outbound", server ? "INBOUND" : "OUTBOUND");
+        handle_release(&cred->hdr);
+        return SEC_E_NO_CREDENTIALS;
+    }
+    if (server && !input)
+    {
+        SCHAN_WARN("AcceptSecurityContext needs the client's bytes in an input TOKEN; returning "
+                   "SEC_E_INVALID_TOKEN\n");
+        handle_release(&cred->hdr);
+        return SEC_E_INVALID_TOKEN;
+    }
+    *out = cred;
+    return SEC_E_OK;
+}
+
+/* The first ISC/ASC call: a new context, which gets a handle only if the
+ * call did not fail; *out holds a reference when it did not. */
+static SECURITY_STATUS first_call(PCredHandle cred_handle, const WCHAR *target, ULONG req, PSecBufferDesc input,
+                                  PCtxtHandle new_handle, PSecBufferDesc output, BOOL server,
+                                  struct schan_context **out)
+{
+    struct schan_credential *cred;
+    struct schan_context *ctx = NULL;
+    SECURITY_STATUS status;
+
+    if ((status = first_call_credential(cred_handle, new_handle, input, server, &cred)))
+        return status;
+    status = context_create(cred, target, req, input, &ctx);
+    handle_release(&cred->hdr);
+    if (status)
+        return status;
+    status = continue_context(ctx, input, output, req, (req & ISC_REQ_ALLOCATE_MEMORY) != 0);
+    if (status != SEC_I_CONTINUE_NEEDED && status != SEC_E_OK && status != SEC_I_INCOMPLETE_CREDENTIALS)
+    {
+        handle_release(&ctx->hdr);   /* a failed first call leaves no handle */
+        return status;
+    }
+    if (!handle_insert(&ctx->hdr, new_handle))
+    {
+        handle_release(&ctx->hdr);
+        return SEC_E_INSUFFICIENT_MEMORY;
+    }
+    *out = ctx;
+    return status;
+}
+
 /* ISC and ASC share everything but the first call. */
 static SECURITY_STATUS context_call(PCredHandle cred_handle, PCtxtHandle ctx_handle, const WCHAR *target, ULONG req,
                                     PSecBufferDesc input, PCtxtHandle new_handle, PSecBufferDesc output,
                                     ULONG *attrs, TimeStamp *expiry, BOOL server)
 {
-    BOOL allocate = (req & ISC_REQ_ALLOCATE_MEMORY) != 0;   /* == ASC_REQ_ALLOCATE_MEMORY */
-    struct schan_credential *cred;
     struct schan_context *ctx = NULL;
     SECURITY_STATUS status;
 
-    if ((status = check_output(output, allocate)))
+    /* ISC_REQ_ALLOCATE_MEMORY == ASC_REQ_ALLOCATE_MEMORY */
+    if ((status = check_output(output, (req & ISC_REQ_ALLOCATE_MEMORY) != 0)))
         return status;
     if (ctx_handle)
-    {
-        if (!(ctx = context_ref(ctx_handle)) || ctx->is_server != server)
-        {
-            SCHAN_WARN("%s: the context handle is %s; returning SEC_E_INVALID_HANDLE\n",
-                       server ? "AcceptSecurityContext" : "InitializeSecurityContext",
-                       ctx ? "the other side's (client vs server)" : "stale or not a context");
-            if (ctx)
-                handle_release(&ctx->hdr);
-            return SEC_E_INVALID_HANDLE;
-        }
-        AcquireSRWLockExclusive(&ctx->lock);
-        if (ctx->need_creds)
-            take_resume_credential(ctx, cred_handle);
-        status = continue_context(ctx, input, output, req, allocate);
-        ReleaseSRWLockExclusive(&ctx->lock);
-        if (new_handle && new_handle != ctx_handle && status != SEC_E_INCOMPLETE_MESSAGE)
-            *new_handle = *ctx_handle;
-    }
+        status = continue_call(cred_handle, ctx_handle, input, new_handle, output, req, server, &ctx);
     else
-    {
-        if (!new_handle || !(cred = credential_ref(cred_handle)))
-        {
-            SCHAN_WARN("%s: %s; returning SEC_E_INVALID_HANDLE\n", server ? "AcceptSecurityContext"
-                       : "InitializeSecurityContext", new_handle ? "the credential handle is stale or not a "
-                       "credential" : "no handle to return the new context in");
-            return SEC_E_INVALID_HANDLE;
-        }
-        if ((cred->use == SECPKG_CRED_INBOUND) != server)
-        {
-            SCHAN_WARN("%s needs an %s credential (SECPKG_CRED_%s); returning SEC_E_NO_CREDENTIALS\n",
-                       server ? "AcceptSecurityContext" : "InitializeSecurityContext", server ? "inbound" : "outbound",
-                       server ? "INBOUND" : "OUTBOUND");
-            handle_release(&cred->hdr);
-            return SEC_E_NO_CREDENTIALS;
-        }
-        if (server && !input)
-        {
-            SCHAN_WARN("AcceptSecurityContext needs the client's bytes in an input TOKEN; returning "
-                       "SEC_E_INVALID_TOKEN\n");
-            handle_release(&cred->hdr);
-            return SEC_E_INVALID_TOKEN;
-        }
-        status = context_create(cred, target, req, input, &ctx);
-        handle_release(&cred->hdr);
-        if (status)
-            return status;
-        status = continue_context(ctx, input, output, req, allocate);
-        if (status != SEC_I_CONTINUE_NEEDED && status != SEC_E_OK && status != SEC_I_INCOMPLETE_CREDENTIALS)
-        {
-            handle_release(&ctx->hdr);   /* a failed first call leaves no handle */
-            return status;
-        }
-        if (!handle_insert(&ctx->hdr, new_handle))
-        {
-            handle_release(&ctx->hdr);
-            return SEC_E_INSUFFICIENT_MEMORY;
-        }
-    }
+        status = first_call(cred_handle, target, req, input, new_handle, output, server, &ctx);
+    if (!ctx)
+        return status;
     if (attrs && status != SEC_E_INCOMPLETE_MESSAGE)
         *attrs = ctx->ret_flags = returned_flags(req, server);
     if (status != SEC_E_INCOMPLETE_MESSAGE)
