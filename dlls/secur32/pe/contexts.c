@@ -498,6 +498,16 @@ static SECURITY_STATUS context_call(PCredHandle cred_handle, PCtxtHandle ctx_han
     return status;
 }
 
+/* One ISC/ASC call, handed to the package that owns the handles. */
+static SECURITY_STATUS route_context_call(PCredHandle cred, PCtxtHandle ctx, const WCHAR *target, ULONG req,
+                                          ULONG rep, PSecBufferDesc input, PCtxtHandle new_ctx,
+                                          PSecBufferDesc output, ULONG *attrs, PTimeStamp expiry, BOOL server)
+{
+    if (lsa_is_cred(cred) || lsa_is_ctxt(ctx))
+        return lsa_context_call(cred, ctx, target, req, rep, input, new_ctx, output, attrs, expiry, server);
+    return context_call(cred, ctx, target, req, input, new_ctx, output, attrs, expiry, server);
+}
+
 SECURITY_STATUS WINAPI InitializeSecurityContextW(PCredHandle cred, PCtxtHandle ctx, SEC_WCHAR *target, ULONG req,
                                                   ULONG reserved1, ULONG rep, PSecBufferDesc input, ULONG reserved2,
                                                   PCtxtHandle new_ctx, PSecBufferDesc output, ULONG *attrs,
@@ -509,10 +519,7 @@ SECURITY_STATUS WINAPI InitializeSecurityContextW(PCredHandle cred, PCtxtHandle 
     TRACE("%p %p %ls %#lx %lu %lu %p %lu %p %p %p %p\n", cred, ctx, target ? target : L"(null)", req, reserved1,
           rep, input, reserved2, new_ctx, output, attrs, expiry);
     TRACE("input %s\n", dbg_secbuffers(input, bufs, sizeof(bufs)));
-    if (lsa_is_cred(cred) || lsa_is_ctxt(ctx))
-        status = lsa_context_call(cred, ctx, target, req, rep, input, new_ctx, output, attrs, expiry, FALSE);
-    else
-        status = context_call(cred, ctx, target, req, input, new_ctx, output, attrs, expiry, FALSE);
+    status = route_context_call(cred, ctx, target, req, rep, input, new_ctx, output, attrs, expiry, FALSE);
     TRACE("returning %#lx, output %s\n", status, dbg_secbuffers(output, bufs, sizeof(bufs)));
     return status;
 }
@@ -531,10 +538,7 @@ SECURITY_STATUS WINAPI InitializeSecurityContextA(PCredHandle cred, PCtxtHandle 
     if (target && (len = MultiByteToWideChar(CP_ACP, 0, target, -1, NULL, 0)) > 0
         && (wtarget = heap_alloc_zero(len * sizeof(WCHAR))))
         MultiByteToWideChar(CP_ACP, 0, target, -1, wtarget, len);
-    if (lsa_is_cred(cred) || lsa_is_ctxt(ctx))
-        status = lsa_context_call(cred, ctx, wtarget, req, rep, input, new_ctx, output, attrs, expiry, FALSE);
-    else
-        status = context_call(cred, ctx, wtarget, req, input, new_ctx, output, attrs, expiry, FALSE);
+    status = route_context_call(cred, ctx, wtarget, req, rep, input, new_ctx, output, attrs, expiry, FALSE);
     heap_free(wtarget);
     TRACE("returning %#lx\n", status);
     return status;
@@ -549,10 +553,7 @@ SECURITY_STATUS WINAPI AcceptSecurityContext(PCredHandle cred, PCtxtHandle ctx, 
 
     TRACE("%p %p %p %#lx %lu %p %p %p %p\n", cred, ctx, input, req, rep, new_ctx, output, attrs, expiry);
     TRACE("input %s\n", dbg_secbuffers(input, bufs, sizeof(bufs)));
-    if (lsa_is_cred(cred) || lsa_is_ctxt(ctx))
-        status = lsa_context_call(cred, ctx, NULL, req, rep, input, new_ctx, output, attrs, expiry, TRUE);
-    else
-        status = context_call(cred, ctx, NULL, req, input, new_ctx, output, attrs, expiry, TRUE);
+    status = route_context_call(cred, ctx, NULL, req, rep, input, new_ctx, output, attrs, expiry, TRUE);
     TRACE("returning %#lx, output %s\n", status, dbg_secbuffers(output, bufs, sizeof(bufs)));
     return status;
 }
