@@ -136,6 +136,15 @@ static SECURITY_STATUS deliver_output(struct schan_context *ctx, SecBuffer *buf,
     return SEC_E_OK;
 }
 
+/* The buffer a handshake token goes in: the TOKEN buffer, or else the first
+ * EMPTY one (curl passes a single SECBUFFER_EMPTY with ALLOCATE_MEMORY, and
+ * Windows returns the token there). */
+static SecBuffer *output_token(PSecBufferDesc output)
+{
+    SecBuffer *token = buffer_find(output, SECBUFFER_TOKEN, 0);
+    return token ? token : buffer_find(output, SECBUFFER_EMPTY, 0);
+}
+
 /* Where the Unix side's output goes: the TOKEN, or the ALERT buffer for an
  * alert after a failure (the TOKEN with EXTENDED_ERROR when there is none). */
 static SecBuffer *output_target(struct schan_context *ctx, PSecBufferDesc output,
@@ -145,10 +154,10 @@ static SecBuffer *output_target(struct schan_context *ctx, PSecBufferDesc output
     SecBuffer *alert;
 
     if (!hs->output_is_alert || (SECURITY_STATUS)hs->status == SEC_E_OK)
-        return buffer_find(output, SECBUFFER_TOKEN, 0);
+        return output_token(output);
     if ((alert = buffer_find(output, SECBUFFER_ALERT, 0)))
         return alert;
-    return (req & extended) ? buffer_find(output, SECBUFFER_TOKEN, 0) : NULL;
+    return (req & extended) ? output_token(output) : NULL;
 }
 
 static void reset_outputs(PSecBufferDesc output, BOOL allocate)
@@ -166,19 +175,24 @@ static void reset_outputs(PSecBufferDesc output, BOOL allocate)
     }
 }
 
-/* Checks the output descriptor before anything is consumed. */
-static SECURITY_STATUS check_output(PSecBufferDesc output, BOOL allocate)
+/* Checks the output descriptor before anything is consumed, and says whether
+ * the package allocates the token: with ALLOCATE_MEMORY, and also (as
+ * Windows does) when the caller's token buffer has no memory at all. */
+static SECURITY_STATUS check_output(PSecBufferDesc output, ULONG req, BOOL *allocate)
 {
     SecBuffer *token;
 
-    if (!output || !output->pBuffers || !(token = buffer_find(output, SECBUFFER_TOKEN, 0)))
+    if (!output || !output->pBuffers || !(token = output_token(output)))
     {
-        SCHAN_WARN("the output SecBufferDesc has no SECBUFFER_TOKEN buffer: returning SEC_E_INVALID_TOKEN\n");
+        SCHAN_WARN("the output SecBufferDesc has no SECBUFFER_TOKEN or SECBUFFER_EMPTY buffer: returning "
+                   "SEC_E_INVALID_TOKEN\n");
         return SEC_E_INVALID_TOKEN;
     }
-    if (!allocate && (!token->pvBuffer || !token->cbBuffer))
+    /* ISC_REQ_ALLOCATE_MEMORY == ASC_REQ_ALLOCATE_MEMORY */
+    *allocate = (req & ISC_REQ_ALLOCATE_MEMORY) || !token->pvBuffer;
+    if (!*allocate && !token->cbBuffer)
     {
-        SCHAN_WARN("the output TOKEN buffer is empty and ISC/ASC_REQ_ALLOCATE_MEMORY is not set: give it memory "
+        SCHAN_WARN("the output TOKEN buffer has no room and ISC/ASC_REQ_ALLOCATE_MEMORY is not set: give it memory "
                    "or set the flag; returning SEC_E_INSUFFICIENT_MEMORY\n");
         return SEC_E_INSUFFICIENT_MEMORY;
     }
@@ -387,8 +401,8 @@ static const char *call_name(BOOL server)
 /* A later ISC/ASC call on an existing context; *out holds a reference
  * unless the handle was refused. */
 static SECURITY_STATUS continue_call(PCredHandle cred_handle, PCtxtHandle ctx_handle, PSecBufferDesc input,
-                                     PCtxtHandle new_handle, PSecBufferDesc output, ULONG req, BOOL server,
-                                     struct schan_context **out)
+                                     PCtxtHandle new_handle, PSecBufferDesc output, ULONG req, BOOL allocate,
+                                     BOOL server, struct schan_context **out)
 {
     struct schan_context *ctx;
     SECURITY_STATUS status;
@@ -404,7 +418,7 @@ static SECURITY_STATUS continue_call(PCredHandle cred_handle, PCtxtHandle ctx_ha
     AcquireSRWLockExclusive(&ctx->lock);
     if (ctx->need_creds)
         take_resume_credential(ctx, cred_handle);
-    status = continue_context(ctx, input, output, req, (req & ISC_REQ_ALLOCATE_MEMORY) != 0);
+    status = continue_context(ctx, input, output, req, allocate);
     ReleaseSRWLockExclusive(&ctx->lock);
     if (new_handle && new_handle != ctx_handle && status != SEC_E_INCOMPLETE_MESSAGE)
         *new_handle = *ctx_handle;
@@ -444,8 +458,8 @@ static SECURITY_STATUS first_call_credential(PCredHandle cred_handle, PCtxtHandl
 
 /* The first ISC/ASC call: a new context, which gets a handle only if the
  * call did not fail; *out holds a reference when it did not. */
-static SECURITY_STATUS first_call(PCredHandle cred_handle, const WCHAR *target, ULONG req, PSecBufferDesc input,
-                                  PCtxtHandle new_handle, PSecBufferDesc output, BOOL server,
+static SECURITY_STATUS first_call(PCredHandle cred_handle, const WCHAR *target, ULONG req, BOOL allocate,
+                                  PSecBufferDesc input, PCtxtHandle new_handle, PSecBufferDesc output, BOOL server,
                                   struct schan_context **out)
 {
     struct schan_credential *cred;
@@ -458,7 +472,7 @@ static SECURITY_STATUS first_call(PCredHandle cred_handle, const WCHAR *target, 
     handle_release(&cred->hdr);
     if (status)
         return status;
-    status = continue_context(ctx, input, output, req, (req & ISC_REQ_ALLOCATE_MEMORY) != 0);
+    status = continue_context(ctx, input, output, req, allocate);
     if (status != SEC_I_CONTINUE_NEEDED && status != SEC_E_OK && status != SEC_I_INCOMPLETE_CREDENTIALS)
     {
         handle_release(&ctx->hdr);   /* a failed first call leaves no handle */
@@ -480,14 +494,14 @@ static SECURITY_STATUS context_call(PCredHandle cred_handle, PCtxtHandle ctx_han
 {
     struct schan_context *ctx = NULL;
     SECURITY_STATUS status;
+    BOOL allocate;
 
-    /* ISC_REQ_ALLOCATE_MEMORY == ASC_REQ_ALLOCATE_MEMORY */
-    if ((status = check_output(output, (req & ISC_REQ_ALLOCATE_MEMORY) != 0)))
+    if ((status = check_output(output, req, &allocate)))
         return status;
     if (ctx_handle)
-        status = continue_call(cred_handle, ctx_handle, input, new_handle, output, req, server, &ctx);
+        status = continue_call(cred_handle, ctx_handle, input, new_handle, output, req, allocate, server, &ctx);
     else
-        status = first_call(cred_handle, target, req, input, new_handle, output, server, &ctx);
+        status = first_call(cred_handle, target, req, allocate, input, new_handle, output, server, &ctx);
     if (!ctx)
         return status;
     if (attrs && status != SEC_E_INCOMPLETE_MESSAGE)
