@@ -52,7 +52,7 @@ static void record_handshakes(struct fz_cert *certs[2])
             for (int alpn = 0; alpn < 2; alpn++)
             {
                 uint64_t scred = fz_cred(1, versions[v].protocols, certs[k]);
-                struct fz_pair p;
+                struct fz_pair p = { 0 };   /* freed below even when scred failed */
                 char name[64];
                 uint8_t record[256];
                 size_t len;
