@@ -828,26 +828,33 @@ static struct lsa_ctx *established_ref(const SecHandle *handle, SECURITY_STATUS 
     return ctx;
 }
 
-static SECURITY_STATUS query_names_a(struct lsa_ctx *ctx, void *buffer)
+/* The hosted packages answer in wide strings only; an ANSI caller gets each
+ * of the attribute's leading `count` string pointers converted (NAMES has
+ * one, KEY_INFO two), as Windows' ANSI entry point does. */
+static SECURITY_STATUS query_strings_a(struct lsa_ctx *ctx, ULONG attribute, void *buffer, unsigned count)
 {
-    SecPkgContext_NamesW names = { NULL };
-    SecPkgContext_NamesA *out = buffer;
-    SECURITY_STATUS status;
     SpQueryContextAttributesFn *query = ctx->sub.pkg->user && ctx->sub.pkg->user->QueryContextAttributes
         ? ctx->sub.pkg->user->QueryContextAttributes : ctx->sub.pkg->lsa->QueryContextAttributes;
-    int len;
+    void **fields = buffer;
+    SECURITY_STATUS status;
+    unsigned i;
 
     if (!query)
         return SEC_E_UNSUPPORTED_FUNCTION;
-    if ((status = query(ctx->sub.handle, SECPKG_ATTR_NAMES, &names)))
+    if ((status = query(ctx->sub.handle, attribute, buffer)))
         return status;
-    out->sUserName = NULL;
-    len = names.sUserName ? WideCharToMultiByte(CP_ACP, 0, names.sUserName, -1, NULL, 0, NULL, NULL) : 0;
-    if (len > 0 && (out->sUserName = context_buffer_alloc(len)))
-        WideCharToMultiByte(CP_ACP, 0, names.sUserName, -1, out->sUserName, len, NULL, NULL);
-    else
-        status = SEC_E_INSUFFICIENT_MEMORY;
-    FreeContextBuffer(names.sUserName);
+    for (i = 0; i < count; i++)
+    {
+        WCHAR *wide = fields[i];
+        int len = wide ? WideCharToMultiByte(CP_ACP, 0, wide, -1, NULL, 0, NULL, NULL) : 0;
+
+        fields[i] = len > 0 ? context_buffer_alloc(len) : NULL;
+        if (fields[i])
+            WideCharToMultiByte(CP_ACP, 0, wide, -1, fields[i], len, NULL, NULL);
+        else if (wide)
+            status = SEC_E_INSUFFICIENT_MEMORY;
+        FreeContextBuffer(wide);
+    }
     return status;
 }
 
@@ -885,7 +892,9 @@ SECURITY_STATUS lsa_query_context(PCtxtHandle handle, ULONG attribute, void *buf
     else if (!ctx->sub.pkg || !ctx->sub.handle)
         status = SEC_E_INVALID_HANDLE;
     else if (!wide && attribute == SECPKG_ATTR_NAMES)
-        status = query_names_a(ctx, buffer);
+        status = query_strings_a(ctx, attribute, buffer, 1);
+    else if (!wide && attribute == SECPKG_ATTR_KEY_INFO)
+        status = query_strings_a(ctx, attribute, buffer, 2);
     else
     {
         query = ctx->sub.pkg->user && ctx->sub.pkg->user->QueryContextAttributes
