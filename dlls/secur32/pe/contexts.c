@@ -339,11 +339,14 @@ static SECURITY_STATUS continue_context(struct schan_context *ctx, PSecBufferDes
 {
     SECURITY_STATUS status;
 
+    /* Windows keeps answering a failed handshake's own error, with no
+     * output (Wine's schannel tests record SEC_E_INVALID_TOKEN twice). */
     if (ctx->state == HS_FAILED)
     {
-        SCHAN_WARN("this context's handshake already failed: delete it and start a new one; returning "
-                   "SEC_E_CONTEXT_EXPIRED\n");
-        return SEC_E_CONTEXT_EXPIRED;
+        SCHAN_WARN("this context's handshake already failed (%#lx): delete it and start a new one\n",
+                   (unsigned long)ctx->failure);
+        reset_outputs(output, FALSE);
+        return ctx->failure;
     }
     status = handshake_step(ctx, input, output, req, allocate);
     if (status != SEC_E_INCOMPLETE_MESSAGE)
@@ -370,7 +373,10 @@ static SECURITY_STATUS continue_context(struct schan_context *ctx, PSecBufferDes
         break;
     }
     if (FAILED(status) && status != SEC_E_INCOMPLETE_MESSAGE)
+    {
         ctx->state = HS_FAILED;
+        ctx->failure = status;
+    }
     return status;
 }
 
