@@ -629,7 +629,9 @@ SECURITY_STATUS WINAPI ApplyControlToken(PCtxtHandle handle, PSecBufferDesc inpu
         return lsa_apply_control_token(handle, input);
     if (!(ctx = context_ref(handle)))
         return SEC_E_INVALID_HANDLE;
-    if (!input || input->cBuffers != 1 || !input->pBuffers
+    if (!input)
+        status = SEC_E_INTERNAL_ERROR;   /* what Windows answers (Wine's schannel tests) */
+    else if (input->cBuffers != 1 || !input->pBuffers
         || (input->pBuffers[0].BufferType & ~SECBUFFER_ATTRMASK) != SECBUFFER_TOKEN)
         status = SEC_E_INVALID_TOKEN;
     else if ((token = &input->pBuffers[0])->cbBuffer < sizeof(DWORD) || !token->pvBuffer)
