@@ -180,7 +180,7 @@ static void reset_outputs(PSecBufferDesc output, BOOL allocate)
  * Windows does) when the caller's token buffer has no memory at all. */
 static SECURITY_STATUS check_output(PSecBufferDesc output, ULONG req, BOOL *allocate)
 {
-    SecBuffer *token;
+    SecBuffer *token, *alert;
 
     if (!output || !output->pBuffers || !(token = output_token(output)))
     {
@@ -195,6 +195,34 @@ static SECURITY_STATUS check_output(PSecBufferDesc output, ULONG req, BOOL *allo
         SCHAN_WARN("the output TOKEN buffer has no room and ISC/ASC_REQ_ALLOCATE_MEMORY is not set: give it memory "
                    "or set the flag; returning SEC_E_INSUFFICIENT_MEMORY\n");
         return SEC_E_INSUFFICIENT_MEMORY;
+    }
+    /* An ALERT buffer the package may not fill is refused up front too
+     * (Windows, in Wine's schannel tests), unless the package allocates. */
+    if (!(req & ISC_REQ_ALLOCATE_MEMORY) && (alert = buffer_find(output, SECBUFFER_ALERT, 0)) && !alert->cbBuffer)
+    {
+        SCHAN_WARN("the output ALERT buffer has no room: returning SEC_E_INSUFFICIENT_MEMORY\n");
+        return SEC_E_INSUFFICIENT_MEMORY;
+    }
+    return SEC_E_OK;
+}
+
+/* An EMPTY input buffer (where MISSING or EXTRA is reported) that claims a
+ * size but has no memory is malformed: Windows refuses the call without
+ * consuming the token or spoiling the context (Wine's schannel tests pass
+ * cbBuffer 0xdeadbeef and then repeat the call with one buffer). */
+static SECURITY_STATUS check_input(PSecBufferDesc input)
+{
+    ULONG i;
+
+    for (i = 0; input && input->pBuffers && i < input->cBuffers; i++)
+    {
+        const SecBuffer *buf = &input->pBuffers[i];
+        if ((buf->BufferType & ~SECBUFFER_ATTRMASK) == SECBUFFER_EMPTY && buf->cbBuffer && !buf->pvBuffer)
+        {
+            SCHAN_WARN("input buffer %lu is EMPTY with %lu bytes and no memory: returning SEC_E_INVALID_TOKEN\n",
+                       i, buf->cbBuffer);
+            return SEC_E_INVALID_TOKEN;
+        }
     }
     return SEC_E_OK;
 }
@@ -502,7 +530,7 @@ static SECURITY_STATUS context_call(PCredHandle cred_handle, PCtxtHandle ctx_han
     SECURITY_STATUS status;
     BOOL allocate;
 
-    if ((status = check_output(output, req, &allocate)))
+    if ((status = check_output(output, req, &allocate)) || (status = check_input(input)))
         return status;
     if (ctx_handle)
         status = continue_call(cred_handle, ctx_handle, input, new_handle, output, req, allocate, server, &ctx);
