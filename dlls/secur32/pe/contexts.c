@@ -333,8 +333,11 @@ static SECURITY_STATUS handshake_step(struct schan_context *ctx, PSecBufferDesc 
 }
 
 /* The flags Windows returns: TLS always gives replay and sequence detection
- * and confidentiality; the rest only when asked (the REQ and RET bits match
- * within each of ISC and ASC, but differ between them). */
+ * and confidentiality, and a client stream mode too, even on a call that
+ * did not ask (Wine's schannel tests end the handshake with a request of
+ * ISC_REQ_USE_SUPPLIED_CREDS alone and get ISC_RET_STREAM); the rest only
+ * when asked (the REQ and RET bits match within each of ISC and ASC, but
+ * differ between them). */
 static ULONG returned_flags(ULONG req, BOOL server)
 {
     static const ULONG isc_echoed = ISC_REQ_ALLOCATE_MEMORY | ISC_REQ_STREAM | ISC_REQ_EXTENDED_ERROR
@@ -346,7 +349,7 @@ static ULONG returned_flags(ULONG req, BOOL server)
 
     if (server)
         return ret | (req & asc_echoed);
-    ret |= req & isc_echoed;
+    ret |= (req & isc_echoed) | ISC_RET_STREAM;
     if (req & ISC_REQ_USE_SUPPLIED_CREDS)
         ret |= ISC_RET_USED_SUPPLIED_CREDS;
     return ret;
