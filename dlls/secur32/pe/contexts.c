@@ -414,7 +414,10 @@ static SECURITY_STATUS continue_context(struct schan_context *ctx, PSecBufferDes
 /* After SEC_I_INCOMPLETE_CREDENTIALS a caller that acquired a credential
  * with a certificate (.NET, Qt) passes it now: the context takes it over
  * and the Unix half sends its certificate.  Any other call (curl repeats
- * its bytes with ISC_REQ_USE_SUPPLIED_CREDS) goes on without one. */
+ * its bytes with ISC_REQ_USE_SUPPLIED_CREDS) goes on without one.  The
+ * call that answers SEC_I_RENEGOTIATE may pass a new credential too, and
+ * the new handshake uses it (Wine's schannel tests renegotiate with a
+ * client certificate the server then judges). */
 static void take_resume_credential(struct schan_context *ctx, PCredHandle cred_handle)
 {
     struct schan_credential *cred = cred_handle ? credential_ref(cred_handle) : NULL;
