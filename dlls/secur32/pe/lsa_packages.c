@@ -63,7 +63,7 @@ struct lsa_cred {
     struct handle_object hdr;
     BOOL negotiate;
     ULONG count;
-    struct lsa_sub subs[MAX_SUBS];
+    struct lsa_sub subs[MAX_SUBS];  /* none: the logon session's, without a ticket (see below) */
 };
 
 struct lsa_ctx {
@@ -507,7 +507,11 @@ SECURITY_STATUS lsa_acquire_credentials(const struct package_desc *desc, const W
             first = status;
     }
     identity_free(converted);
-    if (!cred->count)
+    /* Windows hands out a client credential of the logon session even when
+     * that session holds no Kerberos ticket yet (Wine's secur32 tests:
+     * SEC_E_OK); whether there is one is for ISC to find out. */
+    if (!cred->count && !(only && first == SEC_E_NO_CREDENTIALS && use == SECPKG_CRED_OUTBOUND && !auth
+                          && !principal))
     {
         heap_free(cred);
         return first != SEC_E_OK ? first : status;
@@ -709,6 +713,9 @@ static SECURITY_STATUS step_context(struct lsa_ctx *ctx, struct lsa_cred *cred, 
             return SEC_E_INVALID_HANDLE;
         if (ctx->negotiate)
             return negotiate_first(ctx, cred, target, req, datarep, input, output, attrs, expiry, server);
+        /* The session credential found no ticket when it was acquired. */
+        if (!cred->count)
+            return SEC_E_NO_CREDENTIALS;
         ctx->sub.pkg = cred->subs[0].pkg;
     }
     return call_sub(&ctx->sub, cred_handle_for(cred, ctx->sub.pkg), target, req, datarep, input, output, attrs,
