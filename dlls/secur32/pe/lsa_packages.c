@@ -31,6 +31,9 @@
 #ifndef STATUS_NOT_IMPLEMENTED
 #define STATUS_NOT_IMPLEMENTED ((NTSTATUS)0xC0000002L)
 #endif
+#ifndef STATUS_NO_SUCH_PACKAGE
+#define STATUS_NO_SUCH_PACKAGE ((NTSTATUS)0xC00000FEL)
+#endif
 
 #define NEGOTIATE_CAPS      0x00083bb3   /* what Wine's builtin Negotiate reports */
 #define NEGOTIATE_RPCID     RPC_C_AUTHN_GSS_NEGOTIATE
@@ -43,6 +46,7 @@ struct lsa_package {
     SECPKG_USER_FUNCTION_TABLE *user;
     struct package_desc desc;
     WCHAR name[64], comment[128];
+    char auth_name[64];        /* its LSA name (LsaLookupAuthenticationPackage) */
 };
 
 static struct lsa_package loaded[MAX_SUBS];    /* Kerberos, NTLM: whichever loaded */
@@ -274,6 +278,8 @@ static BOOL load_package(struct lsa_package *pkg, ULONG_PTR id)
         pkg->lsa->InitializePackage(id, (void *)&lsa_table.table, NULL, NULL, &auth_name);
         if (auth_name)
         {
+            if (auth_name->Buffer)
+                snprintf(pkg->auth_name, sizeof(pkg->auth_name), "%.*s", (int)auth_name->Length, auth_name->Buffer);
             lsa_free_heap(auth_name->Buffer);
             lsa_free_heap(auth_name);
         }
@@ -289,6 +295,7 @@ static BOOL load_package(struct lsa_package *pkg, ULONG_PTR id)
     return TRUE;
 fail:
     TRACE("%ls offers no usable package\n", pkg->dll);
+    pkg->auth_name[0] = 0;
     pkg->lsa = NULL;
     pkg->user = NULL;
     FreeLibrary(module);
@@ -372,6 +379,37 @@ static struct lsa_package *package_named(const WCHAR *name)
         if (!lstrcmpiW(name, loaded[i].name))
             return &loaded[i];
     return NULL;
+}
+
+/* The LSA client calls (lsa_client.c): a package is found by its LSA name
+ * and numbered as InitializePackage numbered it (from 1). */
+BOOL lsa_package_id(const char *auth_name, ULONG len, ULONG *id)
+{
+    ULONG i;
+
+    ensure_loaded();
+    for (i = 0; i < loaded_count; i++)
+        if (strlen(loaded[i].auth_name) == len && !_strnicmp(loaded[i].auth_name, auth_name, len))
+        {
+            *id = i + 1;
+            return TRUE;
+        }
+    return FALSE;
+}
+
+NTSTATUS lsa_package_call(ULONG id, void *submit, ULONG submit_len, void **ret, ULONG *ret_len, NTSTATUS *status)
+{
+    SECPKG_FUNCTION_TABLE *lsa;
+
+    ensure_loaded();
+    if (!id || id > loaded_count)
+        return STATUS_NO_SUCH_PACKAGE;
+    lsa = loaded[id - 1].lsa;
+    if (lsa->CallPackageUntrusted)
+        return lsa->CallPackageUntrusted(NULL, submit, submit, submit_len, ret, ret_len, status);
+    if (lsa->CallPackage)
+        return lsa->CallPackage(NULL, submit, submit, submit_len, ret, ret_len, status);
+    return STATUS_NOT_IMPLEMENTED;
 }
 
 /* ------------------------------------------------------------------ credentials */
