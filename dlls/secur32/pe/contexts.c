@@ -456,7 +456,7 @@ static SECURITY_STATUS continue_call(PCredHandle cred_handle, PCtxtHandle ctx_ha
         return SEC_E_INVALID_HANDLE;
     }
     AcquireSRWLockExclusive(&ctx->lock);
-    if (ctx->need_creds)
+    if (ctx->need_creds || (!server && ctx->state == HS_RENEGOTIATE))
         take_resume_credential(ctx, cred_handle);
     status = continue_context(ctx, input, output, req, allocate);
     ReleaseSRWLockExclusive(&ctx->lock);
