@@ -7,6 +7,7 @@
  */
 #include <string.h>
 #include "testutil.h"
+#include <ntsecapi.h>
 
 struct expected_pkg {
     const WCHAR *name, *comment;
@@ -326,6 +327,77 @@ static void test_schannel_unaffected(void)
         skip("no inbound NTLM credentials here");
 }
 
+static BOOL have_kerberos(void)
+{
+    SecPkgInfoA *info = NULL;
+
+    if (QuerySecurityPackageInfoA((SEC_CHAR *)"Kerberos", &info))
+        return FALSE;
+    FreeContextBuffer(info);
+    return TRUE;
+}
+
+/* Windows (Wine 8.0's secur32.c test_kerberos) gives a client credential of
+ * the logon session even without a Kerberos ticket; ISC then fails cleanly. */
+static void test_kerberos_session_credential(void)
+{
+    SecBuffer out_buf = { 0, SECBUFFER_TOKEN, NULL };
+    SecBufferDesc out = { SECBUFFER_VERSION, 1, &out_buf };
+    CtxtHandle ctx = { 0xdead, 0xbeef };
+    CredHandle cred;
+    SECURITY_STATUS status;
+    ULONG attrs;
+
+    ok_hex(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"Kerberos", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, NULL,
+                                     &cred, NULL), SEC_E_OK, "Kerberos: the logon session's client credential");
+    status = InitializeSecurityContextA(&cred, NULL, (SEC_CHAR *)"HTTP/nosuchhost.invalid",
+                                        ISC_REQ_ALLOCATE_MEMORY, 0, SECURITY_NATIVE_DREP, NULL, 0, &ctx, &out,
+                                        &attrs, NULL);
+    ok(status == SEC_E_NO_CREDENTIALS && ctx.dwLower == 0xdead && ctx.dwUpper == 0xbeef,
+       "Kerberos: ISC without a ticket is SEC_E_NO_CREDENTIALS, no context (got %#lx)", status);
+    if (out_buf.pvBuffer)
+        FreeContextBuffer(out_buf.pvBuffer);
+    ok_hex(FreeCredentialsHandle(&cred), SEC_E_OK, "Kerberos: FreeCredentialsHandle");
+}
+
+/* The LSA client calls, for the packages hosted here: every output is set
+ * on every path (Wine 8.0's secur32.c reads them after failures). */
+static void test_lsa_client(void)
+{
+    LSA_STRING name = { 8, 9, (char *)"Kerberos" }, bogus = { 6, 7, (char *)"nosuch" };
+    SECURITY_LOGON_SESSION_DATA *data = (void *)1;
+    void *ret = (void *)1;
+    ULONG package = 99, ret_len = 99, count = 0;
+    NTSTATUS status, sub = 1;
+    LUID *sessions = NULL, none = { 0x12345, 0x6789 };
+    HANDLE lsa = NULL;
+
+    ok_hex(LsaConnectUntrusted(&lsa), 0, "LsaConnectUntrusted");
+    ok_hex(LsaLookupAuthenticationPackage(lsa, &name, &package), 0, "LsaLookupAuthenticationPackage(Kerberos)");
+    ok(package != 0 && package != 99, "  ... a package id (got %lu)", package);
+    package = 99;
+    ok_hex(LsaLookupAuthenticationPackage(lsa, &bogus, &package), 0xc00000fe, "an unknown package name");
+    ok(package == 0, "  ... sets the id to 0 (got %lu)", package);
+    status = LsaCallAuthenticationPackage((HANDLE)0x1234, 1, &package, sizeof(package), &ret, &ret_len, &sub);
+    ok(status == (NTSTATUS)0xc0000008 && !ret && !ret_len && !sub,
+       "a call on a bogus handle fails with every output set (got %#lx, %p, %lu, %#lx)", status, ret, ret_len, sub);
+    ok_hex(LsaEnumerateLogonSessions(&count, &sessions), 0, "LsaEnumerateLogonSessions");
+    ok(count == 1 && sessions, "  ... one session, this process's (got %lu)", count);
+    if (sessions)
+    {
+        ok_hex(LsaGetLogonSessionData(sessions, &data), 0, "LsaGetLogonSessionData of it");
+        ok(data && data->Size >= sizeof(*data) && data->AuthenticationPackage.Length > 0
+           && !memcmp(&data->LogonId, sessions, sizeof(LUID)), "  ... describes it");
+        if (data)
+            LsaFreeReturnBuffer(data);
+        LsaFreeReturnBuffer(sessions);
+    }
+    data = (void *)1;
+    ok_hex(LsaGetLogonSessionData(&none, &data), 0xc000005f, "an unknown session");
+    ok(data == NULL, "  ... sets the output to NULL");
+    ok_hex(LsaDeregisterLogonProcess(lsa), 0, "LsaDeregisterLogonProcess");
+}
+
 int main(void)
 {
     BOOL with_ntlm = have_ntlm_auth();
@@ -343,6 +415,13 @@ int main(void)
     }
     else
         skip("NTLM tests need ntlm_auth");
+    if (have_kerberos())
+    {
+        test_kerberos_session_credential();
+        test_lsa_client();
+    }
+    else
+        skip("Kerberos is not registered here (Wine's kerberos.so needs libkrb5)");
     test_schannel_unaffected();
     return tap_done();
 }

@@ -82,7 +82,13 @@ static void test_tables(void)
     ok(w && a, "InitSecurityInterfaceA/W return tables");
     if (!w || !a)
         return;
-    ok(w->dwVersion >= 4 && a->dwVersion >= 4, "table version >= 4 (got %lu)", w->dwVersion);
+    /* Windows' record (Wine's secur32 tests): version 1, every entry filled,
+     * Reserved3/Reserved4 holding EncryptMessage/DecryptMessage. */
+    ok(w->dwVersion == SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION
+       && a->dwVersion == SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION, "table version 1 (got %lu)", w->dwVersion);
+    ok((void *)w->Reserved3 == (void *)w->EncryptMessage && (void *)w->Reserved4 == (void *)w->DecryptMessage
+       && (void *)a->Reserved3 == (void *)a->EncryptMessage && (void *)a->Reserved4 == (void *)a->DecryptMessage,
+       "Reserved3/Reserved4 are EncryptMessage/DecryptMessage");
 #define CHECK_W(f) ok((void *)w->f == (void *)GetProcAddress(module, #f), "W table: " #f)
 #define CHECK_A(f) ok((void *)a->f == (void *)GetProcAddress(module, #f), "A table: " #f)
     CHECK_W(EnumerateSecurityPackagesW); CHECK_W(QueryCredentialsAttributesW); CHECK_W(AcquireCredentialsHandleW);

@@ -128,6 +128,24 @@ static SECURITY_STATUS query_connection_info_ex(struct schan_context *ctx, SecPk
     return SEC_E_OK;
 }
 
+/* CIPHER_INFO's dwKeyType is the TLS NamedGroup of the key exchange
+ * (Windows 10 in Wine's schannel tests: 0x1d for X25519, 0x17 for P-256),
+ * for every protocol version. */
+static DWORD named_group(const char *name)
+{
+    static const struct { const char *name; DWORD id; } groups[] = {
+        { "SECP256R1", 0x17 }, { "SECP384R1", 0x18 }, { "SECP521R1", 0x19 }, { "X25519", 0x1d },
+        { "X448", 0x1e }, { "FFDHE2048", 0x100 }, { "FFDHE3072", 0x101 }, { "FFDHE4096", 0x102 },
+        { "FFDHE6144", 0x103 }, { "FFDHE8192", 0x104 },
+    };
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(groups); i++)
+        if (!strcmp(name, groups[i].name))
+            return groups[i].id;
+    return 0;
+}
+
 static SECURITY_STATUS query_cipher_info(struct schan_context *ctx, SecPkgContext_CipherInfo *out)
 {
     UINT32 hash_bits;
@@ -143,9 +161,11 @@ static SECURITY_STATUS query_cipher_info(struct schan_context *ctx, SecPkgContex
     lstrcpynW(out->szHash, hash_alg(&ctx->info, &hash_bits).name, SZ_ALG_MAX_SIZE);
     out->dwHashLen = hash_bits;
     lstrcpynW(out->szExchange, exchange_alg(&ctx->info).name, SZ_ALG_MAX_SIZE);
-    out->dwMinExchangeLen = out->dwMaxExchangeLen = ctx->info.kx_bits;
+    /* Windows 10 reports the range it allows, not the size used. */
+    out->dwMinExchangeLen = 0;
+    out->dwMaxExchangeLen = 65536;
     lstrcpynW(out->szCertificate, ctx->info.cert_type == SCHAN_KEY_ECC ? L"ECDSA" : L"RSA", SZ_ALG_MAX_SIZE);
-    out->dwKeyType = 0;
+    out->dwKeyType = named_group(ctx->info.group_name);
     return SEC_E_OK;
 }
 

@@ -97,7 +97,9 @@ void WINAPI SspiLocalFree(PVOID buffer)
 }
 
 /* Credential Manager form of an identity: a domain-password credential whose
- * user name is "domain\user" and whose blob is the password. */
+ * user name is "domain\user" and whose blob is the password.  Without a
+ * target the credential is filed under that same "domain\user" (Windows'
+ * record, Wine's secur32 tests). */
 SECURITY_STATUS WINAPI SspiPrepareForCredWrite(PSEC_WINNT_AUTH_IDENTITY_OPAQUE opaque, PCWSTR target,
                                                PULONG type, PCWSTR *target_out, PCWSTR *user_out,
                                                PUCHAR *blob, PULONG blob_size)
@@ -110,10 +112,8 @@ SECURITY_STATUS WINAPI SspiPrepareForCredWrite(PSEC_WINNT_AUTH_IDENTITY_OPAQUE o
     TRACE("%p %ls\n", opaque, target ? target : L"(null)");
     if (!id || !type || !target_out || !user_out || !blob || !blob_size)
         return SEC_E_INVALID_TOKEN;
-    if (!target)
-        target = id->Domain ? (const WCHAR *)id->Domain : L"";
-    target_len = lstrlenW(target);
     user_len = id->DomainLength + 1 + id->UserLength;
+    target_len = target ? (ULONG)lstrlenW(target) : user_len;
     target_copy = LocalAlloc(LPTR, (target_len + 1) * sizeof(WCHAR));
     user = LocalAlloc(LPTR, (user_len + 1) * sizeof(WCHAR));
     password = LocalAlloc(LPTR, id->PasswordLength * sizeof(WCHAR) + 1);
@@ -124,7 +124,6 @@ SECURITY_STATUS WINAPI SspiPrepareForCredWrite(PSEC_WINNT_AUTH_IDENTITY_OPAQUE o
         LocalFree(password);
         return SEC_E_INSUFFICIENT_MEMORY;
     }
-    memcpy(target_copy, target, target_len * sizeof(WCHAR));
     if (id->DomainLength)
         _snwprintf(user, user_len + 1, L"%.*s\\%.*s", (int)id->DomainLength, (WCHAR *)id->Domain,
                    (int)id->UserLength, (WCHAR *)id->User);
@@ -132,6 +131,7 @@ SECURITY_STATUS WINAPI SspiPrepareForCredWrite(PSEC_WINNT_AUTH_IDENTITY_OPAQUE o
         memcpy(user, id->User, id->UserLength * sizeof(WCHAR));
     if (id->Password)
         memcpy(password, id->Password, id->PasswordLength * sizeof(WCHAR));
+    lstrcpynW(target_copy, target ? target : user, target_len + 1);
     *type = CRED_TYPE_DOMAIN_PASSWORD;
     *target_out = target_copy;
     *user_out = user;

@@ -283,8 +283,13 @@ static SECURITY_STATUS get_private_key(PCCERT_CONTEXT cert, struct cert_material
                                            NULL, &handle, &spec, &must_free)
         && !key_from_properties(cert, &handle, &spec))
     {
+        DWORD size = 0;
+
         SCHAN_WARN("the certificate has no usable private key (error %#lx)\n", GetLastError());
-        return SEC_E_NO_CREDENTIALS;
+        /* A key provider named but not there (a missing container) is a bad
+         * credential on Windows; no provider at all is no credential. */
+        return CertGetCertificateContextProperty(cert, CERT_KEY_PROV_INFO_PROP_ID, NULL, &size)
+            ? SEC_E_UNKNOWN_CREDENTIALS : SEC_E_NO_CREDENTIALS;
     }
     if (spec == CERT_NCRYPT_KEY_SPEC)
         status = export_cng_key(m, handle);

@@ -180,7 +180,7 @@ static void reset_outputs(PSecBufferDesc output, BOOL allocate)
  * Windows does) when the caller's token buffer has no memory at all. */
 static SECURITY_STATUS check_output(PSecBufferDesc output, ULONG req, BOOL *allocate)
 {
-    SecBuffer *token;
+    SecBuffer *token, *alert;
 
     if (!output || !output->pBuffers || !(token = output_token(output)))
     {
@@ -195,6 +195,34 @@ static SECURITY_STATUS check_output(PSecBufferDesc output, ULONG req, BOOL *allo
         SCHAN_WARN("the output TOKEN buffer has no room and ISC/ASC_REQ_ALLOCATE_MEMORY is not set: give it memory "
                    "or set the flag; returning SEC_E_INSUFFICIENT_MEMORY\n");
         return SEC_E_INSUFFICIENT_MEMORY;
+    }
+    /* An ALERT buffer the package may not fill is refused up front too
+     * (Windows, in Wine's schannel tests), unless the package allocates. */
+    if (!(req & ISC_REQ_ALLOCATE_MEMORY) && (alert = buffer_find(output, SECBUFFER_ALERT, 0)) && !alert->cbBuffer)
+    {
+        SCHAN_WARN("the output ALERT buffer has no room: returning SEC_E_INSUFFICIENT_MEMORY\n");
+        return SEC_E_INSUFFICIENT_MEMORY;
+    }
+    return SEC_E_OK;
+}
+
+/* An EMPTY input buffer (where MISSING or EXTRA is reported) that claims a
+ * size but has no memory is malformed: Windows refuses the call without
+ * consuming the token or spoiling the context (Wine's schannel tests pass
+ * cbBuffer 0xdeadbeef and then repeat the call with one buffer). */
+static SECURITY_STATUS check_input(PSecBufferDesc input)
+{
+    ULONG i;
+
+    for (i = 0; input && input->pBuffers && i < input->cBuffers; i++)
+    {
+        const SecBuffer *buf = &input->pBuffers[i];
+        if ((buf->BufferType & ~SECBUFFER_ATTRMASK) == SECBUFFER_EMPTY && buf->cbBuffer && !buf->pvBuffer)
+        {
+            SCHAN_WARN("input buffer %lu is EMPTY with %lu bytes and no memory: returning SEC_E_INVALID_TOKEN\n",
+                       i, buf->cbBuffer);
+            return SEC_E_INVALID_TOKEN;
+        }
     }
     return SEC_E_OK;
 }
@@ -305,8 +333,11 @@ static SECURITY_STATUS handshake_step(struct schan_context *ctx, PSecBufferDesc 
 }
 
 /* The flags Windows returns: TLS always gives replay and sequence detection
- * and confidentiality; the rest only when asked (the REQ and RET bits match
- * within each of ISC and ASC, but differ between them). */
+ * and confidentiality, and a client stream mode too, even on a call that
+ * did not ask (Wine's schannel tests end the handshake with a request of
+ * ISC_REQ_USE_SUPPLIED_CREDS alone and get ISC_RET_STREAM); the rest only
+ * when asked (the REQ and RET bits match within each of ISC and ASC, but
+ * differ between them). */
 static ULONG returned_flags(ULONG req, BOOL server)
 {
     static const ULONG isc_echoed = ISC_REQ_ALLOCATE_MEMORY | ISC_REQ_STREAM | ISC_REQ_EXTENDED_ERROR
@@ -318,7 +349,7 @@ static ULONG returned_flags(ULONG req, BOOL server)
 
     if (server)
         return ret | (req & asc_echoed);
-    ret |= req & isc_echoed;
+    ret |= (req & isc_echoed) | ISC_RET_STREAM;
     if (req & ISC_REQ_USE_SUPPLIED_CREDS)
         ret |= ISC_RET_USED_SUPPLIED_CREDS;
     return ret;
@@ -339,11 +370,14 @@ static SECURITY_STATUS continue_context(struct schan_context *ctx, PSecBufferDes
 {
     SECURITY_STATUS status;
 
+    /* Windows keeps answering a failed handshake's own error, with no
+     * output (Wine's schannel tests record SEC_E_INVALID_TOKEN twice). */
     if (ctx->state == HS_FAILED)
     {
-        SCHAN_WARN("this context's handshake already failed: delete it and start a new one; returning "
-                   "SEC_E_CONTEXT_EXPIRED\n");
-        return SEC_E_CONTEXT_EXPIRED;
+        SCHAN_WARN("this context's handshake already failed (%#lx): delete it and start a new one\n",
+                   (unsigned long)ctx->failure);
+        reset_outputs(output, FALSE);
+        return ctx->failure;
     }
     status = handshake_step(ctx, input, output, req, allocate);
     if (status != SEC_E_INCOMPLETE_MESSAGE)
@@ -370,14 +404,20 @@ static SECURITY_STATUS continue_context(struct schan_context *ctx, PSecBufferDes
         break;
     }
     if (FAILED(status) && status != SEC_E_INCOMPLETE_MESSAGE)
+    {
         ctx->state = HS_FAILED;
+        ctx->failure = status;
+    }
     return status;
 }
 
 /* After SEC_I_INCOMPLETE_CREDENTIALS a caller that acquired a credential
  * with a certificate (.NET, Qt) passes it now: the context takes it over
  * and the Unix half sends its certificate.  Any other call (curl repeats
- * its bytes with ISC_REQ_USE_SUPPLIED_CREDS) goes on without one. */
+ * its bytes with ISC_REQ_USE_SUPPLIED_CREDS) goes on without one.  The
+ * call that answers SEC_I_RENEGOTIATE may pass a new credential too, and
+ * the new handshake uses it (Wine's schannel tests renegotiate with a
+ * client certificate the server then judges). */
 static void take_resume_credential(struct schan_context *ctx, PCredHandle cred_handle)
 {
     struct schan_credential *cred = cred_handle ? credential_ref(cred_handle) : NULL;
@@ -416,7 +456,7 @@ static SECURITY_STATUS continue_call(PCredHandle cred_handle, PCtxtHandle ctx_ha
         return SEC_E_INVALID_HANDLE;
     }
     AcquireSRWLockExclusive(&ctx->lock);
-    if (ctx->need_creds)
+    if (ctx->need_creds || (!server && ctx->state == HS_RENEGOTIATE))
         take_resume_credential(ctx, cred_handle);
     status = continue_context(ctx, input, output, req, allocate);
     ReleaseSRWLockExclusive(&ctx->lock);
@@ -496,7 +536,7 @@ static SECURITY_STATUS context_call(PCredHandle cred_handle, PCtxtHandle ctx_han
     SECURITY_STATUS status;
     BOOL allocate;
 
-    if ((status = check_output(output, req, &allocate)))
+    if ((status = check_output(output, req, &allocate)) || (status = check_input(input)))
         return status;
     if (ctx_handle)
         status = continue_call(cred_handle, ctx_handle, input, new_handle, output, req, allocate, server, &ctx);
@@ -623,7 +663,9 @@ SECURITY_STATUS WINAPI ApplyControlToken(PCtxtHandle handle, PSecBufferDesc inpu
         return lsa_apply_control_token(handle, input);
     if (!(ctx = context_ref(handle)))
         return SEC_E_INVALID_HANDLE;
-    if (!input || input->cBuffers != 1 || !input->pBuffers
+    if (!input)
+        status = SEC_E_INTERNAL_ERROR;   /* what Windows answers (Wine's schannel tests) */
+    else if (input->cBuffers != 1 || !input->pBuffers
         || (input->pBuffers[0].BufferType & ~SECBUFFER_ATTRMASK) != SECBUFFER_TOKEN)
         status = SEC_E_INVALID_TOKEN;
     else if ((token = &input->pBuffers[0])->cbBuffer < sizeof(DWORD) || !token->pvBuffer)

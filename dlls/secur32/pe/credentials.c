@@ -305,6 +305,20 @@ static SECURITY_STATUS check_certificates(const struct cred_request *req, ULONG 
     return SEC_E_OK;
 }
 
+/* Without an output handle Windows still judges the certificate and its
+ * key first, and answers their error rather than SEC_E_INVALID_HANDLE
+ * (Wine's schannel tests record it). */
+static SECURITY_STATUS check_without_handle(const struct cred_request *req)
+{
+    struct cert_material material = { 0 };
+    SECURITY_STATUS status;
+
+    if (req->cert_count && (status = cert_material_get(req->certs[0], &material)))
+        return status;
+    cert_material_free(&material);
+    return SEC_E_INVALID_HANDLE;
+}
+
 static SECURITY_STATUS acquire_credentials(ULONG use, const void *auth, CredHandle *handle, TimeStamp *expiry)
 {
     struct schan_credential *cred;
@@ -322,7 +336,7 @@ static SECURITY_STATUS acquire_credentials(ULONG use, const void *auth, CredHand
         || (status = check_certificates(&req, use)))
         return status;
     if (!handle)
-        return SEC_E_INVALID_HANDLE;
+        return check_without_handle(&req);
     if (!(cred = heap_alloc_zero(sizeof(*cred))))
         return SEC_E_INSUFFICIENT_MEMORY;
     handle_object_init(&cred->hdr, HANDLE_TYPE_CRED, credential_destroy);

@@ -1,5 +1,8 @@
 /* InitSecurityInterfaceA/W: the complete SSPI dispatch tables (curl and
- * others call everything through them). */
+ * others call everything through them).  Windows labels them version 1
+ * (SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION) yet fills every entry, and
+ * puts EncryptMessage/DecryptMessage in Reserved3/Reserved4 too, where
+ * version 1 callers look for them (Wine's secur32 tests record both). */
 #include "secur32_private.h"
 
 SECURITY_STATUS WINAPI SetCredentialsAttributesW(PCredHandle, ULONG, void *, ULONG);
@@ -10,7 +13,7 @@ SECURITY_STATUS WINAPI QueryCredentialsAttributesExW(PCredHandle, ULONG, void *,
 SECURITY_STATUS WINAPI QueryCredentialsAttributesExA(PCredHandle, ULONG, void *, ULONG);
 
 static SecurityFunctionTableW table_w = {
-    SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_4,
+    SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION,
     EnumerateSecurityPackagesW,
     QueryCredentialsAttributesW,
     AcquireCredentialsHandleW,
@@ -28,8 +31,8 @@ static SecurityFunctionTableW table_w = {
     VerifySignature,
     FreeContextBuffer,
     QuerySecurityPackageInfoW,
-    NULL,
-    NULL,
+    EncryptMessage,
+    DecryptMessage,
     ExportSecurityContext,
     ImportSecurityContextW,
     AddCredentialsW,
@@ -45,7 +48,7 @@ static SecurityFunctionTableW table_w = {
 };
 
 static SecurityFunctionTableA table_a = {
-    SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_4,
+    SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION,
     EnumerateSecurityPackagesA,
     QueryCredentialsAttributesA,
     AcquireCredentialsHandleA,
@@ -63,8 +66,8 @@ static SecurityFunctionTableA table_a = {
     VerifySignature,
     FreeContextBuffer,
     QuerySecurityPackageInfoA,
-    NULL,
-    NULL,
+    EncryptMessage,
+    DecryptMessage,
     ExportSecurityContext,
     ImportSecurityContextA,
     AddCredentialsA,

@@ -31,6 +31,9 @@
 #ifndef STATUS_NOT_IMPLEMENTED
 #define STATUS_NOT_IMPLEMENTED ((NTSTATUS)0xC0000002L)
 #endif
+#ifndef STATUS_NO_SUCH_PACKAGE
+#define STATUS_NO_SUCH_PACKAGE ((NTSTATUS)0xC00000FEL)
+#endif
 
 #define NEGOTIATE_CAPS      0x00083bb3   /* what Wine's builtin Negotiate reports */
 #define NEGOTIATE_RPCID     RPC_C_AUTHN_GSS_NEGOTIATE
@@ -43,6 +46,7 @@ struct lsa_package {
     SECPKG_USER_FUNCTION_TABLE *user;
     struct package_desc desc;
     WCHAR name[64], comment[128];
+    char auth_name[64];        /* its LSA name (LsaLookupAuthenticationPackage) */
 };
 
 static struct lsa_package loaded[MAX_SUBS];    /* Kerberos, NTLM: whichever loaded */
@@ -63,7 +67,7 @@ struct lsa_cred {
     struct handle_object hdr;
     BOOL negotiate;
     ULONG count;
-    struct lsa_sub subs[MAX_SUBS];
+    struct lsa_sub subs[MAX_SUBS];  /* none: the logon session's, without a ticket (see below) */
 };
 
 struct lsa_ctx {
@@ -274,6 +278,8 @@ static BOOL load_package(struct lsa_package *pkg, ULONG_PTR id)
         pkg->lsa->InitializePackage(id, (void *)&lsa_table.table, NULL, NULL, &auth_name);
         if (auth_name)
         {
+            if (auth_name->Buffer)
+                snprintf(pkg->auth_name, sizeof(pkg->auth_name), "%.*s", (int)auth_name->Length, auth_name->Buffer);
             lsa_free_heap(auth_name->Buffer);
             lsa_free_heap(auth_name);
         }
@@ -289,6 +295,7 @@ static BOOL load_package(struct lsa_package *pkg, ULONG_PTR id)
     return TRUE;
 fail:
     TRACE("%ls offers no usable package\n", pkg->dll);
+    pkg->auth_name[0] = 0;
     pkg->lsa = NULL;
     pkg->user = NULL;
     FreeLibrary(module);
@@ -372,6 +379,37 @@ static struct lsa_package *package_named(const WCHAR *name)
         if (!lstrcmpiW(name, loaded[i].name))
             return &loaded[i];
     return NULL;
+}
+
+/* The LSA client calls (lsa_client.c): a package is found by its LSA name
+ * and numbered as InitializePackage numbered it (from 1). */
+BOOL lsa_package_id(const char *auth_name, ULONG len, ULONG *id)
+{
+    ULONG i;
+
+    ensure_loaded();
+    for (i = 0; i < loaded_count; i++)
+        if (strlen(loaded[i].auth_name) == len && !_strnicmp(loaded[i].auth_name, auth_name, len))
+        {
+            *id = i + 1;
+            return TRUE;
+        }
+    return FALSE;
+}
+
+NTSTATUS lsa_package_call(ULONG id, void *submit, ULONG submit_len, void **ret, ULONG *ret_len, NTSTATUS *status)
+{
+    SECPKG_FUNCTION_TABLE *lsa;
+
+    ensure_loaded();
+    if (!id || id > loaded_count)
+        return STATUS_NO_SUCH_PACKAGE;
+    lsa = loaded[id - 1].lsa;
+    if (lsa->CallPackageUntrusted)
+        return lsa->CallPackageUntrusted(NULL, submit, submit, submit_len, ret, ret_len, status);
+    if (lsa->CallPackage)
+        return lsa->CallPackage(NULL, submit, submit, submit_len, ret, ret_len, status);
+    return STATUS_NOT_IMPLEMENTED;
 }
 
 /* ------------------------------------------------------------------ credentials */
@@ -507,7 +545,11 @@ SECURITY_STATUS lsa_acquire_credentials(const struct package_desc *desc, const W
             first = status;
     }
     identity_free(converted);
-    if (!cred->count)
+    /* Windows hands out a client credential of the logon session even when
+     * that session holds no Kerberos ticket yet (Wine's secur32 tests:
+     * SEC_E_OK); whether there is one is for ISC to find out. */
+    if (!cred->count && !(only && first == SEC_E_NO_CREDENTIALS && use == SECPKG_CRED_OUTBOUND && !auth
+                          && !principal))
     {
         heap_free(cred);
         return first != SEC_E_OK ? first : status;
@@ -709,6 +751,9 @@ static SECURITY_STATUS step_context(struct lsa_ctx *ctx, struct lsa_cred *cred, 
             return SEC_E_INVALID_HANDLE;
         if (ctx->negotiate)
             return negotiate_first(ctx, cred, target, req, datarep, input, output, attrs, expiry, server);
+        /* The session credential found no ticket when it was acquired. */
+        if (!cred->count)
+            return SEC_E_NO_CREDENTIALS;
         ctx->sub.pkg = cred->subs[0].pkg;
     }
     return call_sub(&ctx->sub, cred_handle_for(cred, ctx->sub.pkg), target, req, datarep, input, output, attrs,
@@ -828,26 +873,33 @@ static struct lsa_ctx *established_ref(const SecHandle *handle, SECURITY_STATUS 
     return ctx;
 }
 
-static SECURITY_STATUS query_names_a(struct lsa_ctx *ctx, void *buffer)
+/* The hosted packages answer in wide strings only; an ANSI caller gets each
+ * of the attribute's leading `count` string pointers converted (NAMES has
+ * one, KEY_INFO two), as Windows' ANSI entry point does. */
+static SECURITY_STATUS query_strings_a(struct lsa_ctx *ctx, ULONG attribute, void *buffer, unsigned count)
 {
-    SecPkgContext_NamesW names = { NULL };
-    SecPkgContext_NamesA *out = buffer;
-    SECURITY_STATUS status;
     SpQueryContextAttributesFn *query = ctx->sub.pkg->user && ctx->sub.pkg->user->QueryContextAttributes
         ? ctx->sub.pkg->user->QueryContextAttributes : ctx->sub.pkg->lsa->QueryContextAttributes;
-    int len;
+    void **fields = buffer;
+    SECURITY_STATUS status;
+    unsigned i;
 
     if (!query)
         return SEC_E_UNSUPPORTED_FUNCTION;
-    if ((status = query(ctx->sub.handle, SECPKG_ATTR_NAMES, &names)))
+    if ((status = query(ctx->sub.handle, attribute, buffer)))
         return status;
-    out->sUserName = NULL;
-    len = names.sUserName ? WideCharToMultiByte(CP_ACP, 0, names.sUserName, -1, NULL, 0, NULL, NULL) : 0;
-    if (len > 0 && (out->sUserName = context_buffer_alloc(len)))
-        WideCharToMultiByte(CP_ACP, 0, names.sUserName, -1, out->sUserName, len, NULL, NULL);
-    else
-        status = SEC_E_INSUFFICIENT_MEMORY;
-    FreeContextBuffer(names.sUserName);
+    for (i = 0; i < count; i++)
+    {
+        WCHAR *wide = fields[i];
+        int len = wide ? WideCharToMultiByte(CP_ACP, 0, wide, -1, NULL, 0, NULL, NULL) : 0;
+
+        fields[i] = len > 0 ? context_buffer_alloc(len) : NULL;
+        if (fields[i])
+            WideCharToMultiByte(CP_ACP, 0, wide, -1, fields[i], len, NULL, NULL);
+        else if (wide)
+            status = SEC_E_INSUFFICIENT_MEMORY;
+        FreeContextBuffer(wide);
+    }
     return status;
 }
 
@@ -885,7 +937,9 @@ SECURITY_STATUS lsa_query_context(PCtxtHandle handle, ULONG attribute, void *buf
     else if (!ctx->sub.pkg || !ctx->sub.handle)
         status = SEC_E_INVALID_HANDLE;
     else if (!wide && attribute == SECPKG_ATTR_NAMES)
-        status = query_names_a(ctx, buffer);
+        status = query_strings_a(ctx, attribute, buffer, 1);
+    else if (!wide && attribute == SECPKG_ATTR_KEY_INFO)
+        status = query_strings_a(ctx, attribute, buffer, 2);
     else
     {
         query = ctx->sub.pkg->user && ctx->sub.pkg->user->QueryContextAttributes

@@ -38,4 +38,8 @@ SECURITY_STATUS lsa_encrypt(PCtxtHandle handle, ULONG qop, PSecBufferDesc msg, U
 SECURITY_STATUS lsa_decrypt(PCtxtHandle handle, PSecBufferDesc msg, ULONG seq, ULONG *qop);
 SECURITY_STATUS lsa_query_context_token(PCtxtHandle handle, HANDLE *token);
 
+/* For the LSA client calls (lsa_client.c). */
+BOOL lsa_package_id(const char *auth_name, ULONG len, ULONG *id);
+NTSTATUS lsa_package_call(ULONG id, void *submit, ULONG submit_len, void **ret, ULONG *ret_len, NTSTATUS *status);
+
 #endif

@@ -148,8 +148,10 @@ static SECURITY_STATUS decrypt_record(struct schan_context *ctx, PSecBufferDesc 
     status = (SECURITY_STATUS)params.status;
     if (status == SEC_E_INCOMPLETE_MESSAGE)
     {
-        /* Windows turns the DATA buffer itself into the MISSING count. */
-        set_buffer(data, SECBUFFER_MISSING, NULL, params.missing);
+        /* Windows turns the DATA buffer itself into the MISSING count, and
+         * leaves its pvBuffer alone: callers (Wine's schannel tests among
+         * them) retype it and call again with the same memory. */
+        set_buffer(data, SECBUFFER_MISSING, data->pvBuffer, params.missing);
         return status;
     }
     if (status != SEC_E_OK && status != SEC_I_RENEGOTIATE && status != SEC_I_CONTEXT_EXPIRED)

@@ -84,17 +84,24 @@ BOOLEAN WINAPI GetUserNameExA(EXTENDED_NAME_FORMAT format, LPSTR buf, PULONG siz
     return TRUE;
 }
 
+/* A prefix belongs to no domain, so no format names the computer object;
+ * NameUnknown is not a format at all (Windows: ERROR_INVALID_PARAMETER). */
+static DWORD computer_object_name_error(EXTENDED_NAME_FORMAT format)
+{
+    return format == NameUnknown ? ERROR_INVALID_PARAMETER : ERROR_CANT_ACCESS_DOMAIN_INFO;
+}
+
 BOOLEAN WINAPI GetComputerObjectNameW(EXTENDED_NAME_FORMAT format, LPWSTR buf, PULONG size)
 {
     TRACE("%d %p %p: no domain\n", format, buf, size);
-    SetLastError(ERROR_CANT_ACCESS_DOMAIN_INFO);
+    SetLastError(computer_object_name_error(format));
     return FALSE;
 }
 
 BOOLEAN WINAPI GetComputerObjectNameA(EXTENDED_NAME_FORMAT format, LPSTR buf, PULONG size)
 {
     TRACE("%d %p %p: no domain\n", format, buf, size);
-    SetLastError(ERROR_CANT_ACCESS_DOMAIN_INFO);
+    SetLastError(computer_object_name_error(format));
     return FALSE;
 }
 

@@ -35,6 +35,7 @@ struct schan_context {
     ULONG req_flags;           /* ISC_REQ_* / ASC_REQ_* of the first call */
     ULONG ret_flags;
     enum handshake_state state;
+    SECURITY_STATUS failure;   /* HS_FAILED: the error every later handshake call answers */
     BOOL started;              /* the first handshake call has been made */
     WCHAR *target;             /* client: pszTargetName */
     SRWLOCK lock;              /* serialises handshake calls */

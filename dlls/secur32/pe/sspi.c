@@ -109,12 +109,16 @@ SECURITY_STATUS WINAPI QuerySecurityPackageInfoW(SEC_WCHAR *name, PSecPkgInfoW *
     return query_package(pkg ? pkg : lsa_package_find_w(name), (void **)info, TRUE);
 }
 
+/* The ANSI entry leaves *info as the caller set it when the package is
+ * unknown (Windows' record, Wine's secur32 main.c); the wide one clears it. */
 SECURITY_STATUS WINAPI QuerySecurityPackageInfoA(SEC_CHAR *name, PSecPkgInfoA *info)
 {
     const struct package_desc *pkg = package_find_a(name);
 
     TRACE("%s %p\n", name ? name : "(null)", info);
-    return query_package(pkg ? pkg : lsa_package_find_a(name), (void **)info, FALSE);
+    if (!pkg && !(pkg = lsa_package_find_a(name)) && info)
+        return SEC_E_SECPKG_NOT_FOUND;
+    return query_package(pkg, (void **)info, FALSE);
 }
 
 SECURITY_STATUS WINAPI FreeContextBuffer(void *buffer)

@@ -79,19 +79,8 @@ UNSUPPORTED_SSPI(SaslAcceptSecurityContext, PCredHandle cred, PCtxtHandle ctx, P
         return STATUS_NOT_IMPLEMENTED; \
     }
 
-/* The LSA client interface: this DLL carries no LSA packages. */
-UNSUPPORTED_NT(LsaCallAuthenticationPackage, HANDLE lsa, ULONG package, PVOID submit, ULONG submit_len,
-               PVOID *ret, PULONG ret_len, PNTSTATUS status)
-UNSUPPORTED_NT(LsaConnectUntrusted, PHANDLE lsa)
-UNSUPPORTED_NT(LsaDeregisterLogonProcess, HANDLE lsa)
-UNSUPPORTED_NT(LsaEnumerateLogonSessions, PULONG count, PLUID *list)
-UNSUPPORTED_NT(LsaFreeReturnBuffer, PVOID buffer)
-UNSUPPORTED_NT(LsaGetLogonSessionData, PLUID id, PSECURITY_LOGON_SESSION_DATA *data)
-UNSUPPORTED_NT(LsaLogonUser, HANDLE lsa, PLSA_STRING origin, SECURITY_LOGON_TYPE type, ULONG package,
-               PVOID auth, ULONG auth_len, PTOKEN_GROUPS groups, PTOKEN_SOURCE source, PVOID *profile,
-               PULONG profile_len, PLUID id, PHANDLE token, PQUOTA_LIMITS quotas, PNTSTATUS sub)
-UNSUPPORTED_NT(LsaLookupAuthenticationPackage, HANDLE lsa, PLSA_STRING name, PULONG package)
-UNSUPPORTED_NT(LsaRegisterLogonProcess, PLSA_STRING name, PHANDLE lsa, PLSA_OPERATIONAL_MODE mode)
+/* Policy change notifications need a real LSA (the client calls are in
+ * lsa_client.c). */
 UNSUPPORTED_NT(LsaRegisterPolicyChangeNotification, POLICY_NOTIFICATION_INFORMATION_CLASS cls, HANDLE event)
 UNSUPPORTED_NT(LsaUnregisterPolicyChangeNotification, POLICY_NOTIFICATION_INFORMATION_CLASS cls, HANDLE event)
 

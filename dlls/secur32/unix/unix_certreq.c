@@ -257,6 +257,21 @@ int schan_certreq_retrieve(gnutls_session_t s, const gnutls_datum_t *req_ca_dn, 
     return 0;
 }
 
+/* A renegotiation started with the caller's credential (the client's ISC
+ * after SEC_I_RENEGOTIATE passes one): its certificate answers the new
+ * handshake's CertificateRequest.  0 keeps the current choice. */
+void schan_certreq_use_cred(struct schan_session *session, uint64_t client_cred)
+{
+    struct schan_certreq *c = session->certreq;
+
+    if (!c || !client_cred || SCHAN_PTR(client_cred) == c->cert_cred)
+        return;
+    if (c->cert_cred)
+        schan_cred_release(c->cert_cred);
+    c->cert_cred = SCHAN_PTR(client_cred);
+    schan_cred_addref(c->cert_cred);
+}
+
 /* ---- pausing and resuming HANDSHAKE calls ---- */
 
 int schan_certreq_is_paused(const struct schan_session *session)

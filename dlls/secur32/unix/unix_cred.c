@@ -83,7 +83,10 @@ static void build_priority(const struct schan_cred_create_params *p, struct prio
 {
     b->len = 0;
     b->text[0] = 0;
-    prio_add(b, "NORMAL");
+    /* Schannel does not do Encrypt-then-MAC (RFC 7366): a CBC record is
+     * MAC-then-encrypt, as Windows' record of it (Wine's schannel tests: a
+     * TLS 1.0 HelloRequest's trailer is 32 bytes) and its sizes show. */
+    prio_add(b, "NORMAL:%NO_ETM");
     prio_add_versions(b, p->protocols);
     if (p->flags & SCHAN_CRED_ALLOW_NULL)
         prio_add(b, ":+NULL");

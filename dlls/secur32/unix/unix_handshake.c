@@ -514,6 +514,7 @@ static uint32_t answer_post_handshake(struct schan_session *session, struct scha
         session->rehandshake_requested = 0;
         session->renegotiate_pending = 0;
         session->post_hs_message = 0;
+        schan_certreq_use_cred(session, p->client_cred);
         return start_renegotiation(session, p);
     }
     if (session->key_update_requested)

@@ -161,6 +161,7 @@ int schan_certreq_handshake(struct schan_session *session);
 int schan_certreq_retrieve(gnutls_session_t s, const gnutls_datum_t *req_ca_dn, int nreqs,
                            gnutls_pcert_st **pcert, unsigned int *pcert_length, gnutls_privkey_t *pkey);
 int schan_certreq_is_paused(const struct schan_session *session);
+void schan_certreq_use_cred(struct schan_session *session, uint64_t client_cred);
 uint32_t schan_certreq_hold(struct schan_session *session, const uint8_t *in, size_t size, size_t pos,
                             struct schan_handshake_params *p);
 uint8_t *schan_certreq_resume(struct schan_session *session, const struct schan_handshake_params *p,
