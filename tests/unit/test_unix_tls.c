@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
@@ -1066,6 +1067,71 @@ static void test_encrypt_limits(void)
     release(&c, ccred, scred);
 }
 
+
+/* ------------------------------------------- server hardening (issue 15) -- */
+
+static gnutls_session_t gnutls_of(uint64_t session)
+{
+    return ((struct schan_session *)(uintptr_t)session)->s;
+}
+
+/* A TLS 1.2 client without tickets, as gnutls-cli %NO_TICKETS or
+ * openssl -no_ticket: it can only resume by session ID. */
+static int connect_no_tickets(struct conn *c, uint64_t ccred, uint64_t scred, const char *client_prio)
+{
+    memset(c, 0, sizeof(*c));
+    c->client.session = make_session(ccred, "id.test", NULL, 0, 0);
+    c->server.session = make_session(scred, NULL, NULL, 0, 0);
+    if (!c->client.session || !c->server.session
+        || gnutls_priority_set_direct(gnutls_of(c->client.session), client_prio, NULL) < 0)
+        return 0;
+    return drive_handshake(c, 0);
+}
+
+static void test_session_id_resumption(void)
+{
+    static const char prio[] = "NORMAL:-VERS-ALL:+VERS-TLS1.2:%NO_TICKETS";
+    struct cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
+    struct cred_opts short_life = { 1, SCHAN_PROT_TLS1_2, 0, 0, 1000, &rsa_cert };
+    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL), scred2 = make_cred(&so, NULL);
+    uint64_t sshort = make_cred(&short_life, NULL);
+    unsigned int before = schan_server_cache_size();
+    struct conn c;
+
+    ok(connect_no_tickets(&c, ccred, scred, prio) && !get_info(c.server.session).resumed,
+       "session ID: first connection, full handshake");
+    ok(schan_server_cache_size() == before + 1, "session ID: the server cached the session (%u entries)",
+       schan_server_cache_size());
+    free_conn(&c);
+    ok(connect_no_tickets(&c, ccred, scred, prio), "session ID: second connection");
+    ok(get_info(c.server.session).resumed == 1 && get_info(c.client.session).resumed == 1,
+       "session ID: resumed without a ticket");
+    ok(send_and_check(c.client.session, c.server.session, 100), "session ID: data on the resumed session");
+    free_conn(&c);
+    /* Another credential (another certificate, maybe) never resumes it. */
+    ok(connect_no_tickets(&c, ccred, scred2, prio) && !get_info(c.server.session).resumed,
+       "session ID: another server credential does not resume it");
+    free_conn(&c);
+    /* RFC 7627 5.3: the session had the extended master secret; a
+     * ClientHello without it must not resume it.  GnuTLS decides. */
+    ok(connect_no_tickets(&c, ccred, scred, "NORMAL:-VERS-ALL:+VERS-TLS1.2:%NO_TICKETS:%NO_SESSION_HASH") == 0
+       || !get_info(c.server.session).resumed, "session ID: no resumption of an EMS session without EMS (%08x)",
+       c.server.status);
+    free_conn(&c);
+    free_cred(scred);
+    free_cred(scred2);
+    ok(schan_server_cache_size() == before, "session ID: freed credentials take their entries along");
+    /* Entries expire with the credential's lifespan (1 s here). */
+    connect_no_tickets(&c, ccred, sshort, prio);
+    free_conn(&c);
+    sleep(2);
+    ok(connect_no_tickets(&c, ccred, sshort, prio) && !get_info(c.server.session).resumed,
+       "session ID: an entry past the credential's lifespan is not resumed");
+    free_conn(&c);
+    free_cred(sshort);
+    free_cred(ccred);
+}
+
 int main(void)
 {
     static const uint32_t prots[] = { SCHAN_PROT_TLS1_0, SCHAN_PROT_TLS1_1, SCHAN_PROT_TLS1_2, SCHAN_PROT_TLS1_3 };
@@ -1105,6 +1171,7 @@ int main(void)
     test_cred_errors();
     test_cred_outlives_free();
     test_encrypt_limits();
+    test_session_id_resumption();
 
     free_cert(&rsa_cert);
     free_cert(&ecc_cert);

@@ -236,7 +236,7 @@ static void setup_server(struct schan_session *session, uint32_t session_flags)
     if (cred->resumable)
     {
         gnutls_session_ticket_enable_server(session->s, &cred->ticket_key);
-        gnutls_db_set_cache_expiration(session->s, (int)cred->lifespan_s);
+        schan_server_cache_attach(session->s, cred);
     }
     if ((session_flags & SCHAN_SESSION_REQUEST_CLIENT_CERT)
         || (cred->flags & SCHAN_CRED_REQUEST_CLIENT_CERT))

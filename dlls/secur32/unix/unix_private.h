@@ -80,6 +80,12 @@ void schan_cred_release(struct schan_cred *cred);
 int schan_cache_lookup(struct schan_cred *cred, const char *target, gnutls_datum_t *data);
 void schan_cache_store(struct schan_cred *cred, const char *target, const gnutls_datum_t *data);
 
+/* ---- server session cache, resumption by session ID (unix_session_cache.c) ---- */
+
+void schan_server_cache_attach(gnutls_session_t s, struct schan_cred *cred);
+void schan_server_cache_forget(const struct schan_cred *cred);
+unsigned int schan_server_cache_size(void);
+
 /* ---- memory transport (unix_transport.c) ---- */
 
 struct schan_recv_source {
