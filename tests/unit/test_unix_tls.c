@@ -15,6 +15,7 @@
 #include "schan_unix_abi.h"
 #include "../../dlls/secur32/unix/unix_private.h"
 #include "tap.h"
+#include "forge.h"
 
 extern unix_status (*const __wine_unix_call_funcs[SCHAN_CALL_COUNT])(void *);
 
@@ -1132,6 +1133,116 @@ static void test_session_id_resumption(void)
     free_cred(ccred);
 }
 
+/* Takes what a GnuTLS call on this session pushed (alerts sent directly). */
+static void move_output(struct peer *self, struct peer *other)
+{
+    struct schan_output *out = &((struct schan_session *)(uintptr_t)self->session)->send.out;
+
+    buf_append(&other->inbox, out->data, out->len);
+    schan_output_reset(out);
+}
+
+/* A fatal record error, then CONTROL(SHUTDOWN): the token carries the
+ * error's fatal alert, which the peer reports, not close_notify. */
+static void test_alert_after_record_error(uint32_t prot)
+{
+    uint64_t ccred, scred;
+    struct conn c = established(prot, &ccred, &scred);
+    struct schan_control_params ctl = { c.server.session, SCHAN_CONTROL_SHUTDOWN, 0, 0, 0 };
+    struct schan_handshake_params p;
+    struct schan_decrypt_params d;
+    uint8_t rec[256];
+    uint32_t status;
+    size_t len;
+
+    absorb_post_handshake(&c.client, &c.server);
+    len = encrypt_msg(c.client.session, "tampered", 8, rec, &status);
+    rec[len - 1] ^= 1;
+    d = decrypt_buf(c.server.session, rec, len);
+    ok_hex(d.status, SCHAN_SEC_E_DECRYPT_FAILURE, "%s: altered record: SEC_E_DECRYPT_FAILURE", prot_name(prot));
+    call(SCHAN_CALL_CONTROL, &ctl);
+    p = step(&c.server, &c.client, SIZE_MAX);
+    ok(p.status == SCHAN_SEC_E_OK && p.output_is_alert && p.output_len, "%s: shutdown token after the error",
+       prot_name(prot));
+    d = decrypt_buf(c.client.session, c.client.inbox.data, c.client.inbox.len);
+    ok_hex(d.status, SCHAN_SEC_E_DECRYPT_FAILURE, "%s: the peer gets bad_record_mac, not close_notify",
+           prot_name(prot));
+    ok_hex(decrypt_buf(c.server.session, rec, len).status, SCHAN_SEC_E_CONTEXT_EXPIRED,
+           "%s: DECRYPT after the fatal error: SEC_E_CONTEXT_EXPIRED", prot_name(prot));
+    release(&c, ccred, scred);
+
+    /* A record header no TLS version has: unexpected_message. */
+    c = established(prot, &ccred, &scred);
+    absorb_post_handshake(&c.client, &c.server);
+    memcpy(rec, "\x63\x03\x03\x00\x10", 5);
+    memset(rec + 5, 0, 16);
+    ok_hex(decrypt_buf(c.server.session, rec, 21).status, SCHAN_SEC_E_ILLEGAL_MESSAGE,
+           "%s: bad content type: SEC_E_ILLEGAL_MESSAGE", prot_name(prot));
+    ctl.session = c.server.session;
+    call(SCHAN_CALL_CONTROL, &ctl);
+    step(&c.server, &c.client, SIZE_MAX);
+    ok_hex(decrypt_buf(c.client.session, c.client.inbox.data, c.client.inbox.len).status,
+           SCHAN_SEC_E_ILLEGAL_MESSAGE, "%s: the peer gets unexpected_message", prot_name(prot));
+    release(&c, ccred, scred);
+}
+
+/* count records of `type` with empty plaintext from the client: the
+ * server's DECRYPT status for the last one. */
+static uint32_t empty_flood(struct conn *c, uint8_t type, int count)
+{
+    struct schan_decrypt_params d = { 0 };
+    uint8_t rec[64];
+
+    for (int i = 0; i < count; i++)
+    {
+        size_t len = forge_empty_record(gnutls_of(c->client.session), type, rec);
+
+        if (!len)
+            return 0xdeadbeef;
+        d = decrypt_buf(c->server.session, rec, len);
+        if (d.status != SCHAN_SEC_E_OK || d.data_len)
+            break;
+    }
+    return d.status;
+}
+
+static void test_empty_record_flood(uint32_t prot)
+{
+    uint64_t ccred, scred;
+    struct conn c = established(prot, &ccred, &scred);
+    uint8_t type = prot == SCHAN_PROT_TLS1_3 ? 23 : 22;
+
+    absorb_post_handshake(&c.client, &c.server);
+    ok_hex(empty_flood(&c, type, 200), SCHAN_SEC_E_OK, "%s: 200 empty records in a row pass, as in GnuTLS",
+           prot_name(prot));
+    ok(send_and_check(c.client.session, c.server.session, 10), "%s: data after them", prot_name(prot));
+    ok_hex(empty_flood(&c, type, 200), SCHAN_SEC_E_OK, "%s: data ends the run", prot_name(prot));
+    ok_hex(empty_flood(&c, type, 1), SCHAN_SEC_E_ILLEGAL_MESSAGE,
+           "%s: the 201st in a row: SEC_E_ILLEGAL_MESSAGE (GnuTLS: too many empty records)", prot_name(prot));
+    release(&c, ccred, scred);
+}
+
+static void test_warning_flood(void)
+{
+    uint64_t ccred, scred;
+    struct conn c = established(SCHAN_PROT_TLS1_2, &ccred, &scred);
+    struct schan_decrypt_params d = { 0 };
+    int n = 0;
+
+    for (; n < 100; n++)
+    {
+        gnutls_alert_send(gnutls_of(c.client.session), GNUTLS_AL_WARNING, GNUTLS_A_NO_RENEGOTIATION);
+        move_output(&c.client, &c.server);
+        d = decrypt_buf(c.server.session, c.server.inbox.data, c.server.inbox.len);
+        buf_consume(&c.server.inbox, d.consumed);
+        if (d.status != SCHAN_SEC_E_OK)
+            break;
+    }
+    ok(n == 5 && d.status == SCHAN_SEC_E_ILLEGAL_MESSAGE, "warning alerts: the 6th in a row fails (%d, %08x)",
+       n, d.status);
+    release(&c, ccred, scred);
+}
+
 int main(void)
 {
     static const uint32_t prots[] = { SCHAN_PROT_TLS1_0, SCHAN_PROT_TLS1_1, SCHAN_PROT_TLS1_2, SCHAN_PROT_TLS1_3 };
@@ -1172,6 +1283,11 @@ int main(void)
     test_cred_outlives_free();
     test_encrypt_limits();
     test_session_id_resumption();
+    test_alert_after_record_error(SCHAN_PROT_TLS1_2);
+    test_alert_after_record_error(SCHAN_PROT_TLS1_3);
+    test_empty_record_flood(SCHAN_PROT_TLS1_2);
+    test_empty_record_flood(SCHAN_PROT_TLS1_3);
+    test_warning_flood();
 
     free_cert(&rsa_cert);
     free_cert(&ecc_cert);

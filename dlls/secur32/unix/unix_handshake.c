@@ -527,11 +527,13 @@ static uint32_t answer_post_handshake(struct schan_session *session, struct scha
     return SCHAN_SEC_E_OK;
 }
 
-static uint32_t emit_control(struct schan_session *session, struct schan_handshake_params *p)
+static int send_control(struct schan_session *session)
 {
     int ret;
 
-    schan_recv_set(&session->recv, NULL, 0);
+    /* After a fatal record error the shutdown carries that error's alert. */
+    if (session->pending_control == SCHAN_PENDING_SHUTDOWN && session->owed_alert)
+        return schan_guard_send_owed_alert(session);
     if (session->pending_control == SCHAN_PENDING_SHUTDOWN)
         ret = gnutls_bye(session->s, GNUTLS_SHUT_WR);
     else
@@ -541,6 +543,15 @@ static uint32_t emit_control(struct schan_session *session, struct schan_handsha
           session->pending_control == SCHAN_PENDING_SHUTDOWN ? "close_notify"
           : gnutls_alert_get_name((gnutls_alert_description_t)session->alert_description)
           ? gnutls_alert_get_name((gnutls_alert_description_t)session->alert_description) : "an unknown alert");
+    return ret;
+}
+
+static uint32_t emit_control(struct schan_session *session, struct schan_handshake_params *p)
+{
+    int ret;
+
+    schan_recv_set(&session->recv, NULL, 0);
+    ret = send_control(session);
     session->pending_control = SCHAN_PENDING_NONE;
     p->output_is_alert = session->send.out.len != 0;
     return ret < 0 ? schan_map_error(session->s, ret) : SCHAN_SEC_E_OK;

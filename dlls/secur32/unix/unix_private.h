@@ -152,11 +152,26 @@ struct schan_session {
     uint8_t alert_level;
     uint8_t alert_description;
     uint32_t peer_protocols;        /* server: SCHAN_PROT_* the ClientHello offered */
+    /* record limits and the alert owed after a record error (unix_record_guard.c) */
+    unsigned int empty_records_in_row;
+    unsigned int warnings_in_row;
+    int owed_alert;
+    uint8_t owed_alert_description;
     struct schan_certreq *certreq;  /* client: certificate requests (unix_certreq.c) */
 };
 
 uint32_t schan_map_error(gnutls_session_t s, int err);
 uint32_t schan_map_alert(int description);
+
+/* ---- limits kept across DECRYPT calls, alert owed after a record error (unix_record_guard.c) ---- */
+
+void schan_guard_progress(struct schan_session *session);
+/* A record (warning: a warning alert) gave nothing: 0, or the GnuTLS error past a limit. */
+int schan_guard_nothing_received(struct schan_session *session, int warning);
+/* A fatal record error: the session fails with status and owes the peer the alert for err. */
+void schan_guard_record_failed(struct schan_session *session, int err, uint32_t status);
+int schan_guard_send_owed_alert(struct schan_session *session);
+int schan_guard_frame_error(const uint8_t *data, size_t size);
 
 /* ---- client certificate requests and SEC_I_INCOMPLETE_CREDENTIALS (unix_certreq.c) ---- */
 
