@@ -1243,6 +1243,39 @@ static void test_warning_flood(void)
     release(&c, ccred, scred);
 }
 
+/* The ClientHello and a bad record in one input: the server's flight comes
+ * out with the bad record left over (EXTRA), which fails the next call. */
+static void test_flight_before_bad_record(uint32_t prot)
+{
+    static const uint8_t bad[] = { 23, 3, 3, 0, 5, 'h', 'e', 'l', 'l', 'o' };   /* data before any keys */
+    struct cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, prot, 0, 0, 0, &rsa_cert };
+    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL);
+    struct conn c = { 0 };
+    struct schan_handshake_params p;
+    size_t hello_len;
+
+    c.client.session = make_session(ccred, "server.test", NULL, 0, 0);
+    c.server.session = make_session(scred, NULL, NULL, 0, 0);
+    step(&c.client, &c.server, 0);
+    hello_len = c.server.inbox.len;
+    buf_append(&c.server.inbox, bad, sizeof(bad));
+    p = step(&c.server, &c.client, SIZE_MAX);
+    ok_hex(p.status, SCHAN_SEC_I_CONTINUE_NEEDED, "%s: ClientHello + bad record: SEC_I_CONTINUE_NEEDED",
+           prot_name(prot));
+    ok(p.consumed == hello_len && c.server.inbox.len == sizeof(bad), "%s: the bad record is left over (%u of %zu)",
+       prot_name(prot), p.consumed, hello_len + sizeof(bad));
+    ok(!p.output_is_alert && c.client.inbox.len > 100 && c.client.inbox.data[0] == 22,
+       "%s: the whole server flight comes out (%zu bytes)", prot_name(prot), c.client.inbox.len);
+    p = step(&c.server, &c.client, SIZE_MAX);
+    /* TLS 1.3 reads it as a record under the handshake keys: bad_record_mac. */
+    ok((p.status == SCHAN_SEC_E_ILLEGAL_MESSAGE || (prot == SCHAN_PROT_TLS1_3 && p.status == SCHAN_SEC_E_DECRYPT_FAILURE))
+       && p.output_is_alert, "%s: the next call fails with an alert (%08x)",
+       prot_name(prot), p.status);
+    free_conn(&c);
+    free_cred(ccred);
+    free_cred(scred);
+}
+
 int main(void)
 {
     static const uint32_t prots[] = { SCHAN_PROT_TLS1_0, SCHAN_PROT_TLS1_1, SCHAN_PROT_TLS1_2, SCHAN_PROT_TLS1_3 };
@@ -1288,6 +1321,8 @@ int main(void)
     test_empty_record_flood(SCHAN_PROT_TLS1_2);
     test_empty_record_flood(SCHAN_PROT_TLS1_3);
     test_warning_flood();
+    test_flight_before_bad_record(SCHAN_PROT_TLS1_2);
+    test_flight_before_bad_record(SCHAN_PROT_TLS1_3);
 
     free_cert(&rsa_cert);
     free_cert(&ecc_cert);

@@ -391,6 +391,18 @@ static int feed_record(struct schan_session *session, const uint8_t *record, siz
     return ret;
 }
 
+/* A server whose flight is ready while more input waits (the ClientHello
+ * and something else came in one call): the flight goes out now and the
+ * rest stays with the caller as SECBUFFER_EXTRA for the next call, as
+ * Windows does.  Whatever follows is then handled on its own, and a bad
+ * record there no longer costs the peer the flight it is owed.  (Only the
+ * server: a TLS 1.3 client emits a ChangeCipherSpec in the middle of the
+ * server's flight and must read on to its end.) */
+static int flight_ready(const struct schan_session *session, size_t pos, size_t size)
+{
+    return session->is_server && session->send.out.len && pos < size;
+}
+
 static uint32_t run_handshake(struct schan_session *session, struct schan_handshake_params *p)
 {
     static const uint8_t none[1];
@@ -435,6 +447,8 @@ static uint32_t run_handshake(struct schan_session *session, struct schan_handsh
             return handshake_failed(session, ret, p);
         if (session->recv.pos != record_len)
             return handshake_failed(session, GNUTLS_E_INTERNAL_ERROR, p);
+        if (flight_ready(session, pos, size))
+            return SCHAN_SEC_I_CONTINUE_NEEDED;
     }
 }
 
