@@ -1276,6 +1276,58 @@ static void test_flight_before_bad_record(uint32_t prot)
     free_cred(scred);
 }
 
+/* An SSL 2.0 CLIENT-HELLO asking for TLS 1.2 (RFC 5246 E.2). */
+static size_t v2_client_hello(uint8_t *out)
+{
+    static const uint8_t suites[] = { 0, 0, 0x2f, 0, 0, 0x35, 0, 0, 0x9c, 0, 0xc0, 0x2f, 0, 0, 0xff };
+    size_t body = 9 + sizeof(suites) + 32;
+
+    out[0] = (uint8_t)(0x80 | (body >> 8));
+    out[1] = (uint8_t)body;
+    memcpy(out + 2, "\x01\x03\x03\x00\x0f\x00\x00\x00\x20", 9);
+    memcpy(out + 11, suites, sizeof(suites));
+    for (int i = 0; i < 32; i++)
+        out[11 + sizeof(suites) + i] = (uint8_t)(i * 37 + 1);
+    return 2 + body;
+}
+
+static void test_sslv2_client_hello(void)
+{
+    struct cred_opts so = { 1, 0, 0, 0, 0, &rsa_cert }, so13 = { 1, SCHAN_PROT_TLS1_3, 0, 0, 0, &rsa_cert };
+    uint64_t scred = make_cred(&so, NULL), scred13 = make_cred(&so13, NULL);
+    struct peer server = { 0 }, sink = { 0 };
+    struct schan_handshake_params p;
+    uint8_t hello[128];
+    size_t len = v2_client_hello(hello);
+
+    server.session = make_session(scred, NULL, NULL, 0, 0);
+    buf_append(&server.inbox, hello, len);
+    p = step(&server, &sink, 1);
+    ok(p.status == SCHAN_SEC_E_INCOMPLETE_MESSAGE && p.missing == 1, "SSLv2 hello, 1 byte: missing 1 (%u)", p.missing);
+    p = step(&server, &sink, 20);
+    ok(p.status == SCHAN_SEC_E_INCOMPLETE_MESSAGE && p.missing == len - 20, "SSLv2 hello, 20 bytes: missing %u",
+       p.missing);
+    p = step(&server, &sink, SIZE_MAX);
+    ok_hex(p.status, SCHAN_SEC_I_CONTINUE_NEEDED, "SSLv2 hello: accepted");
+    ok(p.consumed == len && sink.inbox.len > 11 && !memcmp(sink.inbox.data, "\x16\x03\x03", 3) && sink.inbox.data[5] == 2
+       && !memcmp(sink.inbox.data + 9, "\x03\x03", 2), "SSLv2 hello: answered with a TLS 1.2 ServerHello");
+    buf_append(&server.inbox, hello, len);
+    ok_hex(step(&server, &sink, SIZE_MAX).status, SCHAN_SEC_E_INVALID_TOKEN, "SSLv2 framing only for the first record");
+    free_session(server.session);
+    buf_free(&sink.inbox);
+
+    server.session = make_session(scred13, NULL, NULL, 0, 0);
+    buf_append(&server.inbox, hello, len);
+    p = step(&server, &sink, SIZE_MAX);
+    ok(p.status == SCHAN_SEC_E_ALGORITHM_MISMATCH && p.output_is_alert,
+       "SSLv2 hello to a TLS 1.3-only server: SEC_E_ALGORITHM_MISMATCH and an alert (%08x)", p.status);
+    free_session(server.session);
+    buf_free(&server.inbox);
+    buf_free(&sink.inbox);
+    free_cred(scred);
+    free_cred(scred13);
+}
+
 int main(void)
 {
     static const uint32_t prots[] = { SCHAN_PROT_TLS1_0, SCHAN_PROT_TLS1_1, SCHAN_PROT_TLS1_2, SCHAN_PROT_TLS1_3 };
@@ -1323,6 +1375,7 @@ int main(void)
     test_warning_flood();
     test_flight_before_bad_record(SCHAN_PROT_TLS1_2);
     test_flight_before_bad_record(SCHAN_PROT_TLS1_3);
+    test_sslv2_client_hello();
 
     free_cert(&rsa_cert);
     free_cert(&ecc_cert);

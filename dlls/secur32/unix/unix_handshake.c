@@ -403,6 +403,14 @@ static int flight_ready(const struct schan_session *session, size_t pos, size_t 
     return session->is_server && session->send.out.len && pos < size;
 }
 
+static enum schan_frame_result frame_handshake_record(const struct schan_session *session, const uint8_t *data,
+                                                      size_t size, size_t *record_len, uint32_t *missing)
+{
+    if (session->is_server && !session->record_read && size && (data[0] & 0x80))
+        return schan_frame_v2_hello(data, size, record_len, missing);
+    return schan_frame_record(data, size, record_len, missing);
+}
+
 static uint32_t run_handshake(struct schan_session *session, struct schan_handshake_params *p)
 {
     static const uint8_t none[1];
@@ -421,7 +429,7 @@ static uint32_t run_handshake(struct schan_session *session, struct schan_handsh
     {
         if (pos && pos == size)
             return SCHAN_SEC_I_CONTINUE_NEEDED;
-        switch (schan_frame_record(in + pos, size - pos, &record_len, &p->missing))
+        switch (frame_handshake_record(session, in + pos, size - pos, &record_len, &p->missing))
         {
         case SCHAN_FRAME_INVALID:
             p->missing = 0;
@@ -437,6 +445,7 @@ static uint32_t run_handshake(struct schan_session *session, struct schan_handsh
             break;
         }
         ret = feed_record(session, in + pos, record_len);
+        session->record_read = 1;
         pos += session->recv.pos;
         p->consumed = (uint32_t)pos;
         if (ret == SCHAN_HANDSHAKE_PAUSED)

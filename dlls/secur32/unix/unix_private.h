@@ -121,6 +121,9 @@ enum schan_frame_result { SCHAN_FRAME_WHOLE, SCHAN_FRAME_PARTIAL, SCHAN_FRAME_IN
  * PARTIAL (missing = bytes still needed) or INVALID (impossible header). */
 enum schan_frame_result schan_frame_record(const uint8_t *data, size_t size,
                                            size_t *record_len, uint32_t *missing);
+/* The same for a server's first record, which may be an SSL 2.0 ClientHello. */
+enum schan_frame_result schan_frame_v2_hello(const uint8_t *data, size_t size,
+                                             size_t *record_len, uint32_t *missing);
 void schan_transport_attach(gnutls_session_t s, struct schan_recv_source *recv,
                             struct schan_send_sink *send);
 void schan_recv_set(struct schan_recv_source *recv, const uint8_t *data, size_t size);
@@ -140,6 +143,7 @@ struct schan_session {
     int is_server;
     int started;
     int done;                       /* initial handshake complete */
+    int record_read;                /* a handshake record was fed to GnuTLS */
     uint32_t failure;               /* SEC_E_ of a failed handshake, else 0 */
     int peer_closed;                /* close_notify received */
     /* post-handshake state, set while decrypting */
