@@ -4,6 +4,7 @@
  * KeyUpdate test, which reaches into the server's GnuTLS session to make
  * the peer send one).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -1328,6 +1329,79 @@ static void test_sslv2_client_hello(void)
     free_cred(scred13);
 }
 
+/* Half a record stays incomplete; close_notify is a clean end: a caller
+ * whose connection ends with bytes of an incomplete record knows the data
+ * was truncated (sspicat reports it). */
+static void test_truncation_vs_close(void)
+{
+    uint64_t ccred, scred;
+    struct conn c = established(SCHAN_PROT_TLS1_2, &ccred, &scred);
+    struct schan_control_params ctl = { c.client.session, SCHAN_CONTROL_SHUTDOWN, 0, 0, 0 };
+    struct schan_decrypt_params d;
+    uint8_t rec[256];
+    uint32_t status;
+    size_t len = encrypt_msg(c.client.session, "cut in half", 11, rec, &status);
+
+    d = decrypt_buf(c.server.session, rec, len / 2);
+    ok(d.status == SCHAN_SEC_E_INCOMPLETE_MESSAGE && d.missing == len - len / 2 && !d.consumed,
+       "half a record: SEC_E_INCOMPLETE_MESSAGE, missing %u", d.missing);
+    d = decrypt_buf(c.server.session, rec, len);
+    ok(d.status == SCHAN_SEC_E_OK && d.data_len == 11, "the whole record then decrypts");
+    call(SCHAN_CALL_CONTROL, &ctl);
+    step(&c.client, &c.server, SIZE_MAX);
+    d = decrypt_buf(c.server.session, c.server.inbox.data, c.server.inbox.len / 2);
+    ok_hex(d.status, SCHAN_SEC_E_INCOMPLETE_MESSAGE, "half of close_notify: still incomplete, not a close");
+    d = decrypt_buf(c.server.session, c.server.inbox.data, c.server.inbox.len);
+    ok_hex(d.status, SCHAN_SEC_I_CONTEXT_EXPIRED, "the whole close_notify: SEC_I_CONTEXT_EXPIRED");
+    release(&c, ccred, scred);
+}
+
+struct cache_thread {
+    uint64_t scred;
+    int resumed;
+    pthread_t thread;
+};
+
+static void *cache_thread_main(void *arg)
+{
+    static const char prio[] = "NORMAL:-VERS-ALL:+VERS-TLS1.2:%NO_TICKETS";
+    struct cache_thread *t = arg;
+    struct cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL };
+    uint64_t ccred = make_cred(&co, NULL);
+    struct conn c;
+
+    for (int i = 0; i < 8; i++)
+    {
+        if (connect_no_tickets(&c, ccred, t->scred, prio) && get_info(c.server.session).resumed)
+            t->resumed++;
+        free_conn(&c);
+    }
+    free_cred(ccred);
+    return NULL;
+}
+
+/* One process-wide cache, used by sessions on several threads at once. */
+static void test_session_cache_threads(void)
+{
+    struct cred_opts so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
+    struct cache_thread t[4];
+    int resumed = 0;
+
+    for (int i = 0; i < 4; i++)
+    {
+        t[i].scred = make_cred(&so, NULL);
+        t[i].resumed = 0;
+        pthread_create(&t[i].thread, NULL, cache_thread_main, &t[i]);
+    }
+    for (int i = 0; i < 4; i++)
+    {
+        pthread_join(t[i].thread, NULL);
+        resumed += t[i].resumed;
+        free_cred(t[i].scred);
+    }
+    ok(resumed == 4 * 7, "session cache on 4 threads: %d of 28 connections resumed", resumed);
+}
+
 int main(void)
 {
     static const uint32_t prots[] = { SCHAN_PROT_TLS1_0, SCHAN_PROT_TLS1_1, SCHAN_PROT_TLS1_2, SCHAN_PROT_TLS1_3 };
@@ -1376,6 +1450,8 @@ int main(void)
     test_flight_before_bad_record(SCHAN_PROT_TLS1_2);
     test_flight_before_bad_record(SCHAN_PROT_TLS1_3);
     test_sslv2_client_hello();
+    test_truncation_vs_close();
+    test_session_cache_threads();
 
     free_cert(&rsa_cert);
     free_cert(&ecc_cert);
