@@ -10,6 +10,7 @@
  * sets the number of connections (each feeds several mutated inputs). */
 #include <stdio.h>
 #include "robustutil.h"
+#include "../sslv2_hello.h"
 
 static PCCERT_CONTEXT server_cert;
 static CredHandle ccred, scred_any, scred_tls12;
@@ -560,21 +561,14 @@ static void flight_probe(int trial)
 /* An SSL 2.0 ClientHello (RFC 5246 E.2) asking for TLS 1.2. */
 static BOOL sslv2_hello_accepted(void)
 {
-    static const BYTE suites[] = { 0, 0, 0x2f, 0, 0, 0x35, 0, 0xc0, 0x2f, 0, 0, 0xff };
     struct rconn c;
     BYTE hello[128];
-    ULONG body = 9 + sizeof(suites) + 32;
+    ULONG len = (ULONG)sslv2_client_hello(hello, rnd());
     SECURITY_STATUS s;
     BOOL good;
 
-    hello[0] = (BYTE)(0x80 | (body >> 8));
-    hello[1] = (BYTE)body;
-    memcpy(hello + 2, "\x01\x03\x03\x00\x0c\x00\x00\x00\x20", 9);
-    memcpy(hello + 11, suites, sizeof(suites));
-    for (ULONG i = 0; i < 32; i++)
-        hello[11 + sizeof(suites) + i] = (BYTE)rnd();
     rc_init(&c, &ccred, &scred_any);
-    rw_push(&c.c2s, hello, 2 + body);
+    rw_push(&c.c2s, hello, len);
     s = rc_step(&c, TRUE, c.c2s.len);
     good = s == SEC_I_CONTINUE_NEEDED && c.s2c.len > 11 && !memcmp(c.s2c.data, "\x16\x03\x03", 3)
            && !memcmp(c.s2c.data + 9, "\x03\x03", 2);

@@ -27,6 +27,7 @@
 #include <gnutls/gnutls.h>
 
 #include "forge.h"
+#include "sslv2_hello.h"
 
 static int sock = -1;
 static int capturing;                 /* push into `captured` instead of the socket */
@@ -209,17 +210,9 @@ static void probe_hello_bad(void)
 
 static void probe_sslv2(void)
 {
-    static const uint8_t suites[] = { 0, 0, 0x2f, 0, 0, 0x35, 0, 0, 0x9c, 0, 0xc0, 0x2f, 0, 0xc0, 0x30, 0, 0, 0xff };
     uint8_t msg[128];
-    size_t body = 9 + sizeof(suites) + 32;
 
-    msg[0] = (uint8_t)(0x80 | (body >> 8));
-    msg[1] = (uint8_t)body;
-    memcpy(msg + 2, "\x01\x03\x03\x00\x12\x00\x00\x00\x20", 9);
-    memcpy(msg + 11, suites, sizeof(suites));
-    for (size_t i = 0; i < 32; i++)
-        msg[11 + sizeof(suites) + i] = (uint8_t)(i * 41 + 7);
-    if (!send_all(msg, 2 + body))
+    if (!send_all(msg, sslv2_client_hello(msg, 7)))
         die("send");
     print_plain_reply();
 }

@@ -17,6 +17,7 @@
 #include "../../dlls/secur32/unix/unix_private.h"
 #include "tap.h"
 #include "forge.h"
+#include "sslv2_hello.h"
 
 extern unix_status (*const __wine_unix_call_funcs[SCHAN_CALL_COUNT])(void *);
 
@@ -1277,21 +1278,6 @@ static void test_flight_before_bad_record(uint32_t prot)
     free_cred(scred);
 }
 
-/* An SSL 2.0 CLIENT-HELLO asking for TLS 1.2 (RFC 5246 E.2). */
-static size_t v2_client_hello(uint8_t *out)
-{
-    static const uint8_t suites[] = { 0, 0, 0x2f, 0, 0, 0x35, 0, 0, 0x9c, 0, 0xc0, 0x2f, 0, 0, 0xff };
-    size_t body = 9 + sizeof(suites) + 32;
-
-    out[0] = (uint8_t)(0x80 | (body >> 8));
-    out[1] = (uint8_t)body;
-    memcpy(out + 2, "\x01\x03\x03\x00\x0f\x00\x00\x00\x20", 9);
-    memcpy(out + 11, suites, sizeof(suites));
-    for (int i = 0; i < 32; i++)
-        out[11 + sizeof(suites) + i] = (uint8_t)(i * 37 + 1);
-    return 2 + body;
-}
-
 static void test_sslv2_client_hello(void)
 {
     struct cred_opts so = { 1, 0, 0, 0, 0, &rsa_cert }, so13 = { 1, SCHAN_PROT_TLS1_3, 0, 0, 0, &rsa_cert };
@@ -1299,7 +1285,7 @@ static void test_sslv2_client_hello(void)
     struct peer server = { 0 }, sink = { 0 };
     struct schan_handshake_params p;
     uint8_t hello[128];
-    size_t len = v2_client_hello(hello);
+    size_t len = sslv2_client_hello(hello, 1);
 
     server.session = make_session(scred, NULL, NULL, 0, 0);
     buf_append(&server.inbox, hello, len);
