@@ -1252,12 +1252,11 @@ static void test_flight_before_bad_record(uint32_t prot)
     static const uint8_t bad[] = { 23, 3, 3, 0, 5, 'h', 'e', 'l', 'l', 'o' };   /* data before any keys */
     struct cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, prot, 0, 0, 0, &rsa_cert };
     uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL);
-    struct conn c = { 0 };
+    struct conn c = { .client.session = make_session(ccred, "server.test", NULL, 0, 0),
+                      .server.session = make_session(scred, NULL, NULL, 0, 0) };
     struct schan_handshake_params p;
     size_t hello_len;
 
-    c.client.session = make_session(ccred, "server.test", NULL, 0, 0);
-    c.server.session = make_session(scred, NULL, NULL, 0, 0);
     step(&c.client, &c.server, 0);
     hello_len = c.server.inbox.len;
     buf_append(&c.server.inbox, bad, sizeof(bad));
