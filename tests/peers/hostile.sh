@@ -62,14 +62,16 @@ check "SSLv2 ClientHello to a TLS 1.3-only server: refused with an alert" v2_ref
 
 # 4. A record with a bad MAC: DecryptMessage fails, and the shutdown token
 # sspicat sends next carries bad_record_mac, not close_notify.
+# The trace names the alert sent in place of close_notify.
 for v in 1.2 1.3; do
-    listen
+    WINEDEBUG=trace+schannel listen
     probe bad-mac $v
     sspicat_wait
     mac_ok() { [ $rc = 1 ] && has "$err" "DecryptMessage.*SEC_E_DECRYPT_FAILURE" \
-        && probe_has "reply: fatal alert Bad record MAC \(20\)"; }
+        && probe_has "reply: fatal alert Bad record MAC \(20\)" \
+        && has "$err" "sent fatal alert Bad record MAC \(20\) instead of close_notify"; }
     mac_ok || show_probe
-    check "TLS $v bad MAC: SEC_E_DECRYPT_FAILURE, then our shutdown sends bad_record_mac" mac_ok
+    check "TLS $v bad MAC: SEC_E_DECRYPT_FAILURE, then our shutdown sends bad_record_mac (traced)" mac_ok
 done
 native
 probe bad-mac 1.2
