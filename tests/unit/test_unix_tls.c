@@ -1387,6 +1387,36 @@ static void test_session_cache_threads(void)
     ok(resumed == 4 * 7, "session cache on 4 threads: %d of 28 connections resumed", resumed);
 }
 
+/* The cache is bounded: past the limit the oldest session goes first. */
+static void test_session_cache_bound(void)
+{
+    static const char prio[] = "NORMAL:-VERS-ALL:+VERS-TLS1.2:%NO_TICKETS";
+    struct cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
+    uint64_t scred = make_cred(&so, NULL), ccred[5];
+    unsigned int before = schan_server_cache_size();
+    struct conn c;
+
+    schan_server_cache_set_limit(before + 3);
+    for (int i = 0; i < 5; i++)
+    {
+        ccred[i] = make_cred(&co, NULL);
+        connect_no_tickets(&c, ccred[i], scred, prio);
+        free_conn(&c);
+    }
+    ok(schan_server_cache_size() == before + 3, "session cache bounded: 5 sessions, limit 3, %u kept",
+       schan_server_cache_size() - before);
+    ok(connect_no_tickets(&c, ccred[0], scred, prio) && !get_info(c.server.session).resumed,
+       "session cache bounded: the oldest session was dropped");
+    free_conn(&c);
+    ok(connect_no_tickets(&c, ccred[4], scred, prio) && get_info(c.server.session).resumed,
+       "session cache bounded: the newest still resumes");
+    free_conn(&c);
+    schan_server_cache_set_limit(0);
+    for (int i = 0; i < 5; i++)
+        free_cred(ccred[i]);
+    free_cred(scred);
+}
+
 int main(void)
 {
     static const uint32_t prots[] = { SCHAN_PROT_TLS1_0, SCHAN_PROT_TLS1_1, SCHAN_PROT_TLS1_2, SCHAN_PROT_TLS1_3 };
@@ -1437,6 +1467,7 @@ int main(void)
     test_sslv2_client_hello();
     test_truncation_vs_close();
     test_session_cache_threads();
+    test_session_cache_bound();
 
     free_cert(&rsa_cert);
     free_cert(&ecc_cert);

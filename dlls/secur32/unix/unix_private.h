@@ -85,6 +85,7 @@ void schan_cache_store(struct schan_cred *cred, const char *target, const gnutls
 void schan_server_cache_attach(gnutls_session_t s, struct schan_cred *cred);
 void schan_server_cache_forget(const struct schan_cred *cred);
 unsigned int schan_server_cache_size(void);
+void schan_server_cache_set_limit(unsigned int limit);   /* tests; 0 = the default */
 
 /* ---- memory transport (unix_transport.c) ---- */
 

@@ -36,6 +36,7 @@ static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct server_entry *buckets[SERVER_CACHE_BUCKETS];
 static struct server_entry *oldest, *newest;
 static unsigned int entry_count;
+static unsigned int entry_limit = SERVER_CACHE_MAX;
 
 static unsigned int bucket_of(const struct schan_cred *cred, const uint8_t *id, unsigned int len)
 {
@@ -85,7 +86,7 @@ static void remove_entry(struct server_entry *e)
 /* Drops expired entries from the old end, and the oldest while full. */
 static void make_room(time_t now)
 {
-    while (oldest && (oldest->expires <= now || entry_count >= SERVER_CACHE_MAX))
+    while (oldest && (oldest->expires <= now || entry_count >= entry_limit))
         remove_entry(oldest);
 }
 
@@ -176,6 +177,13 @@ void schan_server_cache_forget(const struct schan_cred *cred)
         if (e->cred == cred)
             remove_entry(e);
     }
+    pthread_mutex_unlock(&cache_lock);
+}
+
+void schan_server_cache_set_limit(unsigned int limit)
+{
+    pthread_mutex_lock(&cache_lock);
+    entry_limit = limit ? limit : SERVER_CACHE_MAX;
     pthread_mutex_unlock(&cache_lock);
 }
 
