@@ -12,7 +12,7 @@ need gnutls-serv gnutls-cli timeout
 HP=$SECUR32_BUILDDIR/tests/peers/hostile_peer
 [ -x "$HP" ] || { echo "1..0 # SKIP $HP not built"; exit 0; }
 
-plan 16
+plan 19
 
 listen() {   # our server (sspicat -l) on the next port
     next_port
@@ -28,6 +28,21 @@ probe() {    # MODE [ARG]: the hostile client against $port; output in $work/pro
 }
 probe_has() { has "$work/probe" "$1"; }
 show_probe() { diag "probe:"; diag "$(cat "$work/probe")"; }
+
+# 1. Resumption by session ID, and the extended master secret on it
+# (RFC 7627 5.3): GnuTLS gives a ClientHello that drops it a full handshake.
+for m in ems no-ems; do
+    listen -n 2 --tls1.2
+    probe resume $m
+    sspicat_wait
+    if [ $m = ems ]; then want="resumed yes"; else want="resumed no"; fi
+    probe_has "second: $want" || show_probe
+    check "session ID resumption, $m on the second ClientHello: $want" probe_has "second: $want"
+done
+native
+probe resume no-ems
+stop_server
+check "gnutls-serv does the same without EMS (full handshake)" probe_has "second: resumed no"
 
 # 2. ClientHello + a bad record in one read: the whole flight, then the alert.
 listen --tls1.2

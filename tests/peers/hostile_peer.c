@@ -9,6 +9,9 @@
  *   hostile_peer empty PORT N          TLS 1.2 handshake, N empty handshake records, then data
  *   hostile_peer warnings PORT N       TLS 1.2 handshake, N warning alerts, then data
  *   hostile_peer truncate PORT fin|rst server: handshake, a record, half a record, then FIN or RST
+ *   hostile_peer resume PORT ems|no-ems  two TLS 1.2 connections without tickets; the second
+ *                                      offers the first's session ID, with or without the
+ *                                      extended master secret the first one used
  *
  * Client modes connect to 127.0.0.1:PORT; truncate listens there (one
  * connection, "listening" on stdout when ready).  What the other side sent
@@ -318,6 +321,38 @@ static void probe_truncate(const char *how)
     printf("sent: a record and %zu of %zu bytes of the next, then %s\n", captured_len / 2, captured_len, how);
 }
 
+/* RFC 7627 5.3: a session made with the extended master secret must not
+ * be resumed by a ClientHello without it. */
+static void probe_resume(int port, const char *ems)
+{
+    static const char prio[] = "NORMAL:-VERS-ALL:+VERS-TLS1.2:%NO_TICKETS";
+    char prio2[128];
+    gnutls_session_t s = new_session(GNUTLS_CLIENT, prio);
+    gnutls_datum_t data;
+    int ret;
+
+    handshake(s);
+    printf("first: extended master secret %s\n", gnutls_session_ext_master_secret_status(s) ? "yes" : "no");
+    if (gnutls_session_get_data2(s, &data) < 0)
+        die("session data");
+    gnutls_bye(s, GNUTLS_SHUT_RDWR);
+    gnutls_deinit(s);
+    close(sock);
+    connect_to(port);
+    snprintf(prio2, sizeof(prio2), "%s%s", prio, strcmp(ems, "no-ems") ? "" : ":%NO_SESSION_HASH");
+    s = new_session(GNUTLS_CLIENT, prio2);
+    gnutls_session_set_data(s, data.data, data.size);
+    gnutls_free(data.data);
+    do
+        ret = gnutls_handshake(s);
+    while (ret < 0 && !gnutls_error_is_fatal(ret));
+    if (ret < 0)
+        printf("second: %s\n", gnutls_strerror(ret));
+    else
+        printf("second: resumed %s\n", gnutls_session_is_resumed(s) ? "yes" : "no");
+    gnutls_bye(s, GNUTLS_SHUT_RDWR);
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 2 ? argv[1] : "";
@@ -345,6 +380,8 @@ int main(int argc, char **argv)
         probe_sslv2();
     else if (!strcmp(mode, "bad-mac"))
         probe_bad_mac(arg);
+    else if (!strcmp(mode, "resume"))
+        probe_resume(port, arg);
     else if (!strcmp(mode, "empty") || !strcmp(mode, "warnings"))
         probe_flood(atoi(arg), !strcmp(mode, "warnings"));
     else
