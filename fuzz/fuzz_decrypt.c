@@ -10,8 +10,12 @@
  *   2  as 1, then bytes 2-4 flip bits at an offset and byte 5 cuts the tail;
  *   3  the peer sends alert (byte 1 level, byte 2 description), then raw bytes.
  * Bit 4: on TLS 1.3 the peer first sends KeyUpdate(update_requested).
+ * Bit 5: the peer first sends 150 + 25 * (byte 0 >> 6) empty records (the
+ * limit is 200 in a row).
+ * When DECRYPT fails, the receiver then shuts down (the alert it owes).
  */
 #include "fuzz_common.h"
+#include "../tests/forge.h"
 
 static struct fz_cert server_cert;
 static uint64_t client_cred, server_cred[2];
@@ -80,6 +84,28 @@ static void send_key_update(uint64_t from, struct fz_buf *wire)
     schan_output_reset(&s->send.out);
 }
 
+static void send_empty_records(uint64_t from, int count, struct fz_buf *wire)
+{
+    struct schan_session *s = SCHAN_PTR(from);
+    uint8_t type = gnutls_protocol_get_version(s->s) == GNUTLS_TLS1_3 ? 23 : 22;
+    uint8_t record[64];
+    size_t len;
+
+    for (int i = 0; i < count && (len = forge_empty_record(s->s, type, record)); i++)
+        fz_append(wire, record, len);
+}
+
+/* After a failed DECRYPT: SCHANNEL_SHUTDOWN and the token it makes. */
+static void shut_down(uint64_t session)
+{
+    struct schan_control_params c = { session, SCHAN_CONTROL_SHUTDOWN, 0, 0, 0 };
+    struct fz_buf out = { 0 };
+
+    if (fz_call(SCHAN_CALL_CONTROL, &c) == 0)
+        fz_step(session, NULL, 0, &out);
+    fz_buf_free(&out);
+}
+
 static void build_wire(uint64_t from, uint8_t mode, const uint8_t *data, size_t size, struct fz_buf *wire)
 {
     size_t chunk = size ? data[0] + 1u : 1;
@@ -130,6 +156,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     to = (data[0] & 2) ? p->server : p->client;
     if (data[0] & 16)
         send_key_update(from, &wire);
+    if (data[0] & 32)
+        send_empty_records(from, 150 + 25 * (data[0] >> 6), &wire);
     build_wire(from, (data[0] >> 2) & 3, data + 1, size - 1, &wire);
     if (wire.len)
     {
@@ -138,8 +166,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(exact, wire.data, wire.len);
         status = fz_decrypt_all(to, exact, wire.len);
         free(exact);
+        if (status != SCHAN_SEC_E_OK && status != SCHAN_SEC_E_INCOMPLETE_MESSAGE)
+            shut_down(to);
         /* Anything but a clean OK may leave the pair out of step. */
-        if (status != SCHAN_SEC_E_OK || (data[0] & 0x1c))
+        if (status != SCHAN_SEC_E_OK || (data[0] & 0x3c))
             usable[which] = 0;
     }
     fz_buf_free(&wire);

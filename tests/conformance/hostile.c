@@ -10,6 +10,7 @@
  * sets the number of connections (each feeds several mutated inputs). */
 #include <stdio.h>
 #include "robustutil.h"
+#include "../sslv2_hello.h"
 
 static PCCERT_CONTEXT server_cert;
 static CredHandle ccred, scred_any, scred_tls12;
@@ -94,6 +95,8 @@ static const char *const mutation_names[M_COUNT] = {
 
 struct stats {
     int inputs, trials, handshakes_ok, handshakes_failed, bad_status, must_succeed_failed, delete_failed;
+    int alerts_owed, closed_politely;           /* shutdown after a fatal record error */
+    int flight_probes, flights_lost;            /* ClientHello + garbage in one input */
     int by_mutation[M_COUNT];
     SECURITY_STATUS seen[32];
     int seen_count[32];
@@ -410,6 +413,32 @@ static void handshake_trial(int trial, BOOL tls12)
 
 /* ---- record trials ---- */
 
+/* After DecryptMessage failed on a record (a fatal error), the shutdown
+ * token must carry that error's fatal alert (RFC 5246 7.2.2, RFC 8446 5.2):
+ * the sender, reading it, must fail, not see close_notify. */
+static void check_alert_after_failure(struct rconn *c, BOOL receiver_is_server, SECURITY_STATUS failed, int trial)
+{
+    DWORD type = SCHANNEL_SHUTDOWN;
+    SecBuffer token = { sizeof(type), SECBUFFER_TOKEN, &type };
+    SecBufferDesc desc = { SECBUFFER_VERSION, 1, &token };
+    struct rwire *back = receiver_is_server ? &c->s2c : &c->c2s;
+    SECURITY_STATUS s;
+
+    if (!FAILED(failed) || failed == SEC_E_INCOMPLETE_MESSAGE
+        || ApplyControlToken(receiver_is_server ? &c->sctx : &c->cctx, &desc) != SEC_E_OK)
+        return;
+    back->len = 0;
+    rc_step(c, receiver_is_server, 0);
+    st.alerts_owed++;
+    s = rc_recv(c, !receiver_is_server, NULL);
+    if (!FAILED(s) || s == SEC_E_INCOMPLETE_MESSAGE)
+    {
+        st.closed_politely++;
+        diag("trial %d: after DecryptMessage failed with 0x%08lx the shutdown token read as 0x%08lx, not a fatal alert",
+             trial, failed, s);
+    }
+}
+
 static void record_trial(int trial, BOOL tls12)
 {
     struct rconn c;
@@ -475,6 +504,7 @@ static void record_trial(int trial, BOOL tls12)
         diag("trial %d (%s, records, %s): undocumented DecryptMessage status 0x%08lx", trial,
              tls12 ? "TLS 1.2" : "TLS 1.3", mutation_names[m], s);
     }
+    check_alert_after_failure(&c, !from_server, s, trial);
     if (plain.len > sent.len || (plain.len && memcmp(plain.data, sent.data, plain.len)))
     {
         st.must_succeed_failed++;
@@ -492,6 +522,61 @@ static void record_trial(int trial, BOOL tls12)
     rw_free(&sent);
     rw_free(&wire);
     rc_free(&c);
+}
+
+/* ---- the server's flight before a bad record ---- */
+
+/* The ClientHello and garbage in one AcceptSecurityContext input: the
+ * server's whole flight comes out with the garbage left as EXTRA, and only
+ * the next call may fail on it. */
+static void flight_probe(int trial)
+{
+    struct rconn c;
+    BYTE garbage[64];
+    ULONG n = 1 + rnd_below(sizeof(garbage));
+    SECURITY_STATUS s, next;
+
+    rc_init(&c, &ccred, rnd_below(2) ? &scred_tls12 : &scred_any);
+    for (ULONG i = 0; i < n; i++)
+        garbage[i] = (BYTE)rnd();
+    if (rnd_below(2))   /* a record header, of a record not allowed here */
+        memcpy(garbage, "\x17\x03\x03\x00", n < 4 ? n : 4);
+    st.flight_probes++;
+    rc_step(&c, FALSE, 0);
+    rw_push(&c.c2s, garbage, n);
+    s = rc_step(&c, TRUE, c.c2s.len);
+    next = rc_step(&c, TRUE, c.c2s.len);
+    count_status(next);
+    if (s != SEC_I_CONTINUE_NEEDED || c.c2s.len > n || c.s2c.len < 100 || c.s2c.data[0] != 22
+        || !handshake_status_ok(next))
+    {
+        st.flights_lost++;
+        diag("trial %d: ClientHello + %lu bytes of garbage: 0x%08lx with %lu bytes out, then 0x%08lx", trial, n, s,
+             c.s2c.len, next);
+    }
+    delete_both(&c, trial);
+    rc_free(&c);
+}
+
+/* An SSL 2.0 ClientHello (RFC 5246 E.2) asking for TLS 1.2. */
+static BOOL sslv2_hello_accepted(void)
+{
+    struct rconn c;
+    BYTE hello[128];
+    ULONG len = (ULONG)sslv2_client_hello(hello, rnd());
+    SECURITY_STATUS s;
+    BOOL good;
+
+    rc_init(&c, &ccred, &scred_any);
+    rw_push(&c.c2s, hello, len);
+    s = rc_step(&c, TRUE, c.c2s.len);
+    good = s == SEC_I_CONTINUE_NEEDED && c.s2c.len > 11 && !memcmp(c.s2c.data, "\x16\x03\x03", 3)
+           && !memcmp(c.s2c.data + 9, "\x03\x03", 2);
+    if (!good)
+        diag("SSLv2 ClientHello: 0x%08lx, %lu bytes out", s, c.s2c.len);
+    delete_both(&c, -1);
+    rc_free(&c);
+    return good;
 }
 
 static unsigned long long env_number(const char *name, unsigned long long fallback)
@@ -526,6 +611,8 @@ int main(void)
         else
             record_trial(i, tls12);
     }
+    for (int i = 0; i < trials / 40; i++)
+        flight_probe(trials + i);
     diag("%d trials, %d mutated inputs in %lu ms; %d handshakes completed, %d refused", st.trials, st.inputs,
          GetTickCount() - start, st.handshakes_ok, st.handshakes_failed);
     for (int m = 0; m < M_COUNT; m++)
@@ -536,6 +623,13 @@ int main(void)
     ok(st.bad_status == 0, "every call returned a documented status (%d did not)", st.bad_status);
     ok(st.must_succeed_failed == 0, "valid streams succeeded with the data intact (%d did not)",
        st.must_succeed_failed);
+    ok(st.alerts_owed > trials / 20 && st.closed_politely == 0,
+       "after a fatal record error the shutdown sends its alert, not close_notify (%d of %d did not)",
+       st.closed_politely, st.alerts_owed);
+    ok(st.flight_probes > 0 && st.flights_lost == 0,
+       "ClientHello + garbage: the server's flight comes out, the garbage waits (%d of %d did not)",
+       st.flights_lost, st.flight_probes);
+    ok(sslv2_hello_accepted(), "an SSL 2.0 ClientHello is answered with a TLS 1.2 ServerHello");
     ok(st.delete_failed == 0, "DeleteSecurityContext succeeded on every context (%d failed)", st.delete_failed);
     ok(st.handshakes_ok > trials / 4 && st.handshakes_failed > trials / 10, "both outcomes were exercised");
     ok_hex(FreeCredentialsHandle(&ccred), SEC_E_OK, "client credential freed");

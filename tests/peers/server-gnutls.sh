@@ -7,7 +7,7 @@
 peers_setup "$0" "$@"
 need gnutls-cli timeout
 
-plan 15
+plan 16
 
 # listen [sspicat options]: our server with the RSA PFX on the next port.
 listen() {
@@ -70,6 +70,12 @@ for v in 1.3 1.2; do
         && [ "$(grep -Ec 'resumed: +yes$' "$err")" = 1 ]; }
     check "TLS $v: gnutls-cli --resume resumes with our server" resumed_ok
 done
+
+# %NO_TICKETS: gnutls-cli offers the session ID only; our session cache resumes it.
+listen -n 2 --tls1.2
+cli "x
+" --resume --priority "NORMAL:%NO_TICKETS"
+check "TLS 1.2 %NO_TICKETS: gnutls-cli --resume resumes by session ID" resumed_ok
 
 # KeyUpdate from the client (TLS 1.3): a post-handshake message on our side.
 listen -v

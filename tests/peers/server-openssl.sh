@@ -6,7 +6,7 @@
 peers_setup "$0" "$@"
 need openssl timeout
 
-plan 12
+plan 13
 
 listen() {
     next_port
@@ -79,6 +79,14 @@ for v in 1.3 1.2; do
     resumed_ok() { has "$work/server.log" "^Reused, TLSv$v" && [ "$(grep -Ec 'resumed: +yes$' "$err")" = 1 ]; }
     check "TLS $v: s_client -sess_in resumes with our server" resumed_ok
 done
+
+# Without tickets s_client can only offer the session ID: our server's
+# session cache resumes it.
+listen -n 2 --tls1.2
+s_client -no_ticket -sess_out "$work/session"
+s_client -no_ticket -sess_in "$work/session"
+sspicat_wait
+check "TLS 1.2 -no_ticket: s_client -sess_in resumes by session ID" resumed_ok
 
 listen --tls1.2
 client "x

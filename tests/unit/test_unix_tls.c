@@ -4,8 +4,10 @@
  * KeyUpdate test, which reaches into the server's GnuTLS session to make
  * the peer send one).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
@@ -14,6 +16,8 @@
 #include "schan_unix_abi.h"
 #include "../../dlls/secur32/unix/unix_private.h"
 #include "tap.h"
+#include "forge.h"
+#include "sslv2_hello.h"
 
 extern unix_status (*const __wine_unix_call_funcs[SCHAN_CALL_COUNT])(void *);
 
@@ -1066,6 +1070,353 @@ static void test_encrypt_limits(void)
     release(&c, ccred, scred);
 }
 
+
+/* ------------------------------------------- server hardening (issue 15) -- */
+
+static gnutls_session_t gnutls_of(uint64_t session)
+{
+    return ((struct schan_session *)(uintptr_t)session)->s;
+}
+
+/* A TLS 1.2 client without tickets, as gnutls-cli %NO_TICKETS or
+ * openssl -no_ticket: it can only resume by session ID. */
+static int connect_no_tickets(struct conn *c, uint64_t ccred, uint64_t scred, const char *client_prio)
+{
+    memset(c, 0, sizeof(*c));
+    c->client.session = make_session(ccred, "id.test", NULL, 0, 0);
+    c->server.session = make_session(scred, NULL, NULL, 0, 0);
+    if (!c->client.session || !c->server.session
+        || gnutls_priority_set_direct(gnutls_of(c->client.session), client_prio, NULL) < 0)
+        return 0;
+    return drive_handshake(c, 0);
+}
+
+static void test_session_id_resumption(void)
+{
+    static const char prio[] = "NORMAL:-VERS-ALL:+VERS-TLS1.2:%NO_TICKETS";
+    struct cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
+    struct cred_opts short_life = { 1, SCHAN_PROT_TLS1_2, 0, 0, 1000, &rsa_cert };
+    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL), scred2 = make_cred(&so, NULL);
+    uint64_t sshort = make_cred(&short_life, NULL);
+    unsigned int before = schan_server_cache_size();
+    struct conn c;
+
+    ok(connect_no_tickets(&c, ccred, scred, prio) && !get_info(c.server.session).resumed,
+       "session ID: first connection, full handshake");
+    ok(schan_server_cache_size() == before + 1, "session ID: the server cached the session (%u entries)",
+       schan_server_cache_size());
+    free_conn(&c);
+    ok(connect_no_tickets(&c, ccred, scred, prio), "session ID: second connection");
+    ok(get_info(c.server.session).resumed == 1 && get_info(c.client.session).resumed == 1,
+       "session ID: resumed without a ticket");
+    ok(send_and_check(c.client.session, c.server.session, 100), "session ID: data on the resumed session");
+    free_conn(&c);
+    /* Another credential (another certificate, maybe) never resumes it. */
+    ok(connect_no_tickets(&c, ccred, scred2, prio) && !get_info(c.server.session).resumed,
+       "session ID: another server credential does not resume it");
+    free_conn(&c);
+    /* RFC 7627 5.3: the session had the extended master secret; a
+     * ClientHello without it must not resume it.  GnuTLS decides. */
+    ok(connect_no_tickets(&c, ccred, scred, "NORMAL:-VERS-ALL:+VERS-TLS1.2:%NO_TICKETS:%NO_SESSION_HASH") == 0
+       || !get_info(c.server.session).resumed, "session ID: no resumption of an EMS session without EMS (%08x)",
+       c.server.status);
+    free_conn(&c);
+    free_cred(scred);
+    free_cred(scred2);
+    ok(schan_server_cache_size() == before, "session ID: freed credentials take their entries along");
+    /* Entries expire with the credential's lifespan (1 s here). */
+    connect_no_tickets(&c, ccred, sshort, prio);
+    free_conn(&c);
+    sleep(2);
+    ok(connect_no_tickets(&c, ccred, sshort, prio) && !get_info(c.server.session).resumed,
+       "session ID: an entry past the credential's lifespan is not resumed");
+    free_conn(&c);
+    free_cred(sshort);
+    free_cred(ccred);
+}
+
+/* Takes what a GnuTLS call on this session pushed (alerts sent directly). */
+static void move_output(struct peer *self, struct peer *other)
+{
+    struct schan_output *out = &((struct schan_session *)(uintptr_t)self->session)->send.out;
+
+    buf_append(&other->inbox, out->data, out->len);
+    schan_output_reset(out);
+}
+
+/* A fatal record error, then CONTROL(SHUTDOWN): the token carries the
+ * error's fatal alert, which the peer reports, not close_notify. */
+static void test_alert_after_record_error(uint32_t prot)
+{
+    uint64_t ccred, scred;
+    struct conn c = established(prot, &ccred, &scred);
+    struct schan_control_params ctl = { c.server.session, SCHAN_CONTROL_SHUTDOWN, 0, 0, 0 };
+    struct schan_handshake_params p;
+    struct schan_decrypt_params d;
+    uint8_t rec[256];
+    uint32_t status;
+    size_t len;
+
+    absorb_post_handshake(&c.client, &c.server);
+    len = encrypt_msg(c.client.session, "tampered", 8, rec, &status);
+    rec[len - 1] ^= 1;
+    d = decrypt_buf(c.server.session, rec, len);
+    ok_hex(d.status, SCHAN_SEC_E_DECRYPT_FAILURE, "%s: altered record: SEC_E_DECRYPT_FAILURE", prot_name(prot));
+    call(SCHAN_CALL_CONTROL, &ctl);
+    p = step(&c.server, &c.client, SIZE_MAX);
+    ok(p.status == SCHAN_SEC_E_OK && p.output_is_alert && p.output_len, "%s: shutdown token after the error",
+       prot_name(prot));
+    d = decrypt_buf(c.client.session, c.client.inbox.data, c.client.inbox.len);
+    ok_hex(d.status, SCHAN_SEC_E_DECRYPT_FAILURE, "%s: the peer gets bad_record_mac, not close_notify",
+           prot_name(prot));
+    ok_hex(decrypt_buf(c.server.session, rec, len).status, SCHAN_SEC_E_CONTEXT_EXPIRED,
+           "%s: DECRYPT after the fatal error: SEC_E_CONTEXT_EXPIRED", prot_name(prot));
+    release(&c, ccred, scred);
+
+    /* A record header no TLS version has: unexpected_message. */
+    c = established(prot, &ccred, &scred);
+    absorb_post_handshake(&c.client, &c.server);
+    memcpy(rec, "\x63\x03\x03\x00\x10", 5);
+    memset(rec + 5, 0, 16);
+    ok_hex(decrypt_buf(c.server.session, rec, 21).status, SCHAN_SEC_E_ILLEGAL_MESSAGE,
+           "%s: bad content type: SEC_E_ILLEGAL_MESSAGE", prot_name(prot));
+    ctl.session = c.server.session;
+    call(SCHAN_CALL_CONTROL, &ctl);
+    step(&c.server, &c.client, SIZE_MAX);
+    ok_hex(decrypt_buf(c.client.session, c.client.inbox.data, c.client.inbox.len).status,
+           SCHAN_SEC_E_ILLEGAL_MESSAGE, "%s: the peer gets unexpected_message", prot_name(prot));
+    release(&c, ccred, scred);
+}
+
+/* count records of `type` with empty plaintext from the client: the
+ * server's DECRYPT status for the last one. */
+static uint32_t empty_flood(struct conn *c, uint8_t type, int count)
+{
+    struct schan_decrypt_params d = { 0 };
+    uint8_t rec[64];
+
+    for (int i = 0; i < count; i++)
+    {
+        size_t len = forge_empty_record(gnutls_of(c->client.session), type, rec);
+
+        if (!len)
+            return 0xdeadbeef;
+        d = decrypt_buf(c->server.session, rec, len);
+        if (d.status != SCHAN_SEC_E_OK || d.data_len)
+            break;
+    }
+    return d.status;
+}
+
+static void test_empty_record_flood(uint32_t prot)
+{
+    uint64_t ccred, scred;
+    struct conn c = established(prot, &ccred, &scred);
+    uint8_t type = prot == SCHAN_PROT_TLS1_3 ? 23 : 22;
+
+    absorb_post_handshake(&c.client, &c.server);
+    ok_hex(empty_flood(&c, type, 200), SCHAN_SEC_E_OK, "%s: 200 empty records in a row pass, as in GnuTLS",
+           prot_name(prot));
+    ok(send_and_check(c.client.session, c.server.session, 10), "%s: data after them", prot_name(prot));
+    ok_hex(empty_flood(&c, type, 200), SCHAN_SEC_E_OK, "%s: data ends the run", prot_name(prot));
+    ok_hex(empty_flood(&c, type, 1), SCHAN_SEC_E_ILLEGAL_MESSAGE,
+           "%s: the 201st in a row: SEC_E_ILLEGAL_MESSAGE (GnuTLS: too many empty records)", prot_name(prot));
+    release(&c, ccred, scred);
+}
+
+static void test_warning_flood(void)
+{
+    uint64_t ccred, scred;
+    struct conn c = established(SCHAN_PROT_TLS1_2, &ccred, &scred);
+    struct schan_decrypt_params d = { 0 };
+    int n = 0;
+
+    for (; n < 100; n++)
+    {
+        gnutls_alert_send(gnutls_of(c.client.session), GNUTLS_AL_WARNING, GNUTLS_A_NO_RENEGOTIATION);
+        move_output(&c.client, &c.server);
+        d = decrypt_buf(c.server.session, c.server.inbox.data, c.server.inbox.len);
+        buf_consume(&c.server.inbox, d.consumed);
+        if (d.status != SCHAN_SEC_E_OK)
+            break;
+    }
+    ok(n == 5 && d.status == SCHAN_SEC_E_ILLEGAL_MESSAGE, "warning alerts: the 6th in a row fails (%d, %08x)",
+       n, d.status);
+    release(&c, ccred, scred);
+}
+
+/* The ClientHello and a bad record in one input: the server's flight comes
+ * out with the bad record left over (EXTRA), which fails the next call. */
+static void test_flight_before_bad_record(uint32_t prot)
+{
+    static const uint8_t bad[] = { 23, 3, 3, 0, 5, 'h', 'e', 'l', 'l', 'o' };   /* data before any keys */
+    struct cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, prot, 0, 0, 0, &rsa_cert };
+    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL);
+    struct conn c = { .client.session = make_session(ccred, "server.test", NULL, 0, 0),
+                      .server.session = make_session(scred, NULL, NULL, 0, 0) };
+    struct schan_handshake_params p;
+    size_t hello_len;
+
+    step(&c.client, &c.server, 0);
+    hello_len = c.server.inbox.len;
+    buf_append(&c.server.inbox, bad, sizeof(bad));
+    p = step(&c.server, &c.client, SIZE_MAX);
+    ok_hex(p.status, SCHAN_SEC_I_CONTINUE_NEEDED, "%s: ClientHello + bad record: SEC_I_CONTINUE_NEEDED",
+           prot_name(prot));
+    ok(p.consumed == hello_len && c.server.inbox.len == sizeof(bad), "%s: the bad record is left over (%u of %zu)",
+       prot_name(prot), p.consumed, hello_len + sizeof(bad));
+    ok(!p.output_is_alert && c.client.inbox.len > 100 && c.client.inbox.data[0] == 22,
+       "%s: the whole server flight comes out (%zu bytes)", prot_name(prot), c.client.inbox.len);
+    p = step(&c.server, &c.client, SIZE_MAX);
+    /* TLS 1.3 reads it as a record under the handshake keys: bad_record_mac. */
+    ok((p.status == SCHAN_SEC_E_ILLEGAL_MESSAGE || (prot == SCHAN_PROT_TLS1_3 && p.status == SCHAN_SEC_E_DECRYPT_FAILURE))
+       && p.output_is_alert, "%s: the next call fails with an alert (%08x)",
+       prot_name(prot), p.status);
+    free_conn(&c);
+    free_cred(ccred);
+    free_cred(scred);
+}
+
+static void test_sslv2_client_hello(void)
+{
+    struct cred_opts so = { 1, 0, 0, 0, 0, &rsa_cert }, so13 = { 1, SCHAN_PROT_TLS1_3, 0, 0, 0, &rsa_cert };
+    uint64_t scred = make_cred(&so, NULL), scred13 = make_cred(&so13, NULL);
+    struct peer server = { 0 }, sink = { 0 };
+    struct schan_handshake_params p;
+    uint8_t hello[128];
+    size_t len = sslv2_client_hello(hello, 1);
+
+    server.session = make_session(scred, NULL, NULL, 0, 0);
+    buf_append(&server.inbox, hello, len);
+    p = step(&server, &sink, 1);
+    ok(p.status == SCHAN_SEC_E_INCOMPLETE_MESSAGE && p.missing == 1, "SSLv2 hello, 1 byte: missing 1 (%u)", p.missing);
+    p = step(&server, &sink, 20);
+    ok(p.status == SCHAN_SEC_E_INCOMPLETE_MESSAGE && p.missing == len - 20, "SSLv2 hello, 20 bytes: missing %u",
+       p.missing);
+    p = step(&server, &sink, SIZE_MAX);
+    ok_hex(p.status, SCHAN_SEC_I_CONTINUE_NEEDED, "SSLv2 hello: accepted");
+    ok(p.consumed == len && sink.inbox.len > 11 && !memcmp(sink.inbox.data, "\x16\x03\x03", 3) && sink.inbox.data[5] == 2
+       && !memcmp(sink.inbox.data + 9, "\x03\x03", 2), "SSLv2 hello: answered with a TLS 1.2 ServerHello");
+    buf_append(&server.inbox, hello, len);
+    ok_hex(step(&server, &sink, SIZE_MAX).status, SCHAN_SEC_E_INVALID_TOKEN, "SSLv2 framing only for the first record");
+    free_session(server.session);
+    buf_free(&sink.inbox);
+
+    server.session = make_session(scred13, NULL, NULL, 0, 0);
+    buf_append(&server.inbox, hello, len);
+    p = step(&server, &sink, SIZE_MAX);
+    ok(p.status == SCHAN_SEC_E_ALGORITHM_MISMATCH && p.output_is_alert,
+       "SSLv2 hello to a TLS 1.3-only server: SEC_E_ALGORITHM_MISMATCH and an alert (%08x)", p.status);
+    free_session(server.session);
+    buf_free(&server.inbox);
+    buf_free(&sink.inbox);
+    free_cred(scred);
+    free_cred(scred13);
+}
+
+/* Half a record stays incomplete; close_notify is a clean end: a caller
+ * whose connection ends with bytes of an incomplete record knows the data
+ * was truncated (sspicat reports it). */
+static void test_truncation_vs_close(void)
+{
+    uint64_t ccred, scred;
+    struct conn c = established(SCHAN_PROT_TLS1_2, &ccred, &scred);
+    struct schan_control_params ctl = { c.client.session, SCHAN_CONTROL_SHUTDOWN, 0, 0, 0 };
+    struct schan_decrypt_params d;
+    uint8_t rec[256];
+    uint32_t status;
+    size_t len = encrypt_msg(c.client.session, "cut in half", 11, rec, &status);
+
+    d = decrypt_buf(c.server.session, rec, len / 2);
+    ok(d.status == SCHAN_SEC_E_INCOMPLETE_MESSAGE && d.missing == len - len / 2 && !d.consumed,
+       "half a record: SEC_E_INCOMPLETE_MESSAGE, missing %u", d.missing);
+    d = decrypt_buf(c.server.session, rec, len);
+    ok(d.status == SCHAN_SEC_E_OK && d.data_len == 11, "the whole record then decrypts");
+    call(SCHAN_CALL_CONTROL, &ctl);
+    step(&c.client, &c.server, SIZE_MAX);
+    d = decrypt_buf(c.server.session, c.server.inbox.data, c.server.inbox.len / 2);
+    ok_hex(d.status, SCHAN_SEC_E_INCOMPLETE_MESSAGE, "half of close_notify: still incomplete, not a close");
+    d = decrypt_buf(c.server.session, c.server.inbox.data, c.server.inbox.len);
+    ok_hex(d.status, SCHAN_SEC_I_CONTEXT_EXPIRED, "the whole close_notify: SEC_I_CONTEXT_EXPIRED");
+    release(&c, ccred, scred);
+}
+
+struct cache_thread {
+    uint64_t scred;
+    int resumed;
+    pthread_t thread;
+};
+
+static void *cache_thread_main(void *arg)
+{
+    static const char prio[] = "NORMAL:-VERS-ALL:+VERS-TLS1.2:%NO_TICKETS";
+    struct cache_thread *t = arg;
+    struct cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL };
+    uint64_t ccred = make_cred(&co, NULL);
+    struct conn c;
+
+    for (int i = 0; i < 8; i++)
+    {
+        if (connect_no_tickets(&c, ccred, t->scred, prio) && get_info(c.server.session).resumed)
+            t->resumed++;
+        free_conn(&c);
+    }
+    free_cred(ccred);
+    return NULL;
+}
+
+/* One process-wide cache, used by sessions on several threads at once. */
+static void test_session_cache_threads(void)
+{
+    struct cred_opts so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
+    struct cache_thread t[4];
+    int resumed = 0;
+
+    for (int i = 0; i < 4; i++)
+    {
+        t[i].scred = make_cred(&so, NULL);
+        t[i].resumed = 0;
+        pthread_create(&t[i].thread, NULL, cache_thread_main, &t[i]);
+    }
+    for (int i = 0; i < 4; i++)
+    {
+        pthread_join(t[i].thread, NULL);
+        resumed += t[i].resumed;
+        free_cred(t[i].scred);
+    }
+    ok(resumed == 4 * 7, "session cache on 4 threads: %d of 28 connections resumed", resumed);
+}
+
+/* The cache is bounded: past the limit the oldest session goes first. */
+static void test_session_cache_bound(void)
+{
+    static const char prio[] = "NORMAL:-VERS-ALL:+VERS-TLS1.2:%NO_TICKETS";
+    struct cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
+    uint64_t scred = make_cred(&so, NULL), ccred[5];
+    unsigned int before = schan_server_cache_size();
+    struct conn c;
+
+    schan_server_cache_set_limit(before + 3);
+    for (int i = 0; i < 5; i++)
+    {
+        ccred[i] = make_cred(&co, NULL);
+        connect_no_tickets(&c, ccred[i], scred, prio);
+        free_conn(&c);
+    }
+    ok(schan_server_cache_size() == before + 3, "session cache bounded: 5 sessions, limit 3, %u kept",
+       schan_server_cache_size() - before);
+    ok(connect_no_tickets(&c, ccred[0], scred, prio) && !get_info(c.server.session).resumed,
+       "session cache bounded: the oldest session was dropped");
+    free_conn(&c);
+    ok(connect_no_tickets(&c, ccred[4], scred, prio) && get_info(c.server.session).resumed,
+       "session cache bounded: the newest still resumes");
+    free_conn(&c);
+    schan_server_cache_set_limit(0);
+    for (int i = 0; i < 5; i++)
+        free_cred(ccred[i]);
+    free_cred(scred);
+}
+
 int main(void)
 {
     static const uint32_t prots[] = { SCHAN_PROT_TLS1_0, SCHAN_PROT_TLS1_1, SCHAN_PROT_TLS1_2, SCHAN_PROT_TLS1_3 };
@@ -1105,6 +1456,18 @@ int main(void)
     test_cred_errors();
     test_cred_outlives_free();
     test_encrypt_limits();
+    test_session_id_resumption();
+    test_alert_after_record_error(SCHAN_PROT_TLS1_2);
+    test_alert_after_record_error(SCHAN_PROT_TLS1_3);
+    test_empty_record_flood(SCHAN_PROT_TLS1_2);
+    test_empty_record_flood(SCHAN_PROT_TLS1_3);
+    test_warning_flood();
+    test_flight_before_bad_record(SCHAN_PROT_TLS1_2);
+    test_flight_before_bad_record(SCHAN_PROT_TLS1_3);
+    test_sslv2_client_hello();
+    test_truncation_vs_close();
+    test_session_cache_threads();
+    test_session_cache_bound();
 
     free_cert(&rsa_cert);
     free_cert(&ecc_cert);

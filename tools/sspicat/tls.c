@@ -372,6 +372,26 @@ static BOOL stdin_flush(struct conn *c, BOOL *failed, BOOL *sent)
     return eof && !n;
 }
 
+/* The TCP connection ended (FIN, or an error such as a reset) without
+ * close_notify.  Bytes left over are an incomplete record (DecryptMessage
+ * said SEC_E_INCOMPLETE_MESSAGE): the data was cut short, which a reader
+ * must not take for the end of it, so that is a TLS failure, as in
+ * gnutls-cli.  At a record boundary a FIN is only warned about (many
+ * servers close that way); an error there is a network failure. */
+static int connection_ended(struct conn *c, BOOL failed)
+{
+    if (c->len)
+    {
+        error("the connection was truncated: the peer %s the TCP connection in the middle of a record "
+              "(%lu bytes of it arrived, no close_notify)", failed ? "broke off" : "closed", c->len);
+        return 1;
+    }
+    if (failed)
+        return 3;
+    info("sspicat: warning: the peer closed the TCP connection without close_notify");
+    return 0;
+}
+
 /* Data phase: send --send / stdin, print what arrives, until the peer
  * closes or nothing happened for wait_ms after our input was done.
  * Returns 0 or an exit code. */
@@ -434,9 +454,9 @@ int tls_session(struct conn *c)
         case RECV_TIMEOUT: break;
         case RECV_EOF:
             c->eof = TRUE;
-            info("sspicat: warning: the peer closed the TCP connection without close_notify");
-            return 0;
-        default: return 3;
+            return connection_ended(c, FALSE);
+        default:
+            return connection_ended(c, TRUE);
         }
     }
     return 0;

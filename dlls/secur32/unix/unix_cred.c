@@ -285,6 +285,8 @@ static void destroy_cred(struct schan_cred *cred)
 {
     struct schan_cache_entry *e, *next;
 
+    if (cred->is_server)
+        schan_server_cache_forget(cred);
     for (e = cred->cache; e; e = next)
     {
         next = e->next;

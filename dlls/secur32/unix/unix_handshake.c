@@ -236,7 +236,7 @@ static void setup_server(struct schan_session *session, uint32_t session_flags)
     if (cred->resumable)
     {
         gnutls_session_ticket_enable_server(session->s, &cred->ticket_key);
-        gnutls_db_set_cache_expiration(session->s, (int)cred->lifespan_s);
+        schan_server_cache_attach(session->s, cred);
     }
     if ((session_flags & SCHAN_SESSION_REQUEST_CLIENT_CERT)
         || (cred->flags & SCHAN_CRED_REQUEST_CLIENT_CERT))
@@ -391,6 +391,26 @@ static int feed_record(struct schan_session *session, const uint8_t *record, siz
     return ret;
 }
 
+/* A server whose flight is ready while more input waits (the ClientHello
+ * and something else came in one call): the flight goes out now and the
+ * rest stays with the caller as SECBUFFER_EXTRA for the next call, as
+ * Windows does.  Whatever follows is then handled on its own, and a bad
+ * record there no longer costs the peer the flight it is owed.  (Only the
+ * server: a TLS 1.3 client emits a ChangeCipherSpec in the middle of the
+ * server's flight and must read on to its end.) */
+static int flight_ready(const struct schan_session *session, size_t pos, size_t size)
+{
+    return session->is_server && session->send.out.len && pos < size;
+}
+
+static enum schan_frame_result frame_handshake_record(const struct schan_session *session, const uint8_t *data,
+                                                      size_t size, size_t *record_len, uint32_t *missing)
+{
+    if (session->is_server && !session->record_read && size && (data[0] & 0x80))
+        return schan_frame_v2_hello(data, size, record_len, missing);
+    return schan_frame_record(data, size, record_len, missing);
+}
+
 static uint32_t run_handshake(struct schan_session *session, struct schan_handshake_params *p)
 {
     static const uint8_t none[1];
@@ -409,7 +429,7 @@ static uint32_t run_handshake(struct schan_session *session, struct schan_handsh
     {
         if (pos && pos == size)
             return SCHAN_SEC_I_CONTINUE_NEEDED;
-        switch (schan_frame_record(in + pos, size - pos, &record_len, &p->missing))
+        switch (frame_handshake_record(session, in + pos, size - pos, &record_len, &p->missing))
         {
         case SCHAN_FRAME_INVALID:
             p->missing = 0;
@@ -425,6 +445,7 @@ static uint32_t run_handshake(struct schan_session *session, struct schan_handsh
             break;
         }
         ret = feed_record(session, in + pos, record_len);
+        session->record_read = 1;
         pos += session->recv.pos;
         p->consumed = (uint32_t)pos;
         if (ret == SCHAN_HANDSHAKE_PAUSED)
@@ -435,6 +456,8 @@ static uint32_t run_handshake(struct schan_session *session, struct schan_handsh
             return handshake_failed(session, ret, p);
         if (session->recv.pos != record_len)
             return handshake_failed(session, GNUTLS_E_INTERNAL_ERROR, p);
+        if (flight_ready(session, pos, size))
+            return SCHAN_SEC_I_CONTINUE_NEEDED;
     }
 }
 
@@ -528,11 +551,13 @@ static uint32_t answer_post_handshake(struct schan_session *session, struct scha
     return SCHAN_SEC_E_OK;
 }
 
-static uint32_t emit_control(struct schan_session *session, struct schan_handshake_params *p)
+static int send_control(struct schan_session *session)
 {
     int ret;
 
-    schan_recv_set(&session->recv, NULL, 0);
+    /* After a fatal record error the shutdown carries that error's alert. */
+    if (session->pending_control == SCHAN_PENDING_SHUTDOWN && session->owed_alert)
+        return schan_guard_send_owed_alert(session);
     if (session->pending_control == SCHAN_PENDING_SHUTDOWN)
         ret = gnutls_bye(session->s, GNUTLS_SHUT_WR);
     else
@@ -542,6 +567,15 @@ static uint32_t emit_control(struct schan_session *session, struct schan_handsha
           session->pending_control == SCHAN_PENDING_SHUTDOWN ? "close_notify"
           : gnutls_alert_get_name((gnutls_alert_description_t)session->alert_description)
           ? gnutls_alert_get_name((gnutls_alert_description_t)session->alert_description) : "an unknown alert");
+    return ret;
+}
+
+static uint32_t emit_control(struct schan_session *session, struct schan_handshake_params *p)
+{
+    int ret;
+
+    schan_recv_set(&session->recv, NULL, 0);
+    ret = send_control(session);
     session->pending_control = SCHAN_PENDING_NONE;
     p->output_is_alert = session->send.out.len != 0;
     return ret < 0 ? schan_map_error(session->s, ret) : SCHAN_SEC_E_OK;

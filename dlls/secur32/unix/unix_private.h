@@ -80,6 +80,13 @@ void schan_cred_release(struct schan_cred *cred);
 int schan_cache_lookup(struct schan_cred *cred, const char *target, gnutls_datum_t *data);
 void schan_cache_store(struct schan_cred *cred, const char *target, const gnutls_datum_t *data);
 
+/* ---- server session cache, resumption by session ID (unix_session_cache.c) ---- */
+
+void schan_server_cache_attach(gnutls_session_t s, struct schan_cred *cred);
+void schan_server_cache_forget(const struct schan_cred *cred);
+unsigned int schan_server_cache_size(void);
+void schan_server_cache_set_limit(unsigned int limit);   /* tests; 0 = the default */
+
 /* ---- memory transport (unix_transport.c) ---- */
 
 struct schan_recv_source {
@@ -115,6 +122,9 @@ enum schan_frame_result { SCHAN_FRAME_WHOLE, SCHAN_FRAME_PARTIAL, SCHAN_FRAME_IN
  * PARTIAL (missing = bytes still needed) or INVALID (impossible header). */
 enum schan_frame_result schan_frame_record(const uint8_t *data, size_t size,
                                            size_t *record_len, uint32_t *missing);
+/* The same for a server's first record, which may be an SSL 2.0 ClientHello. */
+enum schan_frame_result schan_frame_v2_hello(const uint8_t *data, size_t size,
+                                             size_t *record_len, uint32_t *missing);
 void schan_transport_attach(gnutls_session_t s, struct schan_recv_source *recv,
                             struct schan_send_sink *send);
 void schan_recv_set(struct schan_recv_source *recv, const uint8_t *data, size_t size);
@@ -134,6 +144,7 @@ struct schan_session {
     int is_server;
     int started;
     int done;                       /* initial handshake complete */
+    int record_read;                /* a handshake record was fed to GnuTLS */
     uint32_t failure;               /* SEC_E_ of a failed handshake, else 0 */
     int peer_closed;                /* close_notify received */
     /* post-handshake state, set while decrypting */
@@ -146,11 +157,26 @@ struct schan_session {
     uint8_t alert_level;
     uint8_t alert_description;
     uint32_t peer_protocols;        /* server: SCHAN_PROT_* the ClientHello offered */
+    /* record limits and the alert owed after a record error (unix_record_guard.c) */
+    unsigned int empty_records_in_row;
+    unsigned int warnings_in_row;
+    int owed_alert;
+    uint8_t owed_alert_description;
     struct schan_certreq *certreq;  /* client: certificate requests (unix_certreq.c) */
 };
 
 uint32_t schan_map_error(gnutls_session_t s, int err);
 uint32_t schan_map_alert(int description);
+
+/* ---- limits kept across DECRYPT calls, alert owed after a record error (unix_record_guard.c) ---- */
+
+void schan_guard_progress(struct schan_session *session);
+/* A record (warning: a warning alert) gave nothing: 0, or the GnuTLS error past a limit. */
+int schan_guard_nothing_received(struct schan_session *session, int warning);
+/* A fatal record error: the session fails with status and owes the peer the alert for err. */
+void schan_guard_record_failed(struct schan_session *session, int err, uint32_t status);
+int schan_guard_send_owed_alert(struct schan_session *session);
+int schan_guard_frame_error(const uint8_t *data, size_t size);
 
 /* ---- client certificate requests and SEC_I_INCOMPLETE_CREDENTIALS (unix_certreq.c) ---- */
 

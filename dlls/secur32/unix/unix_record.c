@@ -108,12 +108,30 @@ static uint32_t post_handshake_message(struct schan_session *session)
     return SCHAN_SEC_I_RENEGOTIATE;
 }
 
+/* A record that gave no application data: a warning, an empty record or
+ * part of a longer handshake message; limited in a row (unix_record_guard.c). */
+static ssize_t nothing_received(struct schan_session *session, ssize_t ret)
+{
+    int err;
+
+    if (ret == GNUTLS_E_WARNING_ALERT_RECEIVED)
+        schan_diag_warning_alert(session);
+    if (session->post_hs_message)
+    {
+        schan_guard_progress(session);
+        return 0;
+    }
+    err = schan_guard_nothing_received(session, ret == GNUTLS_E_WARNING_ALERT_RECEIVED);
+    return err ? err : GNUTLS_E_AGAIN;
+}
+
 static uint32_t decrypt_result(struct schan_session *session, ssize_t ret, struct schan_decrypt_params *p)
 {
     uint32_t status;
 
     if (ret > 0)
     {
+        schan_guard_progress(session);
         p->data_len = (uint32_t)ret;
         return SCHAN_SEC_E_OK;
     }
@@ -125,21 +143,22 @@ static uint32_t decrypt_result(struct schan_session *session, ssize_t ret, struc
     }
     if (ret == GNUTLS_E_REHANDSHAKE)
     {
+        schan_guard_progress(session);
         session->rehandshake_requested = 1;
         return post_handshake_message(session);
     }
-    if (ret == GNUTLS_E_WARNING_ALERT_RECEIVED)
-        schan_diag_warning_alert(session);
     if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_WARNING_ALERT_RECEIVED)
     {
-        /* A post-handshake message completed in this record; otherwise the
-         * record was empty, a warning, or part of a longer message. */
-        if (session->post_hs_message)
+        /* A post-handshake message completed in this record, or nothing did. */
+        if (!(ret = nothing_received(session, ret)))
             return post_handshake_message(session);
-        return SCHAN_SEC_E_OK;
+        if (ret == GNUTLS_E_AGAIN)
+            return SCHAN_SEC_E_OK;
     }
     status = schan_map_error(session->s, (int)ret);
     schan_diag_record_failed(session, (int)ret, status);
+    if (gnutls_error_is_fatal((int)ret))
+        schan_guard_record_failed(session, (int)ret, status);
     return status;
 }
 
@@ -155,6 +174,7 @@ static uint32_t decrypt_record(struct schan_session *session, struct schan_decry
     case SCHAN_FRAME_INVALID:
         p->missing = 0;
         schan_diag_not_tls(session, buffer, p->size);
+        schan_guard_record_failed(session, schan_guard_frame_error(buffer, p->size), SCHAN_SEC_E_ILLEGAL_MESSAGE);
         return SCHAN_SEC_E_ILLEGAL_MESSAGE;
     case SCHAN_FRAME_PARTIAL:
         return SCHAN_SEC_E_INCOMPLETE_MESSAGE;
@@ -165,7 +185,10 @@ static uint32_t decrypt_record(struct schan_session *session, struct schan_decry
     /* Every protected record carries at least a MAC or tag: an empty one is
      * forged (GnuTLS would call an empty buffer an invalid request). */
     if (record_len <= offset)
+    {
+        schan_guard_record_failed(session, GNUTLS_E_DECRYPTION_FAILED, SCHAN_SEC_E_DECRYPT_FAILURE);
         return SCHAN_SEC_E_DECRYPT_FAILURE;
+    }
     schan_recv_set(&session->recv, buffer, record_len);
     session->post_hs_message = 0;
     do

@@ -38,6 +38,36 @@ enum schan_frame_result schan_frame_record(const uint8_t *data, size_t size,
     return SCHAN_FRAME_WHOLE;
 }
 
+/* RFC 5246 E.2: an SSL 2.0 CLIENT-HELLO, which old clients and scanners
+ * still send to negotiate TLS 1.0-1.2.  Its record has a two-byte header
+ * (high bit set, 15-bit length) and holds msg_type 1 and a 3.x version;
+ * GnuTLS parses the rest. */
+enum schan_frame_result schan_frame_v2_hello(const uint8_t *data, size_t size,
+                                             size_t *record_len, uint32_t *missing)
+{
+    size_t body;
+
+    if (size >= 3 && data[2] != 1)
+        return SCHAN_FRAME_INVALID;
+    if (size >= 4 && data[3] != 3)
+        return SCHAN_FRAME_INVALID;
+    if (size < 2)
+    {
+        *missing = (uint32_t)(2 - size);
+        return SCHAN_FRAME_PARTIAL;
+    }
+    body = ((size_t)(data[0] & 0x7f) << 8) | data[1];
+    if (body < 9)   /* type, version and three lengths */
+        return SCHAN_FRAME_INVALID;
+    if (size < 2 + body)
+    {
+        *missing = (uint32_t)(2 + body - size);
+        return SCHAN_FRAME_PARTIAL;
+    }
+    *record_len = 2 + body;
+    return SCHAN_FRAME_WHOLE;
+}
+
 void schan_recv_set(struct schan_recv_source *recv, const uint8_t *data, size_t size)
 {
     recv->data = data;
