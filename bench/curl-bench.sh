@@ -42,12 +42,14 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/curl-bench.XXXXXX")
 wineserver=$(command -v wineserver 2>/dev/null || echo /usr/lib/wine/wineserver)
 server_pid=
 cleanup() {
+    set +e   # (a wineserver that already left makes -k fail)
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
     for p in ours builtin; do
         WINEPREFIX=$work/prefix-$p "$wineserver" -k 2>/dev/null
         WINEPREFIX=$work/prefix-$p "$wineserver" -w 2>/dev/null
     done
     rm -rf "$work"
+    return 0
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
