@@ -1,35 +1,5 @@
 #!/bin/sh
 # Wine's own WinHTTP (which every HTTPS request in a prefix may go through)
 # fetching a page from openssl s_server -www over our Schannel.
-. "$(dirname "$0")/lib.sh"
-peers_setup "$0" "$@"
-need openssl timeout
-
-plan 4
-GET=$SECUR32_BUILDDIR/tests/peers/winhttp_get.exe
-get() {
-    timeout 60 sh "$SECUR32_SRCDIR/tools/wine-run" --dll-dir "$DLL_DIR" --prefix "$WINEPREFIX" -- \
-        "$GET" "$port" "$@" > "$out" 2> "$err" < /dev/null
-    rc=$?
-}
-out=$work/get.out
-err=$work/get.err
-
-# Wine's WinHTTP asks with SCHANNEL_CRED, so (as on Windows) it speaks up to
-# TLS 1.2 even to a server that offers TLS 1.3.
-for v in tls1_2 any; do
-    next_port
-    # shellcheck disable=SC2046
-    start_server "^ACCEPT" openssl s_server -accept "127.0.0.1:$port" -cert "$CERTS/server-rsa.pem" \
-        -key "$CERTS/server-rsa.key" -cert_chain "$CERTS/ca.pem" -www $([ $v = any ] || echo -$v)
-    get ignore-ca
-    fetched() { [ $rc = 0 ] && has "$out" "^secur32: ours" && has "$out" "^status 200, [1-9][0-9]* bytes"; }
-    check "WinHTTP GET (server: $v) through our secur32, test CA accepted by the caller: 200 and a page" fetched
-done
-# Without the caller's flag, the test CA is not trusted: no page.
-get
-refused() { [ $rc != 0 ] && has "$out" "^secur32: ours" && has "$out" "^failed: "; }
-check "WinHTTP refuses the server whose CA the prefix does not trust" refused
-stop_server
-plan_served() { [ -s "$work/server.log" ]; }
-check "s_server saw the requests" plan_served
+STACK=WinHTTP GET_EXE=winhttp_get.exe
+. "$(dirname "$0")/http-stack.sh"

@@ -160,14 +160,17 @@ static SecBuffer *output_target(struct schan_context *ctx, PSecBufferDesc output
     return (req & extended) ? output_token(output) : NULL;
 }
 
+/* Empties the output buffers a call may write, including an EMPTY buffer
+ * standing in for the TOKEN (so a call with nothing to send says 0 bytes). */
 static void reset_outputs(PSecBufferDesc output, BOOL allocate)
 {
+    SecBuffer *token = output_token(output);
     ULONG i;
 
     for (i = 0; i < output->cBuffers; i++)
     {
         ULONG type = output->pBuffers[i].BufferType & ~SECBUFFER_ATTRMASK;
-        if (type != SECBUFFER_TOKEN && type != SECBUFFER_ALERT)
+        if (type != SECBUFFER_TOKEN && type != SECBUFFER_ALERT && &output->pBuffers[i] != token)
             continue;
         if (allocate)
             output->pBuffers[i].pvBuffer = NULL;
@@ -544,8 +547,10 @@ static SECURITY_STATUS context_call(PCredHandle cred_handle, PCtxtHandle ctx_han
         status = first_call(cred_handle, target, req, allocate, input, new_handle, output, server, &ctx);
     if (!ctx)
         return status;
+    /* The package allocated the token (also without ALLOCATE_MEMORY, for a
+     * buffer with no memory): ALLOCATED_MEMORY tells the caller to free it. */
     if (attrs && status != SEC_E_INCOMPLETE_MESSAGE)
-        *attrs = ctx->ret_flags = returned_flags(req, server);
+        *attrs = ctx->ret_flags = returned_flags(allocate ? req | ISC_REQ_ALLOCATE_MEMORY : req, server);
     if (status != SEC_E_INCOMPLETE_MESSAGE)
         set_expiry(expiry);
     handle_release(&ctx->hdr);
