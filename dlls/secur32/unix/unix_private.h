@@ -152,6 +152,19 @@ struct schan_session {
 uint32_t schan_map_error(gnutls_session_t s, int err);
 uint32_t schan_map_alert(int description);
 
+/* ---- a stack of our own on the caller's thread (unix_coroutine.c) ---- */
+
+struct schan_coroutine;
+/* A coroutine that will run fn(arg); NULL when out of memory. */
+struct schan_coroutine *schan_coroutine_create(void (*fn)(void *), void *arg);
+/* Runs it until fn returns (0) or calls schan_coroutine_pause (1). */
+int schan_coroutine_run(struct schan_coroutine *co);
+/* From inside fn: back to schan_coroutine_run's caller until the next run. */
+void schan_coroutine_pause(void);
+int schan_coroutine_inside(const struct schan_coroutine *co);
+/* Also for a paused one: its frames are dropped, never resumed. */
+void schan_coroutine_free(struct schan_coroutine *co);
+
 /* ---- client certificate requests and SEC_I_INCOMPLETE_CREDENTIALS (unix_certreq.c) ---- */
 
 #define SCHAN_HANDSHAKE_PAUSED 1     /* schan_certreq_handshake: waiting for the caller */
