@@ -4,6 +4,7 @@
  * KeyUpdate test, which reaches into the server's GnuTLS session to make
  * the peer send one).
  */
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -992,6 +993,95 @@ static void test_peer_certs(void)
     free_cred(scred);
 }
 
+/* Threads of this process now (/proc/self/task), to prove no handshake step
+ * runs on a thread of its own. */
+static int count_threads(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    struct dirent *e;
+    int n = 0;
+
+    if (!d)
+        return -1;
+    while ((e = readdir(d)))
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+/* A client without a certificate that may pause (what Windows programs get
+ * without ISC_REQ_USE_SUPPLIED_CREDS): SEC_I_INCOMPLETE_CREDENTIALS when
+ * the server asks, no thread while paused, then the .NET style resume (a
+ * new credential, empty input) sends that credential's certificate.  With
+ * free_paused the session is freed while paused instead. */
+static void test_pause_without_thread(uint32_t prot, int free_paused)
+{
+    struct cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, 0, SCHAN_CRED_REQUEST_CLIENT_CERT, 0, 0, &ecc_cert };
+    struct cred_opts cert_o = { 0, prot, 0, 0, 0, &client_cert };
+    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL), cert_cred = make_cred(&cert_o, NULL);
+    const char *v = prot == SCHAN_PROT_TLS1_3 ? "TLS 1.3" : "TLS 1.2";
+    int threads = count_threads(), paused_threads = -2, rounds;
+    struct schan_get_peer_certs_params pc = { 0 };
+    struct schan_handshake_params p = { 0 };
+    uint8_t out[4096], certs[4096];
+    struct conn c;
+
+    memset(&c, 0, sizeof(c));
+    c.client.session = make_session(ccred, "server.test", NULL, 0, SCHAN_SESSION_PAUSE_FOR_CLIENT_CERT);
+    c.server.session = make_session(scred, NULL, NULL, 0, 0);
+    step(&c.client, &c.server, 0);
+    for (rounds = 0; rounds < 8 && c.client.status != SCHAN_SEC_I_INCOMPLETE_CREDENTIALS; rounds++)
+    {
+        if (c.server.inbox.len)
+            step(&c.server, &c.client, SIZE_MAX);
+        if (c.client.inbox.len)
+            step(&c.client, &c.server, SIZE_MAX);
+    }
+    paused_threads = count_threads();
+    ok(c.client.status == SCHAN_SEC_I_INCOMPLETE_CREDENTIALS, "%s pause: SEC_I_INCOMPLETE_CREDENTIALS (%#x)",
+       v, c.client.status);
+    ok(threads > 0 && paused_threads == threads, "%s pause: no thread while paused (%d before, %d paused)",
+       v, threads, paused_threads);
+    if (free_paused)
+    {
+        free_conn(&c);   /* ASan/LSan: the paused stack and GnuTLS's state go */
+        ok(count_threads() == threads, "%s pause: session freed while paused", v);
+        goto done;
+    }
+    p.session = c.client.session;
+    p.output = U64(out);
+    p.output_size = sizeof(out);
+    p.client_cred = cert_cred;
+    call(SCHAN_CALL_HANDSHAKE, &p);
+    if (p.output_len && p.output_copied)
+        buf_append(&c.server.inbox, out, p.output_len);
+    c.client.status = p.status;
+    ok(p.status == SCHAN_SEC_I_CONTINUE_NEEDED || p.status == SCHAN_SEC_E_OK, "%s resume: %#x", v, p.status);
+    for (rounds = 0; rounds < 8 && (c.server.status != SCHAN_SEC_E_OK || c.client.status != SCHAN_SEC_E_OK); rounds++)
+    {
+        if (c.server.inbox.len)
+            step(&c.server, &c.client, SIZE_MAX);
+        if (c.client.inbox.len)
+            step(&c.client, &c.server, SIZE_MAX);
+        if (!c.server.inbox.len && !c.client.inbox.len)
+            break;
+    }
+    ok(c.server.status == SCHAN_SEC_E_OK && c.client.status == SCHAN_SEC_E_OK,
+       "%s resume: handshake completes (client %#x, server %#x)", v, c.client.status, c.server.status);
+    pc.session = c.server.session;
+    pc.buffer = U64(certs);
+    pc.size = sizeof(certs);
+    call(SCHAN_CALL_GET_PEER_CERTS, &pc);
+    ok(pc.status == SCHAN_SEC_E_OK && pc.count == 1 && !memcmp(certs + 4, client_cert.der.data, client_cert.der.size),
+       "%s resume: the server got the certificate chosen after the pause", v);
+    ok(count_threads() == threads, "%s resume: still no extra thread", v);
+    free_conn(&c);
+done:
+    free_cred(ccred);
+    free_cred(scred);
+    free_cred(cert_cred);
+}
+
 static void test_cred_errors(void)
 {
     struct cred_opts so = { 1, 0, 0, 0, 0, NULL };
@@ -1102,6 +1192,9 @@ int main(void)
     test_bindings_and_ekm(SCHAN_PROT_TLS1_3);
     test_connection_info();
     test_peer_certs();
+    test_pause_without_thread(SCHAN_PROT_TLS1_2, 0);
+    test_pause_without_thread(SCHAN_PROT_TLS1_3, 0);
+    test_pause_without_thread(SCHAN_PROT_TLS1_3, 1);
     test_cred_errors();
     test_cred_outlives_free();
     test_encrypt_limits();
