@@ -141,6 +141,23 @@ static int leaf_pk(struct schan_session *session, unsigned int *bits)
     return pk;
 }
 
+/* The server's key type, without parsing its certificate when the
+ * handshake's signature says it: a certificate import is libtasn1 work of
+ * about 227k instructions, after every handshake.  RSA key exchange signs
+ * nothing and wants the modulus size, and a resumed session signs nothing:
+ * those parse the leaf. */
+static int server_pk(struct schan_session *session, int kx_rsa, unsigned int *bits)
+{
+    gnutls_sign_algorithm_t sign = gnutls_sign_algorithm_get(session->s);
+    int pk;
+
+    *bits = 0;
+    if (!kx_rsa && sign != GNUTLS_SIGN_UNKNOWN
+        && (pk = (int)gnutls_sign_get_pk_algorithm(sign)) != GNUTLS_PK_UNKNOWN)
+        return pk;
+    return leaf_pk(session, bits);
+}
+
 static uint32_t key_type_enum(int pk)
 {
     switch (pk)
@@ -193,8 +210,9 @@ static void fill_algorithms(struct schan_session *session, struct schan_connecti
     gnutls_cipher_algorithm_t cipher = gnutls_cipher_get(s);
     gnutls_mac_algorithm_t mac = gnutls_mac_get(s);
     gnutls_group_t group = gnutls_group_get(s);
+    gnutls_kx_algorithm_t kx = gnutls_kx_get(s);
     unsigned int pk_bits;
-    int pk = leaf_pk(session, &pk_bits);
+    int pk = server_pk(session, kx == GNUTLS_KX_RSA, &pk_bits);
 
     info->protocol = protocol_bit(version);
     info->cipher = cipher_enum(cipher);
@@ -203,7 +221,7 @@ static void fill_algorithms(struct schan_session *session, struct schan_connecti
     info->mac = version == GNUTLS_TLS1_3 ? SCHAN_MAC_NONE : mac_enum(mac);
     info->mac_bits = info->mac == SCHAN_MAC_NONE ? 0 : (uint32_t)gnutls_mac_get_key_size(mac) * 8;
     info->prf_hash_bits = (uint32_t)gnutls_hash_get_len((gnutls_digest_algorithm_t)gnutls_prf_hash_get(s)) * 8;
-    info->kx = kx_enum(gnutls_kx_get(s), version);
+    info->kx = kx_enum(kx, version);
     info->kx_bits = group_bits(group);
     if (!info->kx_bits && info->kx == SCHAN_KX_DHE)
         info->kx_bits = (uint32_t)gnutls_dh_get_prime_bits(s);
