@@ -235,11 +235,11 @@ static void fill_algorithms(struct schan_session *session, struct schan_connecti
 
 static void fill_stream_sizes(struct schan_session *session, struct schan_connection_info *info)
 {
-    size_t overhead = gnutls_record_overhead_size(session->s);
+    size_t overhead = session->record_overhead;
 
-    info->header_size = SCHAN_RECORD_HEADER_SIZE + schan_explicit_nonce_size(session->s);
+    info->header_size = SCHAN_RECORD_HEADER_SIZE + session->explicit_nonce;
     info->trailer_size = overhead > info->header_size ? (uint32_t)(overhead - info->header_size) : 0;
-    info->max_message = (uint32_t)gnutls_record_get_max_size(session->s);
+    info->max_message = (uint32_t)session->max_plaintext;
     info->block_size = info->cipher_block_size;
 }
 

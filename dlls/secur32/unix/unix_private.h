@@ -149,6 +149,10 @@ struct schan_session {
     uint8_t alert_description;
     uint32_t peer_protocols;        /* server: SCHAN_PROT_* the ClientHello offered */
     struct schan_certreq *certreq;  /* client: certificate requests (unix_certreq.c) */
+    /* record sizes, fixed from the end of each handshake (unix_record.c) */
+    size_t max_plaintext;
+    size_t record_overhead;
+    unsigned int explicit_nonce;
 };
 
 uint32_t schan_map_error(gnutls_session_t s, int err);
@@ -214,5 +218,8 @@ unix_status schan_export_keying_material(void *args);
 int schan_global_init(void);
 /* Explicit nonce/IV bytes between the record header and the ciphertext. */
 unsigned int schan_explicit_nonce_size(gnutls_session_t s);
+/* Caches the record sizes ENCRYPT and DECRYPT need, once per handshake,
+ * so no record asks GnuTLS again. */
+void schan_record_sizes_update(struct schan_session *session);
 
 #endif /* SCHAN_UNIX_PRIVATE_H */
