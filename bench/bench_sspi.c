@@ -45,12 +45,6 @@ static int want(const char *name)
     return !only || strstr(only, name) != NULL;
 }
 
-static void figure(const char *name, double value)
-{
-    printf("figure %s %.6g\n", name, value);
-    fflush(stdout);
-}
-
 /* CPU time of this process (user + kernel), seconds. */
 static double cpu_now(void)
 {
@@ -64,23 +58,14 @@ static double cpu_now(void)
     return (double)(k.QuadPart + u.QuadPart) / 1e7;
 }
 
+#include "figures.h"
+
 /* Measuring goes on for `seconds`, and past that until the process has
  * spent 30 ms of CPU (three of the 10 ms ticks of Wine's process times);
  * the CPU clock is only read once the wall-clock time is up. */
 static BOOL keep_going(double start, double cpu0, double *elapsed)
 {
     return (*elapsed = now() - start) < seconds || cpu_now() - cpu0 < 0.03;
-}
-
-/* A rate by wall clock and, as NAME_cpu, by this process's CPU time. */
-static void rate_figures(const char *name, double amount, double wall, double cpu)
-{
-    char cpu_name[64];
-
-    figure(name, amount / wall);
-    snprintf(cpu_name, sizeof(cpu_name), "%s_cpu", name);
-    if (cpu > 0)
-        figure(cpu_name, amount / cpu);
 }
 
 /* The client's ISC flags: what programs pass (no ISC_REQ_USE_SUPPLIED_CREDS:

@@ -22,6 +22,8 @@
 
 #include <gnutls/gnutls.h>
 
+#include "../tests/proc_rss.h"
+
 #define RECORD 16384
 #define SMALL 64
 #define MAX_CONNECTIONS 4096
@@ -50,12 +52,6 @@ static int want(const char *name)
     return !only || strstr(only, name) != NULL;
 }
 
-static void figure(const char *name, double value)
-{
-    printf("figure %s %.6g\n", name, value);
-    fflush(stdout);
-}
-
 /* CPU time of this process, seconds. */
 static double cpu_now(void)
 {
@@ -64,16 +60,7 @@ static double cpu_now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* A rate by wall clock and, as NAME_cpu, by this process's CPU time. */
-static void rate_figures(const char *name, double amount, double wall, double cpu)
-{
-    char cpu_name[64];
-
-    figure(name, amount / wall);
-    snprintf(cpu_name, sizeof(cpu_name), "%s_cpu", name);
-    if (cpu > 0)
-        figure(cpu_name, amount / cpu);
-}
+#include "figures.h"
 
 static char *cert_path(const char *file)
 {
@@ -373,16 +360,7 @@ static void bench_records(const char *name, const char *cipher, size_t len)
  * first in the run, before the heap has freed pages to reuse. */
 static long heap_bytes(void)
 {
-    long pages = 0, resident = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-
-    if (f)
-    {
-        if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
-            resident = 0;
-        fclose(f);
-    }
-    return resident * sysconf(_SC_PAGESIZE);
+    return proc_rss_bytes();
 }
 
 /* Idle established sessions (client and server each count as one). */

@@ -28,7 +28,7 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
     conn=${BENCH_SOCK_CONN:-3}; mib=${BENCH_SOCK_MIB:-2}
 else
     repeat=${BENCH_REPEAT:-5}; secs=${BENCH_SECONDS:-0.5}; mem_n=${BENCH_MEM_N:-200}
-    conn=${BENCH_SOCK_CONN:-200}; mib=${BENCH_SOCK_MIB:-64}
+    conn=${BENCH_SOCK_CONN:-200}; mib=${BENCH_SOCK_MIB:-16}
 fi
 
 for f in "$bin/bench_sspi.exe" "$bin/raw_gnutls" "$certs/stamp"; do
