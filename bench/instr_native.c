@@ -15,7 +15,11 @@
  * and use the same protocol limits; the group negotiated is printed.
  * What this does not count: the PE half and Wine's PE<->Unix crossing.
  *
- * usage: instr_native CERTDIR ours|ours-supplied|raw hs12|hs13|rec16k|rec64 N
+ * res13 is a resumed TLS 1.3 handshake: tickets on both sides, the client
+ * reads the ticket after each handshake (DECRYPT, then HANDSHAKE, as the PE
+ * half does after SEC_I_RENEGOTIATE) and resumes with it the next time.
+ *
+ * usage: instr_native CERTDIR ours|ours-supplied|raw hs12|hs13|res13|rec16k|rec64 N
  */
 
 #include <errno.h>
@@ -67,6 +71,7 @@ static void wire_take(struct wire *w, size_t n)
 
 static uint64_t scred, ccred;
 static int paused_flags = SCHAN_SESSION_PAUSE_FOR_CLIENT_CERT;
+static int resumable;   /* res13: session cache and tickets on both sides */
 
 static void load_server(const char *dir, struct schan_cred_create_params *p, struct schan_blob *blobs,
                         gnutls_datum_t *ders, gnutls_datum_t *parts)
@@ -116,8 +121,9 @@ static void ours_setup(const char *dir, uint32_t prot)
     load_server(dir, &s, blobs, ders, parts);
     s.is_server = 1;
     s.protocols = c.protocols = prot;
-    /* full handshakes every time: no session cache, no tickets (raw: the same) */
-    s.session_lifespan_ms = c.session_lifespan_ms = 0xffffffffu;
+    /* full handshakes: no session cache, no tickets (raw: the same) */
+    if (!resumable)
+        s.session_lifespan_ms = c.session_lifespan_ms = 0xffffffffu;
     call(SCHAN_CALL_CRED_CREATE, &s);
     call(SCHAN_CALL_CRED_CREATE, &c);
     if (s.status || c.status)
@@ -188,6 +194,26 @@ static void ours_handshake(uint64_t *client, uint64_t *server, struct schan_conn
     ours_info(*server, &sinfo);
 }
 
+/* The ticket that followed the handshake: DECRYPT says SEC_I_RENEGOTIATE,
+ * the next HANDSHAKE keeps the session for resumption. */
+static void ours_read_ticket(uint64_t client)
+{
+    while (s2c.len)
+    {
+        struct schan_decrypt_params d = { 0 };
+
+        d.session = client;
+        d.buffer = U64(s2c.data);
+        d.size = (uint32_t)s2c.len;
+        call(SCHAN_CALL_DECRYPT, &d);
+        if (d.status != SCHAN_SEC_I_RENEGOTIATE && d.status != SCHAN_SEC_E_OK)
+            die("ticket");
+        wire_take(&s2c, d.consumed);
+        if (d.status == SCHAN_SEC_I_RENEGOTIATE && ours_step(client, &s2c, &c2s))
+            die("after the ticket");
+    }
+}
+
 static void ours_free(uint64_t session)
 {
     struct schan_session_free_params p = { session };
@@ -219,6 +245,7 @@ static void ours_record(uint64_t from, uint64_t to, const struct schan_connectio
 
 static gnutls_certificate_credentials_t raw_scred, raw_ccred;
 static gnutls_priority_t raw_prio;
+static gnutls_datum_t raw_ticket_key, raw_session_data;
 
 static ssize_t raw_push(gnutls_transport_ptr_t t, const void *data, size_t len)
 {
@@ -250,6 +277,7 @@ static void raw_setup(const char *dir, uint32_t prot)
     if (gnutls_certificate_allocate_credentials(&raw_scred) < 0
         || gnutls_certificate_set_x509_key_file(raw_scred, chain, key, GNUTLS_X509_FMT_PEM) < 0
         || gnutls_certificate_allocate_credentials(&raw_ccred) < 0
+        || (resumable && gnutls_session_ticket_key_generate(&raw_ticket_key) < 0)
         || gnutls_priority_init(&raw_prio, prot == SCHAN_PROT_TLS1_3 ? "NORMAL:-VERS-ALL:+VERS-TLS1.3"
                                                                        : "NORMAL:-VERS-ALL:+VERS-TLS1.2", NULL) < 0)
         die("raw credentials");
@@ -260,15 +288,19 @@ static gnutls_session_t raw_session(int server)
     gnutls_session_t s;
 
     gnutls_init(&s, (server ? GNUTLS_SERVER : GNUTLS_CLIENT) | GNUTLS_NONBLOCK | GNUTLS_NO_AUTO_REKEY
-                | GNUTLS_NO_TICKETS);
+                | (resumable ? 0 : GNUTLS_NO_TICKETS));
     gnutls_priority_set(s, raw_prio);
     gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, server ? raw_scred : raw_ccred);
     gnutls_transport_set_ptr2(s, server ? &c2s : &s2c, server ? &s2c : &c2s);
     gnutls_transport_set_push_function(s, raw_push);
     gnutls_transport_set_pull_function(s, raw_pull);
     gnutls_handshake_set_timeout(s, 0);
+    if (server && resumable)
+        gnutls_session_ticket_enable_server(s, &raw_ticket_key);
     if (!server)
         gnutls_server_name_set(s, GNUTLS_NAME_DNS, "localhost", 9);
+    if (!server && raw_session_data.size)
+        gnutls_session_set_data(s, raw_session_data.data, raw_session_data.size);
     return s;
 }
 
@@ -290,6 +322,18 @@ static void raw_handshake(gnutls_session_t *client, gnutls_session_t *server)
         die("raw handshake did not finish");
 }
 
+/* The ticket, read as a client does, and the session kept for next time. */
+static void raw_read_ticket(gnutls_session_t client)
+{
+    uint8_t buf[256];
+
+    while (s2c.len && gnutls_record_recv(client, buf, sizeof(buf)) == GNUTLS_E_AGAIN)
+        ;
+    gnutls_free(raw_session_data.data);
+    if (gnutls_session_get_data2(client, &raw_session_data) < 0)
+        die("raw session data");
+}
+
 static void raw_record(gnutls_session_t from, gnutls_session_t to, uint8_t *buf, size_t len)
 {
     if (gnutls_record_send(from, buf, len) != (ssize_t)len || gnutls_record_recv(to, buf, len) != (ssize_t)len)
@@ -309,20 +353,29 @@ int main(int argc, char **argv)
     op = argv[3];
     n = atol(argv[4]);
     prot = !strcmp(op, "hs12") ? SCHAN_PROT_TLS1_2 : SCHAN_PROT_TLS1_3;
+    resumable = !strcmp(op, "res13");
     gnutls_global_init();
     if (!strcmp(side, "raw"))
     {
         gnutls_session_t c, s;
 
         raw_setup(argv[1], prot);
-        if (!strncmp(op, "hs", 2))
+        if (!strncmp(op, "hs", 2) || resumable)
         {
             raw_handshake(&c, &s);   /* warm-up, and the label */
             printf("group %s\n", gnutls_group_get_name(gnutls_group_get(c)));
+            if (resumable)
+                raw_read_ticket(c);
             gnutls_deinit(c); gnutls_deinit(s);
             for (long i = 0; i < n; i++)
             {
                 raw_handshake(&c, &s);
+                if (resumable)
+                {
+                    if (!gnutls_session_is_resumed(c))
+                        die("raw: not resumed");
+                    raw_read_ticket(c);
+                }
                 gnutls_deinit(c);
                 gnutls_deinit(s);
             }
@@ -341,14 +394,22 @@ int main(int argc, char **argv)
         if (!strcmp(side, "ours-supplied"))
             paused_flags = 0;
         ours_setup(argv[1], prot);
-        if (!strncmp(op, "hs", 2))
+        if (!strncmp(op, "hs", 2) || resumable)
         {
             ours_handshake(&c, &s, &info);
             printf("group %s\n", info.group_name);
+            if (resumable)
+                ours_read_ticket(c);
             ours_free(c); ours_free(s);
             for (long i = 0; i < n; i++)
             {
                 ours_handshake(&c, &s, &info);
+                if (resumable)
+                {
+                    if (!info.resumed)
+                        die("ours: not resumed");
+                    ours_read_ticket(c);
+                }
                 ours_free(c);
                 ours_free(s);
             }

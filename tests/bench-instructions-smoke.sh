@@ -15,9 +15,9 @@ trap 'rm -rf "$tmp"' EXIT
 BENCH_QUICK=1 timeout 300 sh "$src/bench/instructions.sh" "$build" >"$tmp/table" 2>"$tmp/lines"
 rc=$?
 n=1
-echo "1..5"
+echo "1..6"
 if [ $rc = 0 ]; then echo "ok 1 - instructions.sh ran"; else echo "not ok 1 - instructions.sh ran (exit $rc)"; fi
-for op in hs12 hs13 rec16k rec64; do
+for op in hs12 hs13 res13 rec16k rec64; do
     n=$((n + 1))
     line=$(grep "^instructions $op " "$tmp/lines")
     if echo "$line" | grep -Eq "^instructions $op ours [1-9][0-9]* ours_supplied [1-9][0-9]* raw [1-9][0-9]* group [A-Z0-9-]+$"; then
