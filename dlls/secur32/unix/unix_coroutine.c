@@ -4,7 +4,10 @@
  * HANDSHAKE call's caller and be continued by a later call (unix_certreq.c).
  *
  * Nothing runs on another thread: Wine's per-thread state (the TEB, its debug
- * buffers) stays the caller's.  While on our stack all asynchronous signals
+ * buffers) stays the caller's.  A paused coroutine may be run again by a
+ * call on another thread (a .NET thread pool does that): the stack is ours,
+ * and it then goes on as part of that thread (tests/unit: "from another
+ * thread").  While on our stack all asynchronous signals
  * are blocked, as Wine's handlers take any stack that is not its own for PE
  * code; faults still reach them.  Stacks are mmap'd with a guard page below
  * and a few are kept for the next handshake, so their pages stay mapped.
