@@ -19,6 +19,8 @@
 
 #define RECORD 16384
 #define SMALL 64
+#define MAX_CONNECTIONS 4096
+#define MIN_CPU_WINDOW 0.5
 
 static double seconds = 0.5;
 static LARGE_INTEGER freq;
@@ -43,10 +45,45 @@ static int want(const char *name)
     return !only || strstr(only, name) != NULL;
 }
 
-static void figure(const char *name, double value)
+/* CPU time of this process (user + kernel), seconds. */
+static double cpu_now(void)
 {
-    printf("figure %s %.6g\n", name, value);
-    fflush(stdout);
+    FILETIME created, exited, kernel, user;
+    ULARGE_INTEGER k, u;
+
+    if (!GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user))
+        return 0;
+    k.LowPart = kernel.dwLowDateTime; k.HighPart = kernel.dwHighDateTime;
+    u.LowPart = user.dwLowDateTime; u.HighPart = user.dwHighDateTime;
+    return (double)(k.QuadPart + u.QuadPart) / 1e7;
+}
+
+#include "figures.h"
+
+/* Measuring goes on for `seconds`, and past that until the process has
+ * spent 30 ms of CPU (three of the 10 ms ticks of Wine's process times);
+ * the CPU clock is only read once the wall-clock time is up. */
+static BOOL keep_going(double start, double cpu0, double *elapsed)
+{
+    return (*elapsed = now() - start) < seconds || cpu_now() - cpu0 < 0.03;
+}
+
+/* The client's ISC flags: what programs pass (no ISC_REQ_USE_SUPPLIED_CREDS:
+ * WinHTTP, WinINet, .NET), or with it when BENCH_SUPPLIED=1 (curl). */
+static ULONG client_req(void)
+{
+    const char *supplied = getenv("BENCH_SUPPLIED");
+    return supplied && *supplied == '1' ? CLIENT_REQ : CLIENT_REQ & ~ISC_REQ_USE_SUPPLIED_CREDS;
+}
+
+/* What the handshake's key exchange really was, for the table's label. */
+static void note_exchange(const char *name, CtxtHandle *ctx)
+{
+    SecPkgContext_CipherInfo info;
+
+    if (!QueryContextAttributesW(ctx, SECPKG_ATTR_CIPHER_INFO, &info))
+        printf("note %s: SSPI negotiated %ls, %ls %lu bits\n", name, info.szCipherSuite, info.szExchange,
+               info.dwMinExchangeLen);
 }
 
 /* ---- credentials ---- */
@@ -222,7 +259,7 @@ static void pair_init(struct tls_pair *p, struct bench_creds *c)
     p->ccred = c->client;
     p->scred = c->server;
     p->target = L"localhost";
-    p->creq = CLIENT_REQ;
+    p->creq = client_req();
     p->sreq = SERVER_REQ;
 }
 
@@ -284,18 +321,24 @@ static void bench_full_handshakes(const char *name, PCCERT_CONTEXT cert, DWORD d
 {
     struct bench_creds c;
     struct tls_pair p;
-    double start = now(), elapsed;
+    double start, cpu, elapsed;
     long n = 0;
 
     creds_init(&c, cert, disabled, FALSE, ANY_CIPHER);
+    handshake(&p, &c);   /* warm-up, and the label */
+    note_exchange(name, &p.cctx);
+    free_pair(&p);
+    start = now();
+    cpu = cpu_now();
     do
     {
         handshake(&p, &c);
         free_pair(&p);
         n++;
-    } while ((elapsed = now() - start) < seconds);
+    } while (keep_going(start, cpu, &elapsed));
+    cpu = cpu_now() - cpu;
     creds_free(&c);
-    figure(name, n / elapsed);
+    rate_figures(name, n, elapsed, cpu);
 }
 
 static BOOL is_resumed(CtxtHandle *ctx)
@@ -308,7 +351,7 @@ static void bench_resumed_handshakes(PCCERT_CONTEXT cert)
 {
     struct bench_creds c;
     struct tls_pair p;
-    double start = 0, elapsed;
+    double start = 0, cpu = 0, elapsed;
     long n = -1;   /* the first, full handshake is not counted */
 
     creds_init(&c, cert, SP_PROT_TLS1_2, TRUE, ANY_CIPHER);
@@ -320,10 +363,14 @@ static void bench_resumed_handshakes(PCCERT_CONTEXT cert)
             die("resumption", SEC_E_INTERNAL_ERROR);
         free_pair(&p);
         if (++n == 0)
+        {
             start = now();
-    } while ((elapsed = now() - start) < seconds || n < 1);
+            cpu = cpu_now();
+        }
+    } while (keep_going(start, cpu, &elapsed) || n < 1);
+    cpu = cpu_now() - cpu;
     creds_free(&c);
-    figure("hs_resumed", n / elapsed);
+    rate_figures("hs_resumed", n, elapsed, cpu);
 }
 
 /* One record from client to server, as an application does it: plaintext
@@ -355,7 +402,7 @@ static void bench_records(const char *name, enum cipher_choice choice, ULONG len
     struct bench_creds c;
     struct tls_pair p;
     PCCERT_CONTEXT cert = load_pfx("server-rsa");
-    double start, elapsed;
+    double start, cpu, elapsed;
     long n = 0;
 
     if (!cert)
@@ -366,16 +413,18 @@ static void bench_records(const char *name, enum cipher_choice choice, ULONG len
     if (QueryContextAttributesW(&p.cctx, SECPKG_ATTR_STREAM_SIZES, &sizes))
         die("SECPKG_ATTR_STREAM_SIZES", 0);
     start = now();
+    cpu = cpu_now();
     do
     {
         for (int i = 0; i < 64; i++)
             transfer(&p, &sizes, record, data, len);
         n += 64;
-    } while ((elapsed = now() - start) < seconds);
+    } while (keep_going(start, cpu, &elapsed));
+    cpu = cpu_now() - cpu;
     free_pair(&p);
     creds_free(&c);
     CertFreeCertificateContext(cert);
-    figure(name, len == RECORD ? n / elapsed * len / 1e6 : n / elapsed);
+    rate_figures(name, len == RECORD ? n * (double)len / 1e6 : n, elapsed, cpu);
 }
 
 /* Everything the process holds, Windows heap and Unix half alike. */
@@ -486,7 +535,7 @@ static void sock_handshake(struct conn *c, CredHandle *cred)
         ib[0].BufferType = SECBUFFER_TOKEN; ib[0].pvBuffer = c->in; ib[0].cbBuffer = c->in_len;
         ib[1].BufferType = SECBUFFER_EMPTY; ib[1].pvBuffer = NULL; ib[1].cbBuffer = 0;
         ob[0].BufferType = SECBUFFER_TOKEN; ob[0].pvBuffer = NULL; ob[0].cbBuffer = 0;
-        status = InitializeSecurityContextW(cred, first ? NULL : &c->ctx, (SEC_WCHAR *)L"localhost", CLIENT_REQ, 0,
+        status = InitializeSecurityContextW(cred, first ? NULL : &c->ctx, (SEC_WCHAR *)L"localhost", client_req(), 0,
                                             0, first ? NULL : &idesc, 0, first ? &c->ctx : NULL, &odesc, &attrs,
                                             NULL);
         first = FALSE;
@@ -524,9 +573,11 @@ static int cmp_double(const void *a, const void *b)
 static void sock_latency(CredHandle *cred, int port, int connections)
 {
     static struct conn c;
-    double *t = calloc(connections, sizeof(*t));
+    double *t = calloc(MAX_CONNECTIONS, sizeof(*t)), cpu = cpu_now(), begin = now();
+    int i;
 
-    for (int i = 0; i < connections; i++)
+    /* At least MIN_CPU_WINDOW s: Wine's process times tick in 10 ms. */
+    for (i = 0; i < MAX_CONNECTIONS && (i < connections || now() - begin < MIN_CPU_WINDOW); i++)
     {
         double start = now();
         sock_connect(&c, port);
@@ -534,8 +585,10 @@ static void sock_latency(CredHandle *cred, int port, int connections)
         t[i] = now() - start;
         sock_close(&c);
     }
-    qsort(t, connections, sizeof(*t), cmp_double);
-    figure("sock_hs_ms", t[connections / 2] * 1e3);
+    cpu = cpu_now() - cpu;
+    qsort(t, i, sizeof(*t), cmp_double);
+    figure("sock_hs_ms", t[i / 2] * 1e3);
+    figure("sock_hs_cpu_ms", cpu / i * 1e3);
     free(t);
 }
 
@@ -574,12 +627,13 @@ static void sock_throughput(CredHandle *cred, int port, long mib)
     static struct conn c;
     static BYTE data[RECORD], record[RECORD + 1024];
     long long total = (long long)mib << 20, sent = 0, received = 0;
-    double start;
+    double start, cpu;
 
     fill_lines(data, sizeof(data));
     sock_connect(&c, port);
     sock_handshake(&c, cred);
     start = now();
+    cpu = cpu_now();
     while (received < total)
     {
         while (sent < total && sent - received < WINDOW)
@@ -602,7 +656,7 @@ static void sock_throughput(CredHandle *cred, int port, long mib)
         recv_more(&c);
         received += sock_decrypt(&c);
     }
-    figure("sock_mbps", (double)total / (now() - start) / 1e6);
+    rate_figures("sock_mbps", (double)total / 1e6, now() - start, cpu_now() - cpu);
     sock_close(&c);
 }
 
@@ -628,6 +682,17 @@ int main(int argc, char **argv)
     int mem_n = 1000;
 
     QueryPerformanceFrequency(&freq);
+    /* "sock PORT N MIB builtin": the socket figures through Wine's own
+     * secur32, for comparison in the same run. */
+    if (argc >= 6 && !strcmp(argv[1], "sock") && !strcmp(argv[5], "builtin"))
+    {
+        if (secur32_is_ours(product, sizeof(product)))
+        {
+            fprintf(stderr, "bench_sspi: builtin asked, but the loaded secur32.dll is secur32-gnutls\n");
+            return 1;
+        }
+        return run_sockets(atoi(argv[2]), atoi(argv[3]), atol(argv[4]));
+    }
     if (!secur32_is_ours(product, sizeof(product)))
     {
         fprintf(stderr, "bench_sspi: the loaded secur32.dll is not secur32-gnutls (%s): run it with tools/wine-run\n",

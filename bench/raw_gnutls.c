@@ -11,7 +11,6 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <malloc.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -23,8 +22,12 @@
 
 #include <gnutls/gnutls.h>
 
+#include "../tests/proc_rss.h"
+
 #define RECORD 16384
 #define SMALL 64
+#define MAX_CONNECTIONS 4096
+#define MIN_CPU_WINDOW 0.5
 
 static const char *certdir;
 static double seconds = 0.5;
@@ -49,11 +52,15 @@ static int want(const char *name)
     return !only || strstr(only, name) != NULL;
 }
 
-static void figure(const char *name, double value)
+/* CPU time of this process, seconds. */
+static double cpu_now(void)
 {
-    printf("figure %s %.6g\n", name, value);
-    fflush(stdout);
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
+
+#include "figures.h"
 
 static char *cert_path(const char *file)
 {
@@ -246,10 +253,17 @@ static void bench_full_handshakes(const char *name, const char *cert, const char
 {
     static struct pair p;
     struct creds c;
-    double start = now(), elapsed;
+    double start, cpu, elapsed;
     long n = 0;
 
     creds_init(&c, cert, prio, 0);
+    pair_init(&p, &c, NULL);   /* warm-up, and the label */
+    handshake(&p);
+    printf("note %s: raw GnuTLS negotiated %s, group %s\n", name, gnutls_ciphersuite_get(p.client.s),
+           gnutls_group_get_name(gnutls_group_get(p.client.s)));
+    pair_free(&p);
+    start = now();
+    cpu = cpu_now();
     do
     {
         pair_init(&p, &c, NULL);
@@ -257,8 +271,9 @@ static void bench_full_handshakes(const char *name, const char *cert, const char
         pair_free(&p);
         n++;
     } while ((elapsed = now() - start) < seconds);
+    cpu = cpu_now() - cpu;
     creds_free(&c);
-    figure(name, n / elapsed);
+    rate_figures(name, n, elapsed, cpu);
 }
 
 static void bench_resumed_handshakes(void)
@@ -266,7 +281,7 @@ static void bench_resumed_handshakes(void)
     static struct pair p;
     gnutls_datum_t data = { NULL, 0 };
     struct creds c;
-    double start = 0, elapsed;
+    double start = 0, cpu = 0, elapsed;
     long n = -1;   /* the first, full handshake is not counted */
 
     creds_init(&c, "server-rsa", PRIO_TLS13, 1);
@@ -282,11 +297,15 @@ static void bench_resumed_handshakes(void)
             die("session data", 0);
         pair_free(&p);
         if (++n == 0)
+        {
             start = now();
+            cpu = cpu_now();
+        }
     } while ((elapsed = now() - start) < seconds || n < 1);
+    cpu = cpu_now() - cpu;
     gnutls_free(data.data);
     creds_free(&c);
-    figure("hs_resumed", n / elapsed);
+    rate_figures("hs_resumed", n, elapsed, cpu);
 }
 
 /* One record from client to server, decrypted into `out`. */
@@ -301,20 +320,22 @@ static void transfer(struct pair *p, const unsigned char *data, size_t len, unsi
         die("record recv", (int)ret);
 }
 
-static double records_per_second(struct pair *p, size_t len)
+static long records_for(struct pair *p, size_t len, double *elapsed, double *cpu)
 {
     static unsigned char data[RECORD], out[RECORD];
-    double start = now(), elapsed;
+    double start = now();
     long n = 0;
 
     memset(data, 'x', sizeof(data));
+    *cpu = cpu_now();
     do
     {
         for (int i = 0; i < 64; i++)
             transfer(p, data, len, out);
         n += 64;
-    } while ((elapsed = now() - start) < seconds);
-    return n / elapsed;
+    } while ((*elapsed = now() - start) < seconds);
+    *cpu = cpu_now() - *cpu;
+    return n;
 }
 
 static void bench_records(const char *name, const char *cipher, size_t len)
@@ -322,23 +343,24 @@ static void bench_records(const char *name, const char *cipher, size_t len)
     static struct pair p;
     char prio[256];
     struct creds c;
-    double rate;
+    double elapsed, cpu;
+    long n;
 
     snprintf(prio, sizeof(prio), "%s:-CIPHER-ALL:+%s", PRIO_TLS13, cipher);
     creds_init(&c, "server-rsa", prio, 0);
     pair_init(&p, &c, NULL);
     handshake(&p);
-    rate = records_per_second(&p, len);
+    n = records_for(&p, len, &elapsed, &cpu);
     pair_free(&p);
     creds_free(&c);
-    figure(name, len == RECORD ? rate * len / 1e6 : rate);
+    rate_figures(name, len == RECORD ? n * (double)len / 1e6 : n, elapsed, cpu);
 }
 
-/* Heap bytes in use: exactly what GnuTLS holds (RSS would move by whole
- * pages and stay flat while freed memory is reused). */
+/* Resident memory, the metric of our side too (bench_sspi.c): measured
+ * first in the run, before the heap has freed pages to reuse. */
 static long heap_bytes(void)
 {
-    return (long)mallinfo2().uordblks;
+    return proc_rss_bytes();
 }
 
 /* Idle established sessions (client and server each count as one). */
@@ -424,9 +446,11 @@ static int cmp_double(const void *a, const void *b)
 
 static void sock_latency(struct creds *c, int port, int connections)
 {
-    double *t = calloc(connections, sizeof(*t));
+    double *t = calloc(MAX_CONNECTIONS, sizeof(*t)), cpu = cpu_now(), begin = now();
+    int i;
 
-    for (int i = 0; i < connections; i++)
+    /* At least MIN_CPU_WINDOW s, as bench_sspi (Wine's process times tick in 10 ms). */
+    for (i = 0; i < MAX_CONNECTIONS && (i < connections || now() - begin < MIN_CPU_WINDOW); i++)
     {
         double start = now();
         int fd = connect_local(port);
@@ -437,8 +461,10 @@ static void sock_latency(struct creds *c, int port, int connections)
         gnutls_deinit(s);
         close(fd);
     }
-    qsort(t, connections, sizeof(*t), cmp_double);
-    figure("sock_hs_ms", t[connections / 2] * 1e3);
+    cpu = cpu_now() - cpu;
+    qsort(t, i, sizeof(*t), cmp_double);
+    figure("sock_hs_ms", t[i / 2] * 1e3);
+    figure("sock_hs_cpu_ms", cpu / i * 1e3);
     free(t);
 }
 
@@ -457,7 +483,7 @@ static void sock_throughput(struct creds *c, int port, long mib)
     long total = mib << 20, sent = 0, received = 0;
     int fd = connect_local(port);
     gnutls_session_t s = sock_session(c, fd);
-    double start = now();
+    double start = now(), cpu = cpu_now();
     ssize_t ret;
 
     fill_lines(data, sizeof(data));
@@ -473,7 +499,7 @@ static void sock_throughput(struct creds *c, int port, long mib)
             die("socket recv", (int)ret);
         received += ret;
     }
-    figure("sock_mbps", total / (now() - start) / 1e6);
+    rate_figures("sock_mbps", total / 1e6, now() - start, cpu_now() - cpu);
     gnutls_bye(s, GNUTLS_SHUT_WR);
     gnutls_deinit(s);
     close(fd);

@@ -1,17 +1,20 @@
 #!/bin/sh
-# run-bench.sh BUILDDIR: `make bench`.  Runs bench_sspi.exe (our SSPI under
-# Wine) and raw_gnutls (GnuTLS called directly) alternately, REPEAT times,
-# then bench/report.py prints the table and writes BUILDDIR/bench/results.json,
-# results.csv and chart.png.
+# run-bench.sh BUILDDIR: `make bench`.  Measures each figure REPEAT times,
+# alternating bench_sspi.exe (our SSPI under Wine) and raw_gnutls (GnuTLS
+# called directly) run by run (ours, raw, ours, raw...), so that a slow
+# phase of the shared machine hits both; every rate also comes per CPU
+# second of the process.  Then bench/report.py prints the table and writes
+# BUILDDIR/bench/results.json, results.csv and chart.png.
 #
 # BENCH_QUICK=1: one short run (the smoke test in `make check`).
 # BENCH_OUT=DIR: where the results go (default BUILDDIR/bench).
 # BENCH_REPEAT, BENCH_SECONDS, BENCH_MEM_N, BENCH_SOCK_CONN, BENCH_SOCK_MIB
 # override the defaults.
 #
-# The socket figures need gnutls-serv, which listens on every interface: it
-# runs inside a private network namespace (unshare -n) whose only interface is
-# its own loopback, and is stopped by PID when the run ends.
+# The socket figures run against `openssl s_server -rev` on 127.0.0.1 inside a
+# private network namespace (unshare -n) whose only interface is its own
+# loopback, stopped by PID when the run ends: our SSPI, raw GnuTLS, and Wine's
+# builtin secur32 (bench_sspi.exe under plain wine), turn by turn.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,7 +28,7 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
     conn=${BENCH_SOCK_CONN:-3}; mib=${BENCH_SOCK_MIB:-2}
 else
     repeat=${BENCH_REPEAT:-5}; secs=${BENCH_SECONDS:-0.5}; mem_n=${BENCH_MEM_N:-200}
-    conn=${BENCH_SOCK_CONN:-20}; mib=${BENCH_SOCK_MIB:-64}
+    conn=${BENCH_SOCK_CONN:-200}; mib=${BENCH_SOCK_MIB:-16}
 fi
 
 for f in "$bin/bench_sspi.exe" "$bin/raw_gnutls" "$certs/stamp"; do
@@ -64,41 +67,83 @@ stop_server() {
     if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
     server_pid=
 }
-trap 'stop_server; stop_wine' EXIT INT TERM
+trap 'stop_server; stop_wine; stop_builtin_wine' EXIT INT TERM
 
 start_server() {
     [ "$BENCH_IN_NETNS" = 1 ] || return 1
-    command -v gnutls-serv >/dev/null 2>&1 || { echo "run-bench: gnutls-serv not found (Debian package gnutls-bin)" >&2; return 1; }
-    timeout 600 gnutls-serv --echo --noticket --quiet --disable-client-cert -p $port \
-        --x509certfile "$certs/server-rsa-chain.pem" --x509keyfile "$certs/server-rsa.key" \
-        >/dev/null 2>"$results/gnutls-serv.log" &
+    command -v openssl >/dev/null 2>&1 || { echo "run-bench: openssl not found (Debian package openssl)" >&2; return 1; }
+    timeout 900 openssl s_server -quiet -rev -accept "127.0.0.1:$port" -no_ticket -num_tickets 0 \
+        -cert "$certs/server-rsa.pem" -key "$certs/server-rsa.key" -cert_chain "$certs/server-rsa-chain.pem" \
+        </dev/null >/dev/null 2>"$results/s_server.log" &
     server_pid=$!
     i=0
     until ss -4 -ltn 2>/dev/null | grep -q ":$port "; do
         i=$((i + 1))
-        [ $i -lt 100 ] || { echo "run-bench: gnutls-serv did not start" >&2; return 1; }
+        [ $i -lt 100 ] || { echo "run-bench: openssl s_server did not start" >&2; return 1; }
         sleep 0.1
     done
 }
 
+# Wine's own secur32, in a prefix of its own: a prefix made under
+# tools/wine-run holds a copy of our secur32.dll in system32, which Wine
+# would load.  Made once by plain wine (no bind mount), about 6 s.
+builtin_prefix=$bin/wineprefix-builtin
+wine=${WINE:-}
+for w in wine64 /usr/lib/wine/wine64 wine; do
+    [ -n "$wine" ] || wine=$(command -v "$w" 2>/dev/null || true)
+done
+wine_builtin() {
+    env -u DISPLAY -u WAYLAND_DISPLAY WINEPREFIX="$builtin_prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" \
+        "$wine" "$@"
+}
+stop_builtin_wine() {
+    if [ -f "$builtin_prefix/system.reg" ]; then WINEPREFIX=$builtin_prefix "$wineserver" -k 2>/dev/null || true; fi
+}
+stop_builtin_wine   # one left by an earlier run, in another network namespace
+
 progress() { echo "[bench] $*" >&2; }
+
+# Figures measured in process, each by both programs in turn.  The *_supplied
+# ones are the same handshakes with ISC_REQ_USE_SUPPLIED_CREDS on our side
+# (raw GnuTLS has no such flag: its run is measured again beside them).
+FIGURES="mem_cred mem_context hs_tls13_ecdsa hs_tls13_rsa hs_tls12_rsa hs_resumed
+bulk_aes128gcm bulk_aes256gcm bulk_chacha20 small_64"
+SUPPLIED="hs_tls13_rsa hs_tls12_rsa"
 
 have_server=0
 start_server && have_server=1
 started=$(date +%s)
-r=1
-while [ $r -le $repeat ]; do
-    progress "run $r/$repeat: SSPI under Wine, in process (${secs}s per figure, $mem_n contexts)"
-    $sspi "$secs" "$mem_n" >"$results/sspi-$r.txt"
-    progress "run $r/$repeat: raw GnuTLS, in process"
-    $raw "$secs" "$mem_n" >"$results/raw-$r.txt"
-    if [ $have_server = 1 ]; then
-        progress "run $r/$repeat: sockets against gnutls-serv ($conn handshakes, $mib MiB echoed)"
+for fig in $FIGURES; do
+    progress "$fig: $repeat x (ours, raw), ${secs}s each"
+    r=1
+    while [ $r -le $repeat ]; do
+        BENCH_ONLY=$fig $sspi "$secs" "$mem_n" >>"$results/sspi-$r.txt"
+        BENCH_ONLY=$fig $raw "$secs" "$mem_n" >>"$results/raw-$r.txt"
+        case " $SUPPLIED " in *" $fig "*)
+            BENCH_SUPPLIED=1 BENCH_ONLY=$fig $sspi "$secs" "$mem_n" \
+                | sed "s/^figure ${fig}\([_ ]\)/figure ${fig}_supplied\1/; s/^note ${fig}:/note ${fig}_supplied:/" \
+                >>"$results/sspi-$r.txt"
+            BENCH_ONLY=$fig $raw "$secs" "$mem_n" | sed "s/^figure ${fig}\([_ ]\)/figure ${fig}_supplied\1/; /^note/d" \
+                >>"$results/raw-$r.txt" ;;
+        esac
+        r=$((r + 1))
+    done
+done
+if [ $have_server = 1 ]; then
+    r=1
+    while [ $r -le $repeat ]; do
+        progress "sockets $r/$repeat against openssl s_server: ours, raw GnuTLS, Wine's builtin ($conn handshakes, $mib MiB)"
         $sspi sock $port "$conn" "$mib" >>"$results/sspi-$r.txt"
         $raw sock $port "$conn" "$mib" >>"$results/raw-$r.txt"
-    fi
-    r=$((r + 1))
-done
+        if [ ! -f "$builtin_prefix/system.reg" ]; then
+            progress "creating $builtin_prefix for Wine's builtin secur32 (once)"
+            wine_builtin wineboot -i >/dev/null 2>&1 || true
+        fi
+        wine_builtin "$bin/bench_sspi.exe" sock $port "$conn" "$mib" builtin >>"$results/builtin-$r.txt" \
+            || echo "note Wine's builtin secur32 failed the socket run" >>"$results/builtin-$r.txt"
+        r=$((r + 1))
+    done
+fi
 stop_server
 progress "measured in $(( $(date +%s) - started ))s; writing $out/results.json, results.csv, chart.png"
 python3 "$here/report.py" "$results" "$out"

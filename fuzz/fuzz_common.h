@@ -139,17 +139,24 @@ static inline void fz_free_cred(uint64_t cred)
         fz_call(SCHAN_CALL_CRED_FREE, &p);
 }
 
-static inline uint64_t fz_session(uint64_t cred, const char *target, const void *alpn, uint32_t alpn_size)
+static inline uint64_t fz_session_flags(uint64_t cred, const char *target, const void *alpn, uint32_t alpn_size,
+                                        uint32_t flags)
 {
     struct schan_session_create_params p = { 0 };
 
     p.cred = cred;
+    p.flags = flags;
     p.target = U64(target);
     p.alpn = U64(alpn);
     p.alpn_size = alpn_size;
     if (fz_call(SCHAN_CALL_SESSION_CREATE, &p) || p.status != SCHAN_SEC_E_OK)
         return 0;
     return p.session;
+}
+
+static inline uint64_t fz_session(uint64_t cred, const char *target, const void *alpn, uint32_t alpn_size)
+{
+    return fz_session_flags(cred, target, alpn, alpn_size, 0);
 }
 
 static inline void fz_free_session(uint64_t session)

@@ -2,7 +2,10 @@
  * libFuzzer target: a fresh client session sends its ClientHello, then the
  * fuzz input arrives as the server's bytes.  Whatever they are, HANDSHAKE
  * must report a status, consume within bounds, and leave a session that
- * still answers every other call and frees cleanly.
+ * still answers every other call and frees cleanly.  Inputs of odd length
+ * get a session that may pause for a client certificate (what programs
+ * without ISC_REQ_USE_SUPPLIED_CREDS get): its handshake runs on the
+ * coroutine stack, and a CertificateRequest leaves it paused when freed.
  */
 #include "fuzz_common.h"
 
@@ -35,7 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const uint8_t alpn[] = { 2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1' };
     struct fz_buf out = { 0 };
     uint8_t *input = size ? malloc(size) : NULL;   /* exact size: ASan sees over-reads */
-    uint64_t session = fz_session(client_cred, "fuzz.example", alpn, sizeof(alpn));
+    uint64_t session = fz_session_flags(client_cred, "fuzz.example", alpn, sizeof(alpn),
+                                        (size & 1) ? SCHAN_SESSION_PAUSE_FOR_CLIENT_CERT : 0);
 
     if (!session)
         abort();

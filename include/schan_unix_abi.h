@@ -310,11 +310,16 @@ struct schan_connection_info {
     char alpn[256];            /* negotiated ALPN protocol (not NUL-terminated) */
     char server_name[256];     /* server side: SNI the client sent, NUL-terminated */
 };
+/* GET_CONNECTION_INFO flags: without SCHAN_INFO_KEY_DETAILS, cert_type
+ * comes only from the handshake's signature (SCHAN_KEY_NONE after a
+ * resumption) and kx_bits is 0 for RSA key exchange: the certificate is not
+ * parsed, which keeps the call at the end of every handshake cheap. */
+#define SCHAN_INFO_KEY_DETAILS 0x0001u
 struct schan_get_connection_info_params {
     uint64_t session;
     uint64_t info;             /* struct schan_connection_info * */
     uint32_t status;           /* out */
-    uint32_t reserved;
+    uint32_t flags;            /* SCHAN_INFO_* */
 };
 
 /* SCHAN_CALL_GET_PEER_CERTS: the peer's chain as sent, leaf first, written to

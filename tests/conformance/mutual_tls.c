@@ -26,7 +26,77 @@ struct run {
     SECURITY_STATUS cstatus, sstatus;
     int incomplete_creds;
     ULONG issuers;
+    int threads_before, threads_paused;   /* of this process, from /proc */
 };
+
+/* Threads of this process as Linux sees them, to prove that a paused
+ * handshake holds no thread of its own.  Wine opens files in wineserver, so
+ * Z:\\proc\\self is the server: our Unix pid is found instead as the process
+ * whose memory maps hold a file only we mapped. */
+static char task_dir[64];
+
+/* /proc files have no size: read until the end. */
+static BOOL maps_contain(const char *pid, const char *needle)
+{
+    static char maps[1 << 20];
+    char path[64];
+    DWORD got, total = 0;
+    HANDLE f;
+
+    snprintf(path, sizeof(path), "Z:\\proc\\%s\\maps", pid);
+    f = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    if (f == INVALID_HANDLE_VALUE)
+        return FALSE;
+    while (total < sizeof(maps) - 1 && ReadFile(f, maps + total, sizeof(maps) - 1 - total, &got, NULL) && got)
+        total += got;
+    CloseHandle(f);
+    maps[total] = 0;
+    return strstr(maps, needle) != NULL;
+}
+
+static void find_task_dir(void)
+{
+    char file[MAX_PATH], needle[MAX_PATH];
+    WIN32_FIND_DATAA fd;
+    HANDLE h, f, map;
+
+    snprintf(needle, sizeof(needle), "/tmp/mutual_tls-%lu-%lu.map", GetCurrentProcessId(), GetTickCount());
+    snprintf(file, sizeof(file), "Z:%s", needle);
+    f = CreateFileA(file, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
+                    FILE_ATTRIBUTE_TEMPORARY | FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    if (f == INVALID_HANDLE_VALUE)
+        return;
+    map = CreateFileMappingA(f, NULL, PAGE_READWRITE, 0, 4096, NULL);
+    void *view = map ? MapViewOfFile(map, FILE_MAP_WRITE, 0, 0, 4096) : NULL;
+    if (view && (h = FindFirstFileA("Z:\\proc\\*", &fd)) != INVALID_HANDLE_VALUE)
+    {
+        do
+            if (fd.cFileName[0] >= '1' && fd.cFileName[0] <= '9' && maps_contain(fd.cFileName, needle))
+                snprintf(task_dir, sizeof(task_dir), "Z:\\proc\\%s\\task\\*", fd.cFileName);
+        while (!task_dir[0] && FindNextFileA(h, &fd));
+        FindClose(h);
+    }
+    if (view) UnmapViewOfFile(view);
+    if (map) CloseHandle(map);
+    CloseHandle(f);
+}
+
+static int count_threads(void)
+{
+    WIN32_FIND_DATAA fd;
+    HANDLE h;
+    int n = 0;
+
+    if (!task_dir[0])
+        find_task_dir();
+    if (!task_dir[0] || (h = FindFirstFileA(task_dir, &fd)) == INVALID_HANDLE_VALUE)
+        return -1;
+    do
+        n += fd.cFileName[0] != '.';
+    while (FindNextFileA(h, &fd));
+    FindClose(h);
+    return n;
+}
 
 static void push(struct wire *w, const SecBuffer *b)
 {
@@ -110,6 +180,7 @@ static BOOL run_pair(struct run *r, enum style style)
     int guard;
 
     c2s.len = s2c.len = 0;
+    r->threads_before = count_threads();
     r->cstatus = call(r, FALSE, &r->ccred, NULL, 0, TRUE, r->creq, &c2s, &used);
     r->sstatus = SEC_I_CONTINUE_NEEDED;
     for (guard = 0; guard < 50 && (r->cstatus != SEC_E_OK || r->sstatus != SEC_E_OK); guard++)
@@ -131,6 +202,7 @@ static BOOL run_pair(struct run *r, enum style style)
             if (r->cstatus == SEC_I_INCOMPLETE_CREDENTIALS)
             {
                 r->incomplete_creds++;
+                r->threads_paused = count_threads();
                 if (used != saved_len)
                     diag("INCOMPLETE_CREDENTIALS left %lu bytes as EXTRA", saved_len - used);
                 r->cstatus = answer_incomplete(r, style, saved, saved_len);
@@ -242,6 +314,9 @@ static void test_incomplete(BOOL tls13, enum style style, BOOL use_policy)
     done = run_pair(&r, style);
     ok(done, "%s: handshake completes (client %#lx, server %#lx)", name, r.cstatus, r.sstatus);
     ok(r.incomplete_creds == 1, "%s: SEC_I_INCOMPLETE_CREDENTIALS once (%d)", name, r.incomplete_creds);
+    ok(r.threads_before > 0 && r.threads_paused == r.threads_before,
+       "%s: no thread holds the paused handshake (%d threads before, %d paused)", name, r.threads_before,
+       r.threads_paused);
     if (done)
     {
         SECURITY_STATUS st = QueryContextAttributesW(&r.sctx, SECPKG_ATTR_REMOTE_CERT_CONTEXT, &peer);

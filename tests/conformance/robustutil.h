@@ -61,6 +61,7 @@ struct rconn {
     CtxtHandle cctx, sctx;
     BOOL have_cctx, have_sctx;
     const WCHAR *target;
+    ULONG creq;                     /* the client's ISC flags (CLIENT_REQ unless changed) */
     struct rwire c2s, s2c;          /* unread bytes for each side */
     SECURITY_STATUS cstatus, sstatus;
     BOOL cdone, sdone, cfailed, sfailed;
@@ -77,6 +78,7 @@ static inline void rc_init(struct rconn *c, CredHandle *ccred, CredHandle *scred
     c->ccred = ccred;
     c->scred = scred;
     c->target = L"localhost";
+    c->creq = CLIENT_REQ;
 }
 
 static inline void rc_output(struct rconn *c, BOOL from_server, const BYTE *data, ULONG len)
@@ -119,7 +121,7 @@ static inline SECURITY_STATUS rc_step(struct rconn *c, BOOL server, ULONG delive
                                        first ? &c->sctx : NULL, &odesc, &attrs, NULL);
     else
         status = InitializeSecurityContextW(c->ccred, first ? NULL : &c->cctx, (SEC_WCHAR *)c->target,
-                                            CLIENT_REQ, 0, 0, first ? NULL : &idesc, 0,
+                                            c->creq, 0, 0, first ? NULL : &idesc, 0,
                                             first ? &c->cctx : NULL, &odesc, &attrs, NULL);
     if (first && (status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED))
         *(server ? &c->have_sctx : &c->have_cctx) = TRUE;
@@ -252,7 +254,7 @@ static inline SECURITY_STATUS rc_renegotiate(struct rconn *c, BOOL server, struc
     if (server)
         status = AcceptSecurityContext(c->scred, &c->sctx, &idesc, SERVER_REQ, 0, NULL, &odesc, &attrs, NULL);
     else
-        status = InitializeSecurityContextW(c->ccred, &c->cctx, (SEC_WCHAR *)c->target, CLIENT_REQ, 0, 0,
+        status = InitializeSecurityContextW(c->ccred, &c->cctx, (SEC_WCHAR *)c->target, c->creq, 0, 0,
                                             &idesc, 0, NULL, &odesc, &attrs, NULL);
     rc_output(c, server, ob[0].pvBuffer, ob[0].cbBuffer);
     FreeContextBuffer(ob[0].pvBuffer);

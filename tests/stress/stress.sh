@@ -1,7 +1,9 @@
 #!/bin/sh
 # make stress: the long versions of the robustness tests.
 #   - STRESS_CONNECTIONS (10,000) sequential connections under Wine through
-#     one client credential, memory sampled (tests/conformance/longrun.exe);
+#     one client credential with the ISC flags programs pass (no
+#     USE_SUPPLIED_CREDS), memory sampled: resident growth must stay under
+#     40 bytes per connection (tests/conformance/longrun.exe);
 #   - the Unix half under valgrind for STRESS_VALGRIND_CONNECTIONS (300)
 #     connections: no invalid access, no definite or indirect leak;
 #   - hostile peers with STRESS_HOSTILE_TRIALS (20,000) mutated connections;

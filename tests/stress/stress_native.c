@@ -12,19 +12,11 @@
 
 #include "fuzz_common.h"
 #include "../tap.h"
+#include "../proc_rss.h"
 
 static long rss_kib(void)
 {
-    long pages = 0, resident = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-
-    if (f)
-    {
-        if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
-            resident = 0;
-        fclose(f);
-    }
-    return resident * (sysconf(_SC_PAGESIZE) / 1024);
+    return proc_rss_bytes() / 1024;
 }
 
 /* One record each way; 1 when both arrive intact. */

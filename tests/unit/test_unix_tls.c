@@ -4,6 +4,7 @@
  * KeyUpdate test, which reaches into the server's GnuTLS session to make
  * the peer send one).
  */
+#include <dirent.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,14 +353,19 @@ static int connect_pair(struct conn *c, uint64_t ccred, uint64_t scred, const ch
     return c->client.session && c->server.session && drive_handshake(c, bytewise);
 }
 
-static struct schan_connection_info get_info(uint64_t session)
+static struct schan_connection_info get_info_flags(uint64_t session, uint32_t flags)
 {
     struct schan_connection_info info;
-    struct schan_get_connection_info_params p = { session, U64(&info), 0, 0 };
+    struct schan_get_connection_info_params p = { session, U64(&info), 0, flags };
 
     memset(&info, 0xcc, sizeof(info));
     call(SCHAN_CALL_GET_CONNECTION_INFO, &p);
     return info;
+}
+
+static struct schan_connection_info get_info(uint64_t session)
+{
+    return get_info_flags(session, 0);
 }
 
 /* ---------------------------------------------------------------- records -- */
@@ -756,6 +762,17 @@ static void test_resumption(uint32_t prot)
     ok(connect_pair(&c, ccred, scred, "resume.test", 0), "%s: second connection", prot_name(prot));
     ok(get_info(c.client.session).resumed == 1 && get_info(c.server.session).resumed == 1,
        "%s: same cred + target resumes", prot_name(prot));
+    /* TLS 1.2 names the key in the suite; a TLS 1.3 resumption signs
+     * nothing, so only the stored peer certificate, parsed, says it. */
+    if (prot == SCHAN_PROT_TLS1_2)
+        ok(get_info(c.client.session).cert_type == SCHAN_KEY_ECC
+           && get_info_flags(c.client.session, SCHAN_INFO_KEY_DETAILS).cert_type == SCHAN_KEY_ECC
+           && get_info(c.server.session).cert_type == SCHAN_KEY_ECC,
+           "%s: resumed: key type from the suite", prot_name(prot));
+    else
+        ok(get_info(c.client.session).cert_type == SCHAN_KEY_NONE
+           && get_info_flags(c.client.session, SCHAN_INFO_KEY_DETAILS).cert_type == SCHAN_KEY_ECC,
+           "%s: resumed: key type only with SCHAN_INFO_KEY_DETAILS (the leaf is parsed)", prot_name(prot));
     absorb_post_handshake(&c.client, &c.server);
     ok(send_and_check(c.client.session, c.server.session, 64), "%s: data on resumed session", prot_name(prot));
     free_conn(&c);
@@ -994,6 +1011,111 @@ static void test_peer_certs(void)
     free_conn(&c);
     free_cred(ccred);
     free_cred(scred);
+}
+
+/* Threads of this process now (/proc/self/task), to prove no handshake step
+ * runs on a thread of its own. */
+static int count_threads(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    struct dirent *e;
+    int n = 0;
+
+    if (!d)
+        return -1;
+    while ((e = readdir(d)))
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+/* A client without a certificate that may pause (what Windows programs get
+ * without ISC_REQ_USE_SUPPLIED_CREDS): SEC_I_INCOMPLETE_CREDENTIALS when
+ * the server asks, no thread while paused, then the .NET style resume (a
+ * new credential, empty input) sends that credential's certificate.  With
+ * free_paused the session is freed while paused instead; with other_thread
+ * the resuming call comes from another thread. */
+static void *handshake_thread(void *params)
+{
+    call(SCHAN_CALL_HANDSHAKE, params);
+    return NULL;
+}
+
+static void test_pause_without_thread(uint32_t prot, int free_paused, int other_thread)
+{
+    struct cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, 0, SCHAN_CRED_REQUEST_CLIENT_CERT, 0, 0, &ecc_cert };
+    struct cred_opts cert_o = { 0, prot, 0, 0, 0, &client_cert };
+    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL), cert_cred = make_cred(&cert_o, NULL);
+    const char *v = prot == SCHAN_PROT_TLS1_3 ? "TLS 1.3" : "TLS 1.2";
+    int threads = count_threads(), paused_threads = -2, rounds;
+    struct schan_get_peer_certs_params pc = { 0 };
+    struct schan_handshake_params p = { 0 };
+    uint8_t out[4096], certs[4096];
+    struct conn c;
+
+    memset(&c, 0, sizeof(c));
+    c.client.session = make_session(ccred, "server.test", NULL, 0, SCHAN_SESSION_PAUSE_FOR_CLIENT_CERT);
+    c.server.session = make_session(scred, NULL, NULL, 0, 0);
+    step(&c.client, &c.server, 0);
+    for (rounds = 0; rounds < 8 && c.client.status != SCHAN_SEC_I_INCOMPLETE_CREDENTIALS; rounds++)
+    {
+        if (c.server.inbox.len)
+            step(&c.server, &c.client, SIZE_MAX);
+        if (c.client.inbox.len)
+            step(&c.client, &c.server, SIZE_MAX);
+    }
+    paused_threads = count_threads();
+    ok(c.client.status == SCHAN_SEC_I_INCOMPLETE_CREDENTIALS, "%s pause: SEC_I_INCOMPLETE_CREDENTIALS (%#x)",
+       v, c.client.status);
+    ok(threads > 0 && paused_threads == threads, "%s pause: no thread while paused (%d before, %d paused)",
+       v, threads, paused_threads);
+    if (free_paused)
+    {
+        free_conn(&c);   /* ASan/LSan: the paused stack and GnuTLS's state go */
+        ok(count_threads() == threads, "%s pause: session freed while paused", v);
+        goto done;
+    }
+    p.session = c.client.session;
+    p.output = U64(out);
+    p.output_size = sizeof(out);
+    p.client_cred = cert_cred;
+    if (other_thread)
+    {
+        /* .NET may go on from another thread of its pool than the one
+         * that got SEC_I_INCOMPLETE_CREDENTIALS. */
+        pthread_t t;
+        ok(!pthread_create(&t, NULL, handshake_thread, &p) && !pthread_join(t, NULL),
+           "%s resume: from another thread", v);
+    }
+    else
+        call(SCHAN_CALL_HANDSHAKE, &p);
+    if (p.output_len && p.output_copied)
+        buf_append(&c.server.inbox, out, p.output_len);
+    c.client.status = p.status;
+    ok(p.status == SCHAN_SEC_I_CONTINUE_NEEDED || p.status == SCHAN_SEC_E_OK, "%s resume: %#x", v, p.status);
+    for (rounds = 0; rounds < 8 && (c.server.status != SCHAN_SEC_E_OK || c.client.status != SCHAN_SEC_E_OK); rounds++)
+    {
+        if (c.server.inbox.len)
+            step(&c.server, &c.client, SIZE_MAX);
+        if (c.client.inbox.len)
+            step(&c.client, &c.server, SIZE_MAX);
+        if (!c.server.inbox.len && !c.client.inbox.len)
+            break;
+    }
+    ok(c.server.status == SCHAN_SEC_E_OK && c.client.status == SCHAN_SEC_E_OK,
+       "%s resume: handshake completes (client %#x, server %#x)", v, c.client.status, c.server.status);
+    pc.session = c.server.session;
+    pc.buffer = U64(certs);
+    pc.size = sizeof(certs);
+    call(SCHAN_CALL_GET_PEER_CERTS, &pc);
+    ok(pc.status == SCHAN_SEC_E_OK && pc.count == 1 && !memcmp(certs + 4, client_cert.der.data, client_cert.der.size),
+       "%s resume: the server got the certificate chosen after the pause", v);
+    ok(count_threads() == threads, "%s resume: still no extra thread", v);
+    free_conn(&c);
+done:
+    free_cred(ccred);
+    free_cred(scred);
+    free_cred(cert_cred);
 }
 
 static void test_cred_errors(void)
@@ -1453,6 +1575,11 @@ int main(void)
     test_bindings_and_ekm(SCHAN_PROT_TLS1_3);
     test_connection_info();
     test_peer_certs();
+    test_pause_without_thread(SCHAN_PROT_TLS1_2, 0, 0);
+    test_pause_without_thread(SCHAN_PROT_TLS1_3, 0, 0);
+    test_pause_without_thread(SCHAN_PROT_TLS1_3, 1, 0);
+    test_pause_without_thread(SCHAN_PROT_TLS1_2, 0, 1);
+    test_pause_without_thread(SCHAN_PROT_TLS1_3, 0, 1);
     test_cred_errors();
     test_cred_outlives_free();
     test_encrypt_limits();

@@ -323,7 +323,10 @@ static BOOL needs_established(ULONG attribute)
 
 static SECURITY_STATUS query_attribute(struct schan_context *ctx, ULONG attribute, void *buffer, BOOL wide)
 {
-    if (needs_established(attribute) && (ctx->state < HS_DONE || ctx->state == HS_FAILED || !context_info(ctx)))
+    BOOL cheap = attribute == SECPKG_ATTR_STREAM_SIZES || attribute == SECPKG_ATTR_SIZES;
+
+    if (needs_established(attribute) && (ctx->state < HS_DONE || ctx->state == HS_FAILED
+                                         || !(cheap ? context_info(ctx) : context_info_details(ctx))))
         return SEC_E_CONTEXT_EXPIRED;
     switch (attribute)
     {

@@ -279,7 +279,7 @@ static SECURITY_STATUS finish_handshake(struct schan_context *ctx)
     SECURITY_STATUS status;
 
     ctx->state = HS_DONE;
-    ctx->info_valid = FALSE;
+    ctx->info_valid = ctx->info_details = FALSE;
     context_info(ctx);
     /* A server judges the client's chain only when its credential asks.
      * Without a verdict to give, the chain is parsed only when a caller asks
@@ -395,7 +395,7 @@ static SECURITY_STATUS continue_context(struct schan_context *ctx, PSecBufferDes
         if (status == SEC_E_OK)
         {
             ctx->state = HS_DONE;
-            ctx->info_valid = FALSE;
+            ctx->info_valid = ctx->info_details = FALSE;
             context_info(ctx);
         }
         break;

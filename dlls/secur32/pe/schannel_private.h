@@ -42,6 +42,7 @@ struct schan_context {
     HCERTSTORE peer_store;     /* the peer's chain as sent */
     PCCERT_CONTEXT peer_cert;  /* the peer's leaf, from peer_store */
     BOOL info_valid;
+    BOOL info_details;         /* info has the key details (SCHAN_INFO_KEY_DETAILS) */
     struct schan_connection_info info;
     char *km_label;            /* SetContextAttributes(KEYING_MATERIAL_INFO) */
     BYTE *km_context;
@@ -80,5 +81,6 @@ SECURITY_STATUS issuer_list_query(struct schan_context *ctx, SecPkgContext_Issue
 /* contexts.c */
 struct schan_context *context_ref(const CtxtHandle *handle);
 BOOL context_info(struct schan_context *ctx);
+BOOL context_info_details(struct schan_context *ctx);
 
 #endif

@@ -8,34 +8,23 @@
  * and come back (an error there ends the handshake; TLS 1.3 has already
  * hashed the message).  Windows instead returns to the caller, who picks a
  * certificate and calls again.  So a client session that may have to ask
- * runs gnutls_handshake on a worker thread of its own: the callback blocks
- * that thread, the HANDSHAKE call returns SEC_I_INCOMPLETE_CREDENTIALS, and
- * the next HANDSHAKE call lets the callback return with the certificate the
- * caller chose.  The caller's thread waits whenever the worker runs, so
- * GnuTLS never sees two threads at once.  The worker exists only during the
- * handshake of such a session, blocks all signals (Wine's handlers expect
- * Wine threads) and ends with the handshake.
+ * runs gnutls_handshake on a stack of its own (unix_coroutine.c), on the
+ * caller's thread: the callback switches back to the HANDSHAKE call, which
+ * returns SEC_I_INCOMPLETE_CREDENTIALS, and the next HANDSHAKE call switches
+ * into the callback again with the certificate the caller chose.  No thread
+ * is ever created, so Wine's per-thread state is there for everything the
+ * handshake does, tracing included.
  */
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "unix_private.h"
 
-enum worker_state { WORKER_WAITING, WORKER_RUNNING, WORKER_PAUSED, WORKER_FINISHED };
-
 struct schan_certreq {
     int may_pause;
-    /* worker; commands are numbered, and the worker acknowledges each one
-     * once it waits again (for input, in the callback, or finished) */
-    pthread_t thread;
-    int thread_started;
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    unsigned int command, acknowledged;
-    int quit;
-    enum worker_state state;
-    int result;
+    struct schan_coroutine *co;     /* while a handshake step runs on it, or is paused */
+    int result;                     /* gnutls_handshake's result on the coroutine */
+    int quit;                       /* the session is being freed: fail the callback */
     /* while paused: the input of the pausing call, up to its last whole
      * record, and where the records GnuTLS has not seen begin */
     int paused;
@@ -56,8 +45,6 @@ int schan_certreq_init(struct schan_session *session, uint32_t session_flags)
     if (!(c = calloc(1, sizeof(*c))))
         return -1;
     c->may_pause = (session_flags & SCHAN_SESSION_PAUSE_FOR_CLIENT_CERT) && !session->cred->has_cert;
-    pthread_mutex_init(&c->lock, NULL);
-    pthread_cond_init(&c->cond, NULL);
     session->certreq = c;
     return 0;
 }
@@ -71,16 +58,16 @@ static void free_issuers(struct schan_certreq *c)
     c->issuer_count = 0;
 }
 
-static void stop_worker(struct schan_certreq *c)
+/* A session freed while paused: the callback fails, gnutls_handshake
+ * returns, and the coroutine's stack is free again. */
+static void abandon_pause(struct schan_certreq *c)
 {
-    if (!c->thread_started)
+    if (!c->co)
         return;
-    pthread_mutex_lock(&c->lock);
     c->quit = 1;
-    pthread_cond_broadcast(&c->cond);
-    pthread_mutex_unlock(&c->lock);
-    pthread_join(c->thread, NULL);
-    c->thread_started = 0;
+    schan_coroutine_run(c->co);
+    schan_coroutine_free(c->co);
+    c->co = NULL;
 }
 
 void schan_certreq_free(struct schan_session *session)
@@ -89,18 +76,16 @@ void schan_certreq_free(struct schan_session *session)
 
     if (!c)
         return;
-    stop_worker(c);
+    abandon_pause(c);
     free_issuers(c);
     free(c->input);
     if (c->cert_cred)
         schan_cred_release(c->cert_cred);
-    pthread_mutex_destroy(&c->lock);
-    pthread_cond_destroy(&c->cond);
     free(c);
     session->certreq = NULL;
 }
 
-/* ---- the worker ---- */
+/* ---- gnutls_handshake, on the coroutine when it may pause ---- */
 
 static int direct_handshake(gnutls_session_t s)
 {
@@ -112,110 +97,49 @@ static int direct_handshake(gnutls_session_t s)
     return ret;
 }
 
-/* Called with the lock held: the worker waits again, for whatever reason. */
-static void acknowledge(struct schan_certreq *c, enum worker_state state)
-{
-    c->state = state;
-    c->acknowledged = c->command;
-    pthread_cond_broadcast(&c->cond);
-}
-
-static void *worker_main(void *arg)
+static void handshake_step(void *arg)
 {
     struct schan_session *session = arg;
-    struct schan_certreq *c = session->certreq;
-    int ret;
 
-    pthread_mutex_lock(&c->lock);
-    for (;;)
-    {
-        while (c->command == c->acknowledged && !c->quit)
-            pthread_cond_wait(&c->cond, &c->lock);
-        if (c->quit)
-            break;
-        c->state = WORKER_RUNNING;
-        pthread_mutex_unlock(&c->lock);
-        ret = direct_handshake(session->s);
-        pthread_mutex_lock(&c->lock);
-        c->result = ret;
-        acknowledge(c, ret == GNUTLS_E_AGAIN ? WORKER_WAITING : WORKER_FINISHED);
-        if (ret != GNUTLS_E_AGAIN)
-            break;
-    }
-    c->state = WORKER_FINISHED;
-    pthread_mutex_unlock(&c->lock);
-    return NULL;
+    session->certreq->result = direct_handshake(session->s);
 }
 
-static int start_worker(struct schan_session *session)
-{
-    struct schan_certreq *c = session->certreq;
-    sigset_t all, old;
-    int err;
-
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    err = pthread_create(&c->thread, NULL, worker_main, session);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (err)
-        return -1;
-    c->thread_started = 1;
-    return 0;
-}
-
-static int on_worker(const struct schan_certreq *c)
-{
-    return c && c->thread_started && pthread_equal(pthread_self(), c->thread);
-}
-
-/* gnutls_handshake, on the worker when the session may pause: returns its
- * result, or SCHAN_HANDSHAKE_PAUSED when the callback waits for the caller. */
+/* gnutls_handshake, on the coroutine when the session may pause: returns
+ * its result, or SCHAN_HANDSHAKE_PAUSED when the callback waits for the
+ * caller.  The coroutine is only entered with peer bytes to read: without
+ * them no CertificateRequest can arrive (the ClientHello goes out directly),
+ * except when going on from a pause. */
 int schan_certreq_handshake(struct schan_session *session)
 {
     struct schan_certreq *c = session->certreq;
-    enum worker_state state;
-    int ret;
 
-    if (!c || !c->may_pause || (c->state == WORKER_FINISHED && !c->thread_started))
+    if (!c)
         return direct_handshake(session->s);
-    if (!c->thread_started && (c->state == WORKER_FINISHED || start_worker(session) < 0))
+    if (!c->co)
     {
-        c->may_pause = 0;
-        return direct_handshake(session->s);
+        if (!c->may_pause || session->recv.pos >= session->recv.size)
+            return direct_handshake(session->s);
+        if (!(c->co = schan_coroutine_create(handshake_step, session)))
+        {
+            c->may_pause = 0;   /* no memory for a stack: go on as with USE_SUPPLIED_CREDS */
+            return direct_handshake(session->s);
+        }
     }
-    pthread_mutex_lock(&c->lock);
-    c->command++;
-    pthread_cond_broadcast(&c->cond);
-    while (c->acknowledged != c->command)
-        pthread_cond_wait(&c->cond, &c->lock);
-    state = c->state;
-    ret = c->result;
-    pthread_mutex_unlock(&c->lock);
-    if (state == WORKER_PAUSED)
+    if (schan_coroutine_run(c->co))
         return SCHAN_HANDSHAKE_PAUSED;
-    if (state == WORKER_FINISHED)
-    {
-        pthread_join(c->thread, NULL);
-        c->thread_started = 0;
+    schan_coroutine_free(c->co);
+    c->co = NULL;
+    if (c->result != GNUTLS_E_AGAIN)
         c->may_pause = 0;
-    }
-    return ret;
+    return c->result;
 }
 
-/* On the worker, inside the retrieve callback: wait for the caller's
- * decision.  Returns -1 when the session is being freed instead. */
+/* Inside the retrieve callback, on the coroutine: back to the caller until
+ * the next HANDSHAKE call.  Returns -1 when the session is being freed. */
 static int pause_for_caller(struct schan_certreq *c)
 {
-    int quit;
-
-    pthread_mutex_lock(&c->lock);
-    acknowledge(c, WORKER_PAUSED);
-    while (c->command == c->acknowledged && !c->quit)
-        pthread_cond_wait(&c->cond, &c->lock);
-    c->state = WORKER_RUNNING;
-    quit = c->quit;
-    pthread_mutex_unlock(&c->lock);
-    return quit ? -1 : 0;
+    schan_coroutine_pause();
+    return c->quit ? -1 : 0;
 }
 
 /* ---- the retrieve callback ---- */
@@ -246,7 +170,8 @@ int schan_certreq_retrieve(gnutls_session_t s, const gnutls_datum_t *req_ca_dn, 
     if (c)
     {
         keep_issuers(c, req_ca_dn, nreqs);
-        if (!cred->has_cert && !c->cert_cred && c->may_pause && on_worker(c) && pause_for_caller(c) < 0)
+        if (!cred->has_cert && !c->cert_cred && c->may_pause && c->co
+            && schan_coroutine_inside(c->co) && pause_for_caller(c) < 0)
             return -1;
         if (c->cert_cred)
             cred = c->cert_cred;

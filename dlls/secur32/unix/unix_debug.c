@@ -141,6 +141,26 @@ static void dbg_init(void)
     pthread_once(&dbg_once, resolve);
 }
 
+/* Wine's debug functions read the calling thread's Wine state: they may run
+ * only inside a call Wine made on its own thread.  Anywhere else the line is
+ * dropped, or with SECUR32_DEBUG_STRICT=1 (the tests) the process aborts so
+ * the mistake cannot go unseen. */
+static int wine_thread_guard(void)
+{
+    static const char msg[] = "secur32.so: debug output outside a call from a Wine thread\n";
+    const char *strict;
+
+    if (schan_in_wine_call())
+        return 1;
+    strict = getenv("SECUR32_DEBUG_STRICT");
+    if (strict && *strict == '1')
+    {
+        fputs(msg, stderr);
+        abort();
+    }
+    return 0;
+}
+
 int schan_dbg_enabled(enum schan_dbg_class cls)
 {
     unsigned char flags;
@@ -148,6 +168,8 @@ int schan_dbg_enabled(enum schan_dbg_class cls)
     dbg_init();
     if (!wine_get_flags)
         return (fallback_flags >> cls) & 1;
+    if (!wine_thread_guard())
+        return 0;
     flags = channel.flags;
     if (flags & 0x80)
         flags = wine_get_flags(&channel);
@@ -160,6 +182,8 @@ static void emit(enum schan_dbg_class cls, const char *func, const char *line)
 
     if (wine_get_flags)
     {
+        if (!wine_thread_guard())
+            return;
         if (wine_header(cls, &channel, func) != -1)
             wine_output(line);
         return;

@@ -369,6 +369,7 @@ static uint32_t handshake_failed(struct schan_session *session, int err,
 static uint32_t handshake_completed(struct schan_session *session)
 {
     session->done = 1;
+    schan_record_sizes_update(session);
     schan_diag_negotiated(session);
     /* A TLS 1.3 client only becomes resumable with the ticket that follows. */
     if (!is_tls13(session->s))

@@ -141,6 +141,35 @@ static int leaf_pk(struct schan_session *session, unsigned int *bits)
     return pk;
 }
 
+/* The server's key type without parsing its certificate where the suite
+ * (TLS <= 1.2) or the handshake's signature (TLS 1.3) says it: a certificate
+ * import is libtasn1 work of about 227k instructions, after every
+ * handshake.  The RSA modulus size of RSA key exchange, and the key of a
+ * resumed TLS 1.3 session (nothing signed), need the leaf parsed: only when
+ * the caller asks (`details`). */
+static int server_pk(struct schan_session *session, gnutls_kx_algorithm_t kx, int details, unsigned int *bits)
+{
+    gnutls_sign_algorithm_t sign = gnutls_sign_algorithm_get(session->s);
+    int tls13 = gnutls_protocol_get_version(session->s) == GNUTLS_TLS1_3, pk;
+
+    *bits = 0;
+    if (details && (kx == GNUTLS_KX_RSA || tls13))
+        if ((pk = leaf_pk(session, bits)) != GNUTLS_PK_UNKNOWN)
+            return pk;
+    /* TLS 1.3's "kx" names the group's kind only, never the certificate. */
+    switch (tls13 ? GNUTLS_KX_UNKNOWN : kx)
+    {
+    case GNUTLS_KX_RSA:
+    case GNUTLS_KX_DHE_RSA:
+    case GNUTLS_KX_ECDHE_RSA: return GNUTLS_PK_RSA;
+    case GNUTLS_KX_ECDHE_ECDSA: return GNUTLS_PK_ECDSA;
+    default: break;
+    }
+    if (sign != GNUTLS_SIGN_UNKNOWN && (pk = (int)gnutls_sign_get_pk_algorithm(sign)) != GNUTLS_PK_UNKNOWN)
+        return pk;
+    return details ? leaf_pk(session, bits) : GNUTLS_PK_UNKNOWN;
+}
+
 static uint32_t key_type_enum(int pk)
 {
     switch (pk)
@@ -186,15 +215,16 @@ static void copy_string(char *dst, size_t size, const char *src)
 
 /* ---- GET_CONNECTION_INFO ---- */
 
-static void fill_algorithms(struct schan_session *session, struct schan_connection_info *info)
+static void fill_algorithms(struct schan_session *session, int details, struct schan_connection_info *info)
 {
     gnutls_session_t s = session->s;
     gnutls_protocol_t version = gnutls_protocol_get_version(s);
     gnutls_cipher_algorithm_t cipher = gnutls_cipher_get(s);
     gnutls_mac_algorithm_t mac = gnutls_mac_get(s);
     gnutls_group_t group = gnutls_group_get(s);
+    gnutls_kx_algorithm_t kx = gnutls_kx_get(s);
     unsigned int pk_bits;
-    int pk = leaf_pk(session, &pk_bits);
+    int pk = server_pk(session, kx, details, &pk_bits);
 
     info->protocol = protocol_bit(version);
     info->cipher = cipher_enum(cipher);
@@ -203,7 +233,7 @@ static void fill_algorithms(struct schan_session *session, struct schan_connecti
     info->mac = version == GNUTLS_TLS1_3 ? SCHAN_MAC_NONE : mac_enum(mac);
     info->mac_bits = info->mac == SCHAN_MAC_NONE ? 0 : (uint32_t)gnutls_mac_get_key_size(mac) * 8;
     info->prf_hash_bits = (uint32_t)gnutls_hash_get_len((gnutls_digest_algorithm_t)gnutls_prf_hash_get(s)) * 8;
-    info->kx = kx_enum(gnutls_kx_get(s), version);
+    info->kx = kx_enum(kx, version);
     info->kx_bits = group_bits(group);
     if (!info->kx_bits && info->kx == SCHAN_KX_DHE)
         info->kx_bits = (uint32_t)gnutls_dh_get_prime_bits(s);
@@ -217,11 +247,11 @@ static void fill_algorithms(struct schan_session *session, struct schan_connecti
 
 static void fill_stream_sizes(struct schan_session *session, struct schan_connection_info *info)
 {
-    size_t overhead = gnutls_record_overhead_size(session->s);
+    size_t overhead = session->record_overhead;
 
-    info->header_size = SCHAN_RECORD_HEADER_SIZE + schan_explicit_nonce_size(session->s);
+    info->header_size = SCHAN_RECORD_HEADER_SIZE + session->explicit_nonce;
     info->trailer_size = overhead > info->header_size ? (uint32_t)(overhead - info->header_size) : 0;
-    info->max_message = (uint32_t)gnutls_record_get_max_size(session->s);
+    info->max_message = (uint32_t)session->max_plaintext;
     info->block_size = info->cipher_block_size;
 }
 
@@ -259,7 +289,7 @@ unix_status schan_get_connection_info(void *args)
         p->status = SCHAN_SEC_E_CONTEXT_EXPIRED;
         return (unix_status)SCHAN_STATUS_SUCCESS;
     }
-    fill_algorithms(session, info);
+    fill_algorithms(session, (p->flags & SCHAN_INFO_KEY_DETAILS) != 0, info);
     fill_stream_sizes(session, info);
     fill_names(session, info);
     info->resumed = gnutls_session_is_resumed(session->s) ? 1 : 0;

@@ -32,6 +32,8 @@ int schan_dbg_enabled(enum schan_dbg_class cls);
 void schan_dbg_printf(enum schan_dbg_class cls, const char *func, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void schan_dbg_gnutls_log_init(void);
+/* 1 while a call from Wine runs on this thread (unix_main.c). */
+int schan_in_wine_call(void);
 /* "0a 1b ..." of at most buf_size - 1 characters; for headers, never secrets. */
 const char *schan_dbg_hex(const void *data, size_t size, char *buf, size_t buf_size);
 #define ERR(...)   schan_dbg_printf(SCHAN_DBG_ERR, __func__, __VA_ARGS__)
@@ -163,6 +165,10 @@ struct schan_session {
     int owed_alert;
     uint8_t owed_alert_description;
     struct schan_certreq *certreq;  /* client: certificate requests (unix_certreq.c) */
+    /* record sizes, fixed from the end of each handshake (unix_record.c) */
+    size_t max_plaintext;
+    size_t record_overhead;
+    unsigned int explicit_nonce;
 };
 
 uint32_t schan_map_error(gnutls_session_t s, int err);
@@ -177,6 +183,18 @@ int schan_guard_nothing_received(struct schan_session *session, int warning);
 void schan_guard_record_failed(struct schan_session *session, int err, uint32_t status);
 int schan_guard_send_owed_alert(struct schan_session *session);
 int schan_guard_frame_error(const uint8_t *data, size_t size);
+/* ---- a stack of our own on the caller's thread (unix_coroutine.c) ---- */
+
+struct schan_coroutine;
+/* A coroutine that will run fn(arg); NULL when out of memory. */
+struct schan_coroutine *schan_coroutine_create(void (*fn)(void *), void *arg);
+/* Runs it until fn returns (0) or calls schan_coroutine_pause (1). */
+int schan_coroutine_run(struct schan_coroutine *co);
+/* From inside fn: back to schan_coroutine_run's caller until the next run. */
+void schan_coroutine_pause(void);
+int schan_coroutine_inside(const struct schan_coroutine *co);
+/* Also for a paused one: its frames are dropped, never resumed. */
+void schan_coroutine_free(struct schan_coroutine *co);
 
 /* ---- client certificate requests and SEC_I_INCOMPLETE_CREDENTIALS (unix_certreq.c) ---- */
 
@@ -226,5 +244,8 @@ unix_status schan_export_keying_material(void *args);
 int schan_global_init(void);
 /* Explicit nonce/IV bytes between the record header and the ciphertext. */
 unsigned int schan_explicit_nonce_size(gnutls_session_t s);
+/* Caches the record sizes ENCRYPT and DECRYPT need, once per handshake,
+ * so no record asks GnuTLS again. */
+void schan_record_sizes_update(struct schan_session *session);
 
 #endif /* SCHAN_UNIX_PRIVATE_H */

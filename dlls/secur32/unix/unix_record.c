@@ -34,6 +34,13 @@ unsigned int schan_explicit_nonce_size(gnutls_session_t s)
     }
 }
 
+void schan_record_sizes_update(struct schan_session *session)
+{
+    session->max_plaintext = gnutls_record_get_max_size(session->s);
+    session->record_overhead = gnutls_record_overhead_size(session->s);
+    session->explicit_nonce = schan_explicit_nonce_size(session->s);
+}
+
 static int session_usable(const struct schan_session *session)
 {
     return session->done && !session->failure;
@@ -43,18 +50,17 @@ static int session_usable(const struct schan_session *session)
 
 static uint32_t check_encrypt_sizes(struct schan_session *session, const struct schan_encrypt_params *p)
 {
-    if (!p->data_size || p->data_size > gnutls_record_get_max_size(session->s))
+    if (!p->data_size || p->data_size > session->max_plaintext)
     {
         WARN("EncryptMessage: the DATA buffer holds %u bytes; a record takes 1 to %zu (cbMaximumMessage)\n",
-             p->data_size, gnutls_record_get_max_size(session->s));
+             p->data_size, session->max_plaintext);
         return SCHAN_SEC_E_INVALID_PARAMETER;
     }
     if (p->header_size < SCHAN_RECORD_HEADER_SIZE
-        || (size_t)p->header_size + p->trailer_size < gnutls_record_overhead_size(session->s))
+        || (size_t)p->header_size + p->trailer_size < session->record_overhead)
     {
         WARN("EncryptMessage: header %u + trailer %u bytes cannot hold the record overhead of %zu bytes "
-             "(use SECPKG_ATTR_STREAM_SIZES)\n", p->header_size, p->trailer_size,
-             gnutls_record_overhead_size(session->s));
+             "(use SECPKG_ATTR_STREAM_SIZES)\n", p->header_size, p->trailer_size, session->record_overhead);
         return SCHAN_SEC_E_BUFFER_TOO_SMALL;
     }
     return SCHAN_SEC_E_OK;
@@ -181,7 +187,7 @@ static uint32_t decrypt_record(struct schan_session *session, struct schan_decry
     case SCHAN_FRAME_WHOLE:
         break;
     }
-    offset = SCHAN_RECORD_HEADER_SIZE + schan_explicit_nonce_size(session->s);
+    offset = SCHAN_RECORD_HEADER_SIZE + session->explicit_nonce;
     /* Every protected record carries at least a MAC or tag: an empty one is
      * forged (GnuTLS would call an empty buffer an invalid request). */
     if (record_len <= offset)
