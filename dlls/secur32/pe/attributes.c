@@ -5,9 +5,6 @@
  * FreeContextBuffer, certificate contexts for CertFreeCertificateContext.
  */
 #include "schannel_private.h"
-#include "lsa_packages.h"
-
-#define SCHANNEL_MAX_TOKEN 24576
 
 struct alg_name { ALG_ID alg; const WCHAR *name; };
 
@@ -361,7 +358,7 @@ static SECURITY_STATUS query_attribute(struct schan_context *ctx, ULONG attribut
     }
 }
 
-static SECURITY_STATUS query_context(PCtxtHandle handle, ULONG attribute, void *buffer, BOOL wide)
+SECURITY_STATUS schannel_query_context(PCtxtHandle handle, ULONG attribute, void *buffer, BOOL wide)
 {
     struct schan_context *ctx;
     SECURITY_STATUS status;
@@ -378,22 +375,6 @@ static SECURITY_STATUS query_context(PCtxtHandle handle, ULONG attribute, void *
     }
     handle_release(&ctx->hdr);
     return status;
-}
-
-SECURITY_STATUS WINAPI QueryContextAttributesW(PCtxtHandle handle, ULONG attribute, void *buffer)
-{
-    TRACE("%p %lu %p\n", handle, attribute, buffer);
-    if (lsa_is_ctxt(handle))
-        return lsa_query_context(handle, attribute, buffer, TRUE);
-    return query_context(handle, attribute, buffer, TRUE);
-}
-
-SECURITY_STATUS WINAPI QueryContextAttributesA(PCtxtHandle handle, ULONG attribute, void *buffer)
-{
-    TRACE("%p %lu %p\n", handle, attribute, buffer);
-    if (lsa_is_ctxt(handle))
-        return lsa_query_context(handle, attribute, buffer, FALSE);
-    return query_context(handle, attribute, buffer, FALSE);
 }
 
 static SECURITY_STATUS set_keying_material_info(struct schan_context *ctx, const SecPkgContext_KeyingMaterialInfo *in,

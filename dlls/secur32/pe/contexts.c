@@ -5,7 +5,6 @@
  * (TOKEN/EMPTY input, MISSING and EXTRA, ALLOCATE_MEMORY, ALERT output).
  */
 #include "schannel_private.h"
-#include "lsa_packages.h"
 
 static void context_destroy(struct handle_object *obj)
 {
@@ -530,15 +529,17 @@ static SECURITY_STATUS first_call(PCredHandle cred_handle, const WCHAR *target, 
     return status;
 }
 
-/* ISC and ASC share everything but the first call. */
-static SECURITY_STATUS context_call(PCredHandle cred_handle, PCtxtHandle ctx_handle, const WCHAR *target, ULONG req,
-                                    PSecBufferDesc input, PCtxtHandle new_handle, PSecBufferDesc output,
-                                    ULONG *attrs, TimeStamp *expiry, BOOL server)
+/* ISC and ASC share everything but the first call.  TLS has no data
+ * representation: datarep is ignored, as Windows' Schannel does. */
+SECURITY_STATUS schannel_context_call(PCredHandle cred_handle, PCtxtHandle ctx_handle, const WCHAR *target, ULONG req,
+                                      ULONG datarep, PSecBufferDesc input, PCtxtHandle new_handle,
+                                      PSecBufferDesc output, ULONG *attrs, TimeStamp *expiry, BOOL server)
 {
     struct schan_context *ctx = NULL;
     SECURITY_STATUS status;
     BOOL allocate;
 
+    (void)datarep;
     if ((status = check_output(output, req, &allocate)) || (status = check_input(input)))
         return status;
     if (ctx_handle)
@@ -557,74 +558,9 @@ static SECURITY_STATUS context_call(PCredHandle cred_handle, PCtxtHandle ctx_han
     return status;
 }
 
-/* One ISC/ASC call, handed to the package that owns the handles. */
-static SECURITY_STATUS route_context_call(PCredHandle cred, PCtxtHandle ctx, const WCHAR *target, ULONG req,
-                                          ULONG rep, PSecBufferDesc input, PCtxtHandle new_ctx,
-                                          PSecBufferDesc output, ULONG *attrs, PTimeStamp expiry, BOOL server)
+SECURITY_STATUS schannel_delete_context(PCtxtHandle handle)
 {
-    if (lsa_is_cred(cred) || lsa_is_ctxt(ctx))
-        return lsa_context_call(cred, ctx, target, req, rep, input, new_ctx, output, attrs, expiry, server);
-    return context_call(cred, ctx, target, req, input, new_ctx, output, attrs, expiry, server);
-}
-
-SECURITY_STATUS WINAPI InitializeSecurityContextW(PCredHandle cred, PCtxtHandle ctx, SEC_WCHAR *target, ULONG req,
-                                                  ULONG reserved1, ULONG rep, PSecBufferDesc input, ULONG reserved2,
-                                                  PCtxtHandle new_ctx, PSecBufferDesc output, ULONG *attrs,
-                                                  PTimeStamp expiry)
-{
-    char bufs[256];
-    SECURITY_STATUS status;
-
-    TRACE("%p %p %ls %#lx %lu %lu %p %lu %p %p %p %p\n", cred, ctx, target ? target : L"(null)", req, reserved1,
-          rep, input, reserved2, new_ctx, output, attrs, expiry);
-    TRACE("input %s\n", dbg_secbuffers(input, bufs, sizeof(bufs)));
-    status = route_context_call(cred, ctx, target, req, rep, input, new_ctx, output, attrs, expiry, FALSE);
-    TRACE("returning %#lx, output %s\n", status, dbg_secbuffers(output, bufs, sizeof(bufs)));
-    return status;
-}
-
-SECURITY_STATUS WINAPI InitializeSecurityContextA(PCredHandle cred, PCtxtHandle ctx, SEC_CHAR *target, ULONG req,
-                                                  ULONG reserved1, ULONG rep, PSecBufferDesc input, ULONG reserved2,
-                                                  PCtxtHandle new_ctx, PSecBufferDesc output, ULONG *attrs,
-                                                  PTimeStamp expiry)
-{
-    WCHAR *wtarget = NULL;
-    SECURITY_STATUS status;
-    int len;
-
-    TRACE("%p %p %s %#lx %lu %lu %p %lu %p %p %p %p\n", cred, ctx, target ? target : "(null)", req, reserved1,
-          rep, input, reserved2, new_ctx, output, attrs, expiry);
-    if (target && (len = MultiByteToWideChar(CP_ACP, 0, target, -1, NULL, 0)) > 0
-        && (wtarget = heap_alloc_zero(len * sizeof(WCHAR))))
-        MultiByteToWideChar(CP_ACP, 0, target, -1, wtarget, len);
-    status = route_context_call(cred, ctx, wtarget, req, rep, input, new_ctx, output, attrs, expiry, FALSE);
-    heap_free(wtarget);
-    TRACE("returning %#lx\n", status);
-    return status;
-}
-
-SECURITY_STATUS WINAPI AcceptSecurityContext(PCredHandle cred, PCtxtHandle ctx, PSecBufferDesc input, ULONG req,
-                                             ULONG rep, PCtxtHandle new_ctx, PSecBufferDesc output, ULONG *attrs,
-                                             PTimeStamp expiry)
-{
-    char bufs[256];
-    SECURITY_STATUS status;
-
-    TRACE("%p %p %p %#lx %lu %p %p %p %p\n", cred, ctx, input, req, rep, new_ctx, output, attrs, expiry);
-    TRACE("input %s\n", dbg_secbuffers(input, bufs, sizeof(bufs)));
-    status = route_context_call(cred, ctx, NULL, req, rep, input, new_ctx, output, attrs, expiry, TRUE);
-    TRACE("returning %#lx, output %s\n", status, dbg_secbuffers(output, bufs, sizeof(bufs)));
-    return status;
-}
-
-SECURITY_STATUS WINAPI DeleteSecurityContext(PCtxtHandle handle)
-{
-    TRACE("%p\n", handle);
-    if (lsa_is_ctxt(handle))
-        return lsa_delete_context(handle);
-    if (!handle_remove(handle, HANDLE_TYPE_CTXT))
-        return SEC_E_INVALID_HANDLE;
-    return SEC_E_OK;
+    return handle_remove(handle, HANDLE_TYPE_CTXT) ? SEC_E_OK : SEC_E_INVALID_HANDLE;
 }
 
 static SECURITY_STATUS control_token(struct schan_context *ctx, const BYTE *data, ULONG size)
@@ -657,15 +593,12 @@ static SECURITY_STATUS control_token(struct schan_context *ctx, const BYTE *data
     return params.status;
 }
 
-SECURITY_STATUS WINAPI ApplyControlToken(PCtxtHandle handle, PSecBufferDesc input)
+SECURITY_STATUS schannel_apply_control_token(PCtxtHandle handle, PSecBufferDesc input)
 {
     struct schan_context *ctx;
     SECURITY_STATUS status;
     SecBuffer *token;
 
-    TRACE("%p %p\n", handle, input);
-    if (lsa_is_ctxt(handle))
-        return lsa_apply_control_token(handle, input);
     if (!(ctx = context_ref(handle)))
         return SEC_E_INVALID_HANDLE;
     if (!input)

@@ -5,7 +5,6 @@
  * terms: protocols, disabled algorithms, strength limits, certificate + key.
  */
 #include "schannel_private.h"
-#include "lsa_packages.h"
 
 #define DEFAULT_LIFESPAN_MS (10 * 60 * 60 * 1000)
 #define SP_PROT_TLS_CLIENTS (SP_PROT_TLS1_0_CLIENT | SP_PROT_TLS1_1_CLIENT | SP_PROT_TLS1_2_CLIENT | SP_PROT_TLS1_3_CLIENT)
@@ -28,11 +27,6 @@ struct cred_request {
     DWORD crypto_count;
     const CRYPTO_SETTINGS *crypto;
 };
-
-BOOL is_package_name_w(const WCHAR *name)
-{
-    return package_find_w(name) != NULL;
-}
 
 static void credential_destroy(struct handle_object *obj)
 {
@@ -364,47 +358,18 @@ static SECURITY_STATUS acquire_credentials(ULONG use, const void *auth, CredHand
     return SEC_E_OK;
 }
 
-SECURITY_STATUS WINAPI AcquireCredentialsHandleW(SEC_WCHAR *principal, SEC_WCHAR *package, ULONG use,
-                                                 void *logon_id, void *auth, SEC_GET_KEY_FN get_key,
-                                                 void *get_key_arg, PCredHandle handle, PTimeStamp expiry)
+/* Schannel ignores the principal, logon ID and key callback (Windows does too). */
+SECURITY_STATUS schannel_acquire_credentials(const struct package_desc *pkg, const WCHAR *principal, ULONG use,
+                                             void *logon_id, void *auth, SEC_GET_KEY_FN get_key,
+                                             void *get_key_arg, PCredHandle handle, PTimeStamp expiry)
 {
-    TRACE("%ls %ls %#lx %p %p %p %p %p %p\n", principal ? principal : L"(null)", package ? package : L"(null)",
-          use, logon_id, auth, get_key, get_key_arg, handle, expiry);
-    if (!is_package_name_w(package) && lsa_package_find_w(package))
-        return lsa_acquire_credentials(lsa_package_find_w(package), principal, use, logon_id, auth,
-                                       get_key, get_key_arg, handle, expiry);
-    if (!is_package_name_w(package))
-        return SEC_E_SECPKG_NOT_FOUND;
+    (void)pkg; (void)principal; (void)logon_id; (void)get_key; (void)get_key_arg;
     return acquire_credentials(use, auth, handle, expiry);
 }
 
-SECURITY_STATUS WINAPI AcquireCredentialsHandleA(SEC_CHAR *principal, SEC_CHAR *package, ULONG use,
-                                                 void *logon_id, void *auth, SEC_GET_KEY_FN get_key,
-                                                 void *get_key_arg, PCredHandle handle, PTimeStamp expiry)
+SECURITY_STATUS schannel_free_credentials(PCredHandle handle)
 {
-    TRACE("%s %s %#lx %p %p %p %p %p %p\n", principal ? principal : "(null)", package ? package : "(null)",
-          use, logon_id, auth, get_key, get_key_arg, handle, expiry);
-    if (!package_find_a(package) && lsa_package_find_a(package))
-    {
-        WCHAR *wprincipal = principal ? utf8_to_utf16(principal) : NULL;   /* names are ASCII in practice */
-        SECURITY_STATUS status = lsa_acquire_credentials(lsa_package_find_a(package), wprincipal, use, logon_id,
-                                                         auth, get_key, get_key_arg, handle, expiry);
-        heap_free(wprincipal);
-        return status;
-    }
-    if (!package_find_a(package))
-        return SEC_E_SECPKG_NOT_FOUND;
-    return acquire_credentials(use, auth, handle, expiry);
-}
-
-SECURITY_STATUS WINAPI FreeCredentialsHandle(PCredHandle handle)
-{
-    TRACE("%p\n", handle);
-    if (lsa_is_cred(handle))
-        return lsa_free_credentials(handle);
-    if (!handle_remove(handle, HANDLE_TYPE_CRED))
-        return SEC_E_INVALID_HANDLE;
-    return SEC_E_OK;
+    return handle_remove(handle, HANDLE_TYPE_CRED) ? SEC_E_OK : SEC_E_INVALID_HANDLE;
 }
 
 static SECURITY_STATUS query_supported_protocols(struct schan_credential *cred, void *buffer)
@@ -445,7 +410,7 @@ static SECURITY_STATUS query_names(struct schan_credential *cred, void *buffer, 
     return context_string_alloc(name, (void **)&((SecPkgCredentials_NamesW *)buffer)->sUserName, wide);
 }
 
-static SECURITY_STATUS query_credentials(PCredHandle handle, ULONG attribute, void *buffer, BOOL wide)
+SECURITY_STATUS schannel_query_credentials(PCredHandle handle, ULONG attribute, void *buffer, BOOL wide)
 {
     struct schan_credential *cred = credential_ref(handle);
     SECURITY_STATUS status;
@@ -469,22 +434,6 @@ static SECURITY_STATUS query_credentials(PCredHandle handle, ULONG attribute, vo
     }
     handle_release(&cred->hdr);
     return status;
-}
-
-SECURITY_STATUS WINAPI QueryCredentialsAttributesW(PCredHandle handle, ULONG attribute, void *buffer)
-{
-    TRACE("%p %lu %p\n", handle, attribute, buffer);
-    if (lsa_is_cred(handle))
-        return lsa_query_credentials(handle, attribute, buffer, TRUE);
-    return query_credentials(handle, attribute, buffer, TRUE);
-}
-
-SECURITY_STATUS WINAPI QueryCredentialsAttributesA(PCredHandle handle, ULONG attribute, void *buffer)
-{
-    TRACE("%p %lu %p\n", handle, attribute, buffer);
-    if (lsa_is_cred(handle))
-        return lsa_query_credentials(handle, attribute, buffer, FALSE);
-    return query_credentials(handle, attribute, buffer, FALSE);
 }
 
 static SECURITY_STATUS set_credentials(PCredHandle handle, ULONG attribute, void *buffer, ULONG size)

@@ -14,9 +14,8 @@
  * a server context follows the first token it receives.  Tokens are the
  * chosen package's own (no SPNEGO wrapping), as Wine's builtin does.
  *
- * Handles carry their own types (HANDLE_TYPE_LSA_CRED/CTXT), so the SSPI
- * entry points route them here with one compare and Schannel's paths stay
- * as they were.
+ * Handles carry their own types (HANDLE_TYPE_LSA_CRED/CTXT): the registry
+ * (package.c) routes them to lsa_package_ops, at the end of this file.
  */
 #include "lsa_packages.h"
 #include <ntsecapi.h>
@@ -52,7 +51,8 @@ struct lsa_package {
 static struct lsa_package loaded[MAX_SUBS];    /* Kerberos, NTLM: whichever loaded */
 static ULONG loaded_count;
 static struct package_desc negotiate_desc = {
-    L"Negotiate", L"Microsoft Package Negotiator", NEGOTIATE_CAPS, 1, NEGOTIATE_RPCID, NEGOTIATE_MAX_TOKEN
+    L"Negotiate", L"Microsoft Package Negotiator", NEGOTIATE_CAPS, 1, NEGOTIATE_RPCID, NEGOTIATE_MAX_TOKEN,
+    &lsa_package_ops
 };
 static const struct package_desc *listed[MAX_SUBS + 1];   /* Windows' order: Negotiate, Kerberos, NTLM */
 static ULONG listed_count;
@@ -247,6 +247,7 @@ static BOOL fill_desc(struct lsa_package *pkg)
     pkg->desc.version = info.wVersion;
     pkg->desc.rpcid = info.wRPCID;
     pkg->desc.max_token = info.cbMaxToken;
+    pkg->desc.ops = &lsa_package_ops;
     return TRUE;
 }
 
@@ -350,15 +351,6 @@ const struct package_desc *lsa_package_find_w(const WCHAR *name)
         if (!lstrcmpiW(name, listed[i]->name))
             return listed[i];
     return NULL;
-}
-
-const struct package_desc *lsa_package_find_a(const char *name)
-{
-    WCHAR wname[64];
-
-    if (!name || !MultiByteToWideChar(CP_ACP, 0, name, -1, wname, ARRAY_SIZE(wname)))
-        return NULL;
-    return lsa_package_find_w(wname);
 }
 
 static struct lsa_package *package_of(const struct package_desc *desc)
@@ -503,7 +495,7 @@ static SECURITY_STATUS acquire_sub(struct lsa_package *pkg, UNICODE_STRING *prin
                                               (void *)get_key, get_key_arg, &sub->handle, expiry);
 }
 
-SECURITY_STATUS lsa_acquire_credentials(const struct package_desc *desc, const WCHAR *principal, ULONG use,
+static SECURITY_STATUS lsa_acquire_credentials(const struct package_desc *desc, const WCHAR *principal, ULONG use,
                                         void *logon_id, void *auth, SEC_GET_KEY_FN get_key,
                                         void *get_key_arg, PCredHandle handle, PTimeStamp expiry)
 {
@@ -562,12 +554,12 @@ SECURITY_STATUS lsa_acquire_credentials(const struct package_desc *desc, const W
     return status;
 }
 
-SECURITY_STATUS lsa_free_credentials(PCredHandle handle)
+static SECURITY_STATUS lsa_free_credentials(PCredHandle handle)
 {
     return handle_remove(handle, HANDLE_TYPE_LSA_CRED) ? SEC_E_OK : SEC_E_INVALID_HANDLE;
 }
 
-SECURITY_STATUS lsa_query_credentials(PCredHandle handle, ULONG attribute, void *buffer, BOOL wide)
+static SECURITY_STATUS lsa_query_credentials(PCredHandle handle, ULONG attribute, void *buffer, BOOL wide)
 {
     struct lsa_cred *cred;
     struct lsa_package *pkg;
@@ -808,7 +800,7 @@ static BOOL is_progress(SECURITY_STATUS status)
         || status == SEC_I_COMPLETE_AND_CONTINUE;
 }
 
-SECURITY_STATUS lsa_context_call(PCredHandle cred_handle, PCtxtHandle ctx_handle, const WCHAR *target, ULONG req,
+static SECURITY_STATUS lsa_context_call(PCredHandle cred_handle, PCtxtHandle ctx_handle, const WCHAR *target, ULONG req,
                                  ULONG datarep, PSecBufferDesc input, PCtxtHandle new_ctx, PSecBufferDesc output,
                                  ULONG *attrs, PTimeStamp expiry, BOOL server)
 {
@@ -849,7 +841,7 @@ SECURITY_STATUS lsa_context_call(PCredHandle cred_handle, PCtxtHandle ctx_handle
     return status;
 }
 
-SECURITY_STATUS lsa_delete_context(PCtxtHandle handle)
+static SECURITY_STATUS lsa_delete_context(PCtxtHandle handle)
 {
     return handle_remove(handle, HANDLE_TYPE_LSA_CTXT) ? SEC_E_OK : SEC_E_INVALID_HANDLE;
 }
@@ -898,7 +890,7 @@ static SECURITY_STATUS query_strings_a(struct lsa_ctx *ctx, ULONG attribute, voi
             WideCharToMultiByte(CP_ACP, 0, wide, -1, fields[i], len, NULL, NULL);
         else if (wide)
             status = SEC_E_INSUFFICIENT_MEMORY;
-        FreeContextBuffer(wide);
+        context_buffer_free(wide);
     }
     return status;
 }
@@ -907,22 +899,17 @@ static SECURITY_STATUS query_package_info(struct lsa_ctx *ctx, ULONG attribute, 
 {
     const struct package_desc *desc = ctx->sub.pkg ? &ctx->sub.pkg->desc : &negotiate_desc;
     SecPkgContext_NegotiationInfoW *nego = buffer;
-    void *info = NULL;
-    SECURITY_STATUS status;
+    void *info = package_infos_alloc(&desc, 1, wide);
 
-    status = wide ? QuerySecurityPackageInfoW((SEC_WCHAR *)desc->name, (PSecPkgInfoW *)&info)
-                  : QuerySecurityPackageInfoA((SEC_CHAR *)(desc == &negotiate_desc ? "Negotiate"
-                        : ctx->sub.pkg->desc.rpcid == RPC_C_AUTHN_WINNT ? "NTLM" : "Kerberos"),
-                                             (PSecPkgInfoA *)&info);
-    if (status)
-        return status;
+    if (!info)
+        return SEC_E_INSUFFICIENT_MEMORY;
     nego->PackageInfo = info;   /* PackageInfo is the first member of both structures */
     if (attribute == SECPKG_ATTR_NEGOTIATION_INFO)
         nego->NegotiationState = ctx->established ? SECPKG_NEGOTIATION_COMPLETE : SECPKG_NEGOTIATION_IN_PROGRESS;
     return SEC_E_OK;
 }
 
-SECURITY_STATUS lsa_query_context(PCtxtHandle handle, ULONG attribute, void *buffer, BOOL wide)
+static SECURITY_STATUS lsa_query_context(PCtxtHandle handle, ULONG attribute, void *buffer, BOOL wide)
 {
     SpQueryContextAttributesFn *query;
     SECURITY_STATUS status;
@@ -950,7 +937,7 @@ SECURITY_STATUS lsa_query_context(PCtxtHandle handle, ULONG attribute, void *buf
     return status;
 }
 
-SECURITY_STATUS lsa_apply_control_token(PCtxtHandle handle, PSecBufferDesc input)
+static SECURITY_STATUS lsa_apply_control_token(PCtxtHandle handle, PSecBufferDesc input)
 {
     SECURITY_STATUS status;
     struct lsa_ctx *ctx = established_ref(handle, &status);
@@ -963,7 +950,7 @@ SECURITY_STATUS lsa_apply_control_token(PCtxtHandle handle, PSecBufferDesc input
     return status;
 }
 
-SECURITY_STATUS lsa_complete_auth_token(PCtxtHandle handle, PSecBufferDesc input)
+static SECURITY_STATUS lsa_complete_auth_token(PCtxtHandle handle, PSecBufferDesc input)
 {
     SECURITY_STATUS status;
     struct lsa_ctx *ctx = established_ref(handle, &status);
@@ -987,27 +974,27 @@ SECURITY_STATUS lsa_complete_auth_token(PCtxtHandle handle, PSecBufferDesc input
     handle_release(&ctx->hdr); \
     return status;
 
-SECURITY_STATUS lsa_make_signature(PCtxtHandle handle, ULONG qop, PSecBufferDesc msg, ULONG seq)
+static SECURITY_STATUS lsa_make_signature(PCtxtHandle handle, ULONG qop, PSecBufferDesc msg, ULONG seq)
 {
     USER_CALL(MakeSignature, qop, msg, seq)
 }
 
-SECURITY_STATUS lsa_verify_signature(PCtxtHandle handle, PSecBufferDesc msg, ULONG seq, ULONG *qop)
+static SECURITY_STATUS lsa_verify_signature(PCtxtHandle handle, PSecBufferDesc msg, ULONG seq, ULONG *qop)
 {
     USER_CALL(VerifySignature, msg, seq, qop)
 }
 
-SECURITY_STATUS lsa_encrypt(PCtxtHandle handle, ULONG qop, PSecBufferDesc msg, ULONG seq)
+static SECURITY_STATUS lsa_encrypt(PCtxtHandle handle, ULONG qop, PSecBufferDesc msg, ULONG seq)
 {
     USER_CALL(SealMessage, qop, msg, seq)
 }
 
-SECURITY_STATUS lsa_decrypt(PCtxtHandle handle, PSecBufferDesc msg, ULONG seq, ULONG *qop)
+static SECURITY_STATUS lsa_decrypt(PCtxtHandle handle, PSecBufferDesc msg, ULONG seq, ULONG *qop)
 {
     USER_CALL(UnsealMessage, msg, seq, qop)
 }
 
-SECURITY_STATUS lsa_query_context_token(PCtxtHandle handle, HANDLE *token)
+static SECURITY_STATUS lsa_query_context_token(PCtxtHandle handle, HANDLE *token)
 {
     if (!token)
         return SEC_E_INVALID_PARAMETER;
@@ -1015,3 +1002,21 @@ SECURITY_STATUS lsa_query_context_token(PCtxtHandle handle, HANDLE *token)
         USER_CALL(GetContextToken, token)
     }
 }
+
+/* One table for the three packages: which of them a handle belongs to is
+ * recorded in the handle's object. */
+const struct package_ops lsa_package_ops = {
+    .acquire_credentials = lsa_acquire_credentials,
+    .free_credentials = lsa_free_credentials,
+    .query_credentials = lsa_query_credentials,
+    .context_call = lsa_context_call,
+    .delete_context = lsa_delete_context,
+    .query_context = lsa_query_context,
+    .apply_control_token = lsa_apply_control_token,
+    .complete_auth_token = lsa_complete_auth_token,
+    .make_signature = lsa_make_signature,
+    .verify_signature = lsa_verify_signature,
+    .encrypt = lsa_encrypt,
+    .decrypt = lsa_decrypt,
+    .query_context_token = lsa_query_context_token,
+};

@@ -38,18 +38,28 @@ char *utf16_to_utf8(const WCHAR *str)
     return ret;
 }
 
-WCHAR *utf8_to_utf16(const char *str)
+static WCHAR *to_wide(UINT codepage, const char *str)
 {
     int len;
     WCHAR *ret;
 
     if (!str)
         return NULL;
-    len = MultiByteToWideChar(CP_UTF8, 0, str, -1, NULL, 0);
+    len = MultiByteToWideChar(codepage, 0, str, -1, NULL, 0);
     if (len <= 0 || !(ret = heap_alloc_zero(len * sizeof(WCHAR))))
         return NULL;
-    MultiByteToWideChar(CP_UTF8, 0, str, -1, ret, len);
+    MultiByteToWideChar(codepage, 0, str, -1, ret, len);
     return ret;
+}
+
+WCHAR *utf8_to_utf16(const char *str)
+{
+    return to_wide(CP_UTF8, str);
+}
+
+WCHAR *ansi_to_wide(const char *str)
+{
+    return to_wide(CP_ACP, str);
 }
 
 /* A caller-owned copy of s, UTF-16 or (wide = FALSE) in the ANSI code page. */

@@ -5,7 +5,6 @@
  * [0] STREAM_HEADER, [1] DATA, [2] STREAM_TRAILER, [3] EXTRA or EMPTY.
  */
 #include "schannel_private.h"
-#include "lsa_packages.h"
 
 static BOOL fetch_info(struct schan_context *ctx, UINT32 flags)
 {
@@ -68,14 +67,12 @@ static SECURITY_STATUS encrypt_record(struct schan_context *ctx, PSecBufferDesc 
     return SEC_E_OK;
 }
 
-SECURITY_STATUS WINAPI EncryptMessage(PCtxtHandle handle, ULONG qop, PSecBufferDesc msg, ULONG seq)
+SECURITY_STATUS schannel_encrypt(PCtxtHandle handle, ULONG qop, PSecBufferDesc msg, ULONG seq)
 {
     struct schan_context *ctx;
     SECURITY_STATUS status;
 
-    TRACE("%p %#lx %p %lu\n", handle, qop, msg, seq);
-    if (lsa_is_ctxt(handle))
-        return lsa_encrypt(handle, qop, msg, seq);
+    (void)qop; (void)seq;   /* TLS numbers its records itself and has no quality of protection */
     if (!(ctx = context_ref(handle)))
         return SEC_E_INVALID_HANDLE;
     if (!msg || !msg->pBuffers)
@@ -175,16 +172,13 @@ static SECURITY_STATUS decrypt_record(struct schan_context *ctx, PSecBufferDesc 
     return status;
 }
 
-SECURITY_STATUS WINAPI DecryptMessage(PCtxtHandle handle, PSecBufferDesc msg, ULONG seq, ULONG *qop)
+SECURITY_STATUS schannel_decrypt(PCtxtHandle handle, PSecBufferDesc msg, ULONG seq, ULONG *qop)
 {
     struct schan_context *ctx;
     SECURITY_STATUS status;
     SecBuffer *data;
-    char bufs[256];
 
-    TRACE("%p %p %lu %p\n", handle, msg, seq, qop);
-    if (lsa_is_ctxt(handle))
-        return lsa_decrypt(handle, msg, seq, qop);
+    (void)seq;
     if (!(ctx = context_ref(handle)))
         return SEC_E_INVALID_HANDLE;
     if (!(data = check_decrypt_buffers(msg)))
@@ -206,6 +200,5 @@ SECURITY_STATUS WINAPI DecryptMessage(PCtxtHandle handle, PSecBufferDesc msg, UL
     if (qop)
         *qop = 0;
     handle_release(&ctx->hdr);
-    TRACE("returning %#lx, buffers %s\n", status, dbg_secbuffers(msg, bufs, sizeof(bufs)));
     return status;
 }

@@ -52,9 +52,25 @@ struct schan_context {
     UINT64 resume_cred;        /* for that call: the Unix credential whose certificate to send */
 };
 
+#define SCHANNEL_MAX_TOKEN 24576   /* cbMaxToken, as Windows' Schannel */
+
+/* Schannel's entries in its package table (package.c). */
+SECURITY_STATUS schannel_acquire_credentials(const struct package_desc *pkg, const WCHAR *principal, ULONG use,
+                                             void *logon_id, void *auth, SEC_GET_KEY_FN get_key,
+                                             void *get_key_arg, PCredHandle handle, PTimeStamp expiry);
+SECURITY_STATUS schannel_free_credentials(PCredHandle handle);
+SECURITY_STATUS schannel_query_credentials(PCredHandle handle, ULONG attribute, void *buffer, BOOL wide);
+SECURITY_STATUS schannel_context_call(PCredHandle cred, PCtxtHandle ctx, const WCHAR *target, ULONG req,
+                                      ULONG datarep, PSecBufferDesc input, PCtxtHandle new_ctx,
+                                      PSecBufferDesc output, ULONG *attrs, PTimeStamp expiry, BOOL server);
+SECURITY_STATUS schannel_delete_context(PCtxtHandle handle);
+SECURITY_STATUS schannel_query_context(PCtxtHandle handle, ULONG attribute, void *buffer, BOOL wide);
+SECURITY_STATUS schannel_apply_control_token(PCtxtHandle handle, PSecBufferDesc input);
+SECURITY_STATUS schannel_encrypt(PCtxtHandle handle, ULONG qop, PSecBufferDesc msg, ULONG seq);
+SECURITY_STATUS schannel_decrypt(PCtxtHandle handle, PSecBufferDesc msg, ULONG seq, ULONG *qop);
+
 /* credentials.c */
 struct schan_credential *credential_ref(const CredHandle *handle);
-BOOL is_package_name_w(const WCHAR *name);
 
 /* certkey.c: certificate chain and private key in the Unix half's form. */
 struct cert_material {

@@ -48,6 +48,9 @@ void heap_free(void *p);
 SECURITY_STATUS context_string_alloc(const WCHAR *s, void **out, BOOL wide);
 char *utf16_to_utf8(const WCHAR *str);
 WCHAR *utf8_to_utf16(const char *str);
+/* A caller's ANSI string as wide, in CP_ACP as Windows' A entry points read
+ * it; NULL in (or no memory), NULL out; free with heap_free. */
+WCHAR *ansi_to_wide(const char *str);
 
 /* handles.c: typed handle slots with generation numbers. */
 enum handle_type { HANDLE_TYPE_CRED = 1, HANDLE_TYPE_CTXT = 2,
@@ -65,7 +68,31 @@ void handle_release(struct handle_object *obj);
 BOOL handle_remove(const SecHandle *handle, enum handle_type type);
 UINT32 handle_count(void);
 
-/* package.c: the packages this DLL registers. */
+/* package.c: the registry of the packages this DLL carries (Schannel,
+ * Negotiate, Kerberos, NTLM).  Each package answers the SSPI calls through
+ * one table; the entry points (sspi.c) find the table once, from a handle's
+ * type bits or from a package name, and call through it.  A NULL entry is a
+ * call the package does not offer: SEC_E_UNSUPPORTED_FUNCTION, as Windows. */
+struct package_desc;
+struct package_ops {
+    SECURITY_STATUS (*acquire_credentials)(const struct package_desc *pkg, const WCHAR *principal, ULONG use,
+                                           void *logon_id, void *auth, SEC_GET_KEY_FN get_key,
+                                           void *get_key_arg, PCredHandle handle, PTimeStamp expiry);
+    SECURITY_STATUS (*free_credentials)(PCredHandle handle);
+    SECURITY_STATUS (*query_credentials)(PCredHandle handle, ULONG attribute, void *buffer, BOOL wide);
+    SECURITY_STATUS (*context_call)(PCredHandle cred, PCtxtHandle ctx, const WCHAR *target, ULONG req,
+                                    ULONG datarep, PSecBufferDesc input, PCtxtHandle new_ctx,
+                                    PSecBufferDesc output, ULONG *attrs, PTimeStamp expiry, BOOL server);
+    SECURITY_STATUS (*delete_context)(PCtxtHandle handle);
+    SECURITY_STATUS (*query_context)(PCtxtHandle handle, ULONG attribute, void *buffer, BOOL wide);
+    SECURITY_STATUS (*apply_control_token)(PCtxtHandle handle, PSecBufferDesc input);
+    SECURITY_STATUS (*complete_auth_token)(PCtxtHandle handle, PSecBufferDesc input);
+    SECURITY_STATUS (*make_signature)(PCtxtHandle handle, ULONG qop, PSecBufferDesc msg, ULONG seq);
+    SECURITY_STATUS (*verify_signature)(PCtxtHandle handle, PSecBufferDesc msg, ULONG seq, ULONG *qop);
+    SECURITY_STATUS (*encrypt)(PCtxtHandle handle, ULONG qop, PSecBufferDesc msg, ULONG seq);
+    SECURITY_STATUS (*decrypt)(PCtxtHandle handle, PSecBufferDesc msg, ULONG seq, ULONG *qop);
+    SECURITY_STATUS (*query_context_token)(PCtxtHandle handle, HANDLE *token);
+};
 struct package_desc {
     const WCHAR *name;
     const WCHAR *comment;
@@ -73,10 +100,14 @@ struct package_desc {
     USHORT version;
     USHORT rpcid;
     ULONG max_token;
+    const struct package_ops *ops;
 };
 const struct package_desc *package_find_w(const WCHAR *name);
-const struct package_desc *package_find_a(const char *name);
 ULONG package_count(void);
 const struct package_desc *package_at(ULONG index);
+const struct package_ops *package_owner(const SecHandle *handle);
+const struct package_ops *package_owner_of_call(const SecHandle *cred, const SecHandle *ctx);
 
+/* package_info.c: SecPkgInfoA/W for callers, in one FreeContextBuffer block. */
+void *package_infos_alloc(const struct package_desc **pkgs, ULONG count, BOOL wide);
 #endif

@@ -3,7 +3,7 @@
  * packages this DLL does not carry.  Each answers Windows' own "not
  * supported" in its return type and never pretends success.
  */
-#include "lsa_packages.h"
+#include "secur32_private.h"
 #include <ntsecapi.h>
 
 /* Stubs name their parameters for documentation only. */
@@ -20,22 +20,6 @@
         return SEC_E_UNSUPPORTED_FUNCTION; \
     }
 
-/* Context operations Schannel does not offer (Windows answers the same);
- * the LSA packages (lsa_packages.c) offer some of them. */
-#define LSA_OR_UNSUPPORTED(name, handle, call, ...) \
-    SECURITY_STATUS WINAPI name(__VA_ARGS__) \
-    { \
-        if (lsa_is_ctxt(handle)) \
-            return call; \
-        TRACE("not supported by Schannel\n"); \
-        return SEC_E_UNSUPPORTED_FUNCTION; \
-    }
-LSA_OR_UNSUPPORTED(MakeSignature, ctx, lsa_make_signature(ctx, qop, msg, seq),
-                   PCtxtHandle ctx, ULONG qop, PSecBufferDesc msg, ULONG seq)
-LSA_OR_UNSUPPORTED(VerifySignature, ctx, lsa_verify_signature(ctx, msg, seq, qop),
-                   PCtxtHandle ctx, PSecBufferDesc msg, ULONG seq, ULONG *qop)
-LSA_OR_UNSUPPORTED(CompleteAuthToken, ctx, lsa_complete_auth_token(ctx, token), PCtxtHandle ctx, PSecBufferDesc token)
-LSA_OR_UNSUPPORTED(QuerySecurityContextToken, ctx, lsa_query_context_token(ctx, token), PCtxtHandle ctx, HANDLE *token)
 UNSUPPORTED_SSPI(ImpersonateSecurityContext, PCtxtHandle ctx)
 UNSUPPORTED_SSPI(RevertSecurityContext, PCtxtHandle ctx)
 UNSUPPORTED_SSPI(ExportSecurityContext, PCtxtHandle ctx, ULONG flags, PSecBuffer packed, void **token)
