@@ -270,9 +270,10 @@ static SECURITY_STATUS query_lifespan(struct schan_context *ctx, SecPkgContext_L
 
 static SECURITY_STATUS query_package_info(void *buffer, BOOL wide)
 {
+    const struct package_desc *desc = schannel_package_at(0);
     void **out = buffer;
-    return wide ? QuerySecurityPackageInfoW((SEC_WCHAR *)UNISP_NAME_W, (PSecPkgInfoW *)out)
-                : QuerySecurityPackageInfoA((SEC_CHAR *)UNISP_NAME_A, (PSecPkgInfoA *)out);
+
+    return (*out = package_infos_alloc(&desc, 1, wide)) ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
 }
 
 static SECURITY_STATUS query_names(struct schan_context *ctx, void *buffer, BOOL wide)

@@ -340,19 +340,6 @@ const struct package_desc *lsa_package_at(ULONG index)
     return index < listed_count ? listed[index] : NULL;
 }
 
-const struct package_desc *lsa_package_find_w(const WCHAR *name)
-{
-    ULONG i;
-
-    if (!name)
-        return NULL;
-    ensure_loaded();
-    for (i = 0; i < listed_count; i++)
-        if (!lstrcmpiW(name, listed[i]->name))
-            return listed[i];
-    return NULL;
-}
-
 static struct lsa_package *package_of(const struct package_desc *desc)
 {
     ULONG i;

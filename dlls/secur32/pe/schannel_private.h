@@ -54,7 +54,11 @@ struct schan_context {
 
 #define SCHANNEL_MAX_TOKEN 24576   /* cbMaxToken, as Windows' Schannel */
 
-/* Schannel's entries in its package table (package.c). */
+/* schannel.c: the package's names and table, for the registry (package.c). */
+extern const struct package_ops schannel_package_ops;
+ULONG schannel_package_count(void);
+const struct package_desc *schannel_package_at(ULONG index);
+/* Its entries, one per file below. */
 SECURITY_STATUS schannel_acquire_credentials(const struct package_desc *pkg, const WCHAR *principal, ULONG use,
                                              void *logon_id, void *auth, SEC_GET_KEY_FN get_key,
                                              void *get_key_arg, PCredHandle handle, PTimeStamp expiry);
