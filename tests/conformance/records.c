@@ -1,7 +1,7 @@
 /* The record layer through SSPI as callers use it: several records in one
  * DecryptMessage input (EXTRA), an incomplete record (MISSING), libgit2's
  * 3-buffer EncryptMessage, the fixed output indexes, and alerts queued with
- * ApplyControlToken. */
+ * ApplyControlToken; two threads decrypting on one context. */
 #include <string.h>
 #include "tlsutil.h"
 
@@ -151,6 +151,88 @@ static void test_alert_token(void)
     pair_teardown(&p);
 }
 
+/* Two threads call DecryptMessage on one context at once, each with its own
+ * copy of the same record.  The calls must take turns: the first decrypts
+ * the record intact, the second finds it already consumed (a MAC failure,
+ * the sequence number having moved on) - never both OK, never a crash.
+ * Racing in the session, both could read the same sequence number or
+ * corrupt each other's state. */
+#define RACE_ROUNDS 24
+
+struct race_thread {
+    HANDLE start;
+    CtxtHandle *ctx;
+    BYTE wire[512];
+    ULONG size;
+    SECURITY_STATUS status;
+    char text[64];
+};
+
+static DWORD WINAPI race_decrypt(void *arg)
+{
+    struct race_thread *t = arg;
+    SecBuffer b[4];
+
+    WaitForSingleObject(t->start, INFINITE);
+    t->status = decrypt(t->ctx, t->wire, t->size, b);
+    if (t->status == SEC_E_OK && b[1].cbBuffer < sizeof(t->text))
+        memcpy(t->text, b[1].pvBuffer, b[1].cbBuffer);
+    return 0;
+}
+
+/* One round: returns TRUE if exactly one thread got the record, intact. */
+static BOOL race_round(int round, BOOL *hung)
+{
+    struct race_thread t[2];
+    HANDLE threads[2], start = CreateEventW(NULL, TRUE, FALSE, NULL);
+    char text[64];
+    struct tls_pair p;
+    BOOL v5 = round % 2, good = FALSE;
+    int i;
+
+    memset(t, 0, sizeof(t));
+    if (!pair_connect(&p, server_cert, v5, v5 ? 0 : SP_PROT_TLS1_2_CLIENT, v5 ? 0 : SP_PROT_TLS1_2_SERVER))
+    {
+        pair_teardown(&p);
+        CloseHandle(start);
+        return FALSE;
+    }
+    snprintf(text, sizeof(text), "record of round %d", round);
+    t[0].size = t[1].size = encrypt_into(&p.cctx, text, t[0].wire);
+    memcpy(t[1].wire, t[0].wire, t[0].size);
+    for (i = 0; i < 2; i++)
+    {
+        t[i].start = start;
+        t[i].ctx = &p.sctx;
+        threads[i] = CreateThread(NULL, 0, race_decrypt, &t[i], 0, NULL);
+    }
+    SetEvent(start);
+    if (WaitForMultipleObjects(2, threads, TRUE, 30000) != WAIT_OBJECT_0)
+        *hung = TRUE;
+    else if (t[0].size)
+        good = (t[0].status == SEC_E_OK) != (t[1].status == SEC_E_OK)
+            && !strcmp(t[t[0].status == SEC_E_OK ? 0 : 1].text, text);
+    if (!good)
+        diag("round %d: statuses %#lx %#lx", round, (unsigned long)t[0].status, (unsigned long)t[1].status);
+    for (i = 0; i < 2; i++)
+        CloseHandle(threads[i]);
+    CloseHandle(start);
+    pair_teardown(&p);
+    return good;
+}
+
+static void test_concurrent_decrypt(void)
+{
+    int round, good = 0;
+    BOOL hung = FALSE;
+
+    for (round = 0; round < RACE_ROUNDS && !hung; round++)
+        good += race_round(round, &hung);
+    ok(!hung, "two threads decrypting on one context both return");
+    ok(good == RACE_ROUNDS, "%d of %d rounds (TLS 1.2 and 1.3): exactly one of two concurrent DecryptMessage calls "
+       "gets the record, intact", good, RACE_ROUNDS);
+}
+
 int main(void)
 {
     char product[64];
@@ -175,6 +257,7 @@ int main(void)
         ok(0, "TLS 1.3 pair connects");
     pair_teardown(&p);
     test_alert_token();
+    test_concurrent_decrypt();
     CertFreeCertificateContext(server_cert);
     return tap_done();
 }

@@ -78,6 +78,8 @@ static SECURITY_STATUS context_create(struct schan_credential *cred, const WCHAR
     ctx->is_server = cred->use == SECPKG_CRED_INBOUND;
     ctx->req_flags = req;
     InitializeSRWLock(&ctx->lock);
+    InitializeSRWLock(&ctx->send_lock);
+    InitializeSRWLock(&ctx->recv_lock);
     if (target && (ctx->target = heap_alloc_zero((lstrlenW(target) + 1) * sizeof(WCHAR))))
         lstrcpyW(ctx->target, target);
     params.cred = cred->unix_cred;

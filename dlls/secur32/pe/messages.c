@@ -38,6 +38,12 @@ static SECURITY_STATUS encrypt_record(struct schan_context *ctx, PSecBufferDesc 
     SecBuffer *data = buffer_find(msg, SECBUFFER_DATA, 0);
     SecBuffer *trailer = buffer_find(msg, SECBUFFER_STREAM_TRAILER, 0);
 
+    if (context_state(ctx) != HS_DONE)
+    {
+        SCHAN_WARN("EncryptMessage on a context whose handshake is not complete or that was shut down; returning "
+                   "SEC_E_CONTEXT_EXPIRED\n");
+        return SEC_E_CONTEXT_EXPIRED;
+    }
     if (!header || !data || !trailer || !header->pvBuffer || !data->pvBuffer || !trailer->pvBuffer)
     {
         SCHAN_WARN("EncryptMessage needs STREAM_HEADER, DATA and STREAM_TRAILER buffers with memory; returning "
@@ -80,16 +86,12 @@ SECURITY_STATUS schannel_encrypt(PCtxtHandle handle, ULONG qop, PSecBufferDesc m
         SCHAN_WARN("EncryptMessage got no SecBufferDesc or no buffers in it; returning SEC_E_INVALID_TOKEN\n");
         status = SEC_E_INVALID_TOKEN;
     }
-    else if (ctx->state != HS_DONE)
-    {
-        SCHAN_WARN("EncryptMessage on a context whose handshake is not complete or that was shut down; returning "
-                   "SEC_E_CONTEXT_EXPIRED\n");
-        status = SEC_E_CONTEXT_EXPIRED;
-    }
     else
     {
         AcquireSRWLockShared(&ctx->lock);
+        AcquireSRWLockExclusive(&ctx->send_lock);
         status = encrypt_record(ctx, msg);
+        ReleaseSRWLockExclusive(&ctx->send_lock);
         ReleaseSRWLockShared(&ctx->lock);
     }
     handle_release(&ctx->hdr);
@@ -149,6 +151,17 @@ static SECURITY_STATUS decrypt_record(struct schan_context *ctx, PSecBufferDesc 
     ULONG size = data->cbBuffer;
     SECURITY_STATUS status;
 
+    switch (context_state(ctx))
+    {
+    case HS_CLOSED:
+        return SEC_I_CONTEXT_EXPIRED;
+    case HS_DONE:
+    case HS_CONTROL:
+    case HS_SHUTDOWN:
+        break;
+    default:
+        return SEC_E_CONTEXT_EXPIRED;
+    }
     params.buffer = to_u64(base);
     params.size = size;
     if (unix_call(SCHAN_CALL_DECRYPT, &params))
@@ -166,9 +179,9 @@ static SECURITY_STATUS decrypt_record(struct schan_context *ctx, PSecBufferDesc 
         return status;
     lay_out_record(msg, base, size, &params);
     if (status == SEC_I_RENEGOTIATE)
-        ctx->state = HS_RENEGOTIATE;
+        context_set_state(ctx, HS_RENEGOTIATE);
     else if (status == SEC_I_CONTEXT_EXPIRED)
-        ctx->state = HS_CLOSED;
+        context_set_state(ctx, HS_CLOSED);
     return status;
 }
 
@@ -187,14 +200,12 @@ SECURITY_STATUS schannel_decrypt(PCtxtHandle handle, PSecBufferDesc msg, ULONG s
                    "returning SEC_E_INVALID_TOKEN\n");
         status = SEC_E_INVALID_TOKEN;
     }
-    else if (ctx->state == HS_CLOSED)
-        status = SEC_I_CONTEXT_EXPIRED;
-    else if (ctx->state != HS_DONE && ctx->state != HS_CONTROL && ctx->state != HS_SHUTDOWN)
-        status = SEC_E_CONTEXT_EXPIRED;
     else
     {
         AcquireSRWLockShared(&ctx->lock);
+        AcquireSRWLockExclusive(&ctx->recv_lock);
         status = decrypt_record(ctx, msg, data);
+        ReleaseSRWLockExclusive(&ctx->recv_lock);
         ReleaseSRWLockShared(&ctx->lock);
     }
     if (qop)

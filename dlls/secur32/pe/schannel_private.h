@@ -38,7 +38,15 @@ struct schan_context {
     SECURITY_STATUS failure;   /* HS_FAILED: the error every later handshake call answers */
     BOOL started;              /* the first handshake call has been made */
     WCHAR *target;             /* client: pszTargetName */
-    SRWLOCK lock;              /* serialises handshake calls */
+    /* Handshake and attribute calls hold `lock` exclusively; records hold it
+     * shared, so that one thread may send while another receives (as
+     * GnuTLS allows), and each direction's own lock, so that two calls in
+     * the same direction on one context take turns instead of racing in
+     * the session.  DecryptMessage writes `state` with only `lock` shared:
+     * it goes through context_state/context_set_state, never plainly. */
+    SRWLOCK lock;
+    SRWLOCK send_lock;         /* EncryptMessage */
+    SRWLOCK recv_lock;         /* DecryptMessage */
     HCERTSTORE peer_store;     /* the peer's chain as sent */
     PCCERT_CONTEXT peer_cert;  /* the peer's leaf, from peer_store */
     BOOL info_valid;
@@ -99,6 +107,14 @@ SECURITY_STATUS peer_chain_validate(struct schan_context *ctx);
 SECURITY_STATUS issuer_list_query(struct schan_context *ctx, SecPkgContext_IssuerListInfoEx *out);
 
 /* contexts.c */
+static inline enum handshake_state context_state(struct schan_context *ctx)
+{
+    return __atomic_load_n(&ctx->state, __ATOMIC_ACQUIRE);
+}
+static inline void context_set_state(struct schan_context *ctx, enum handshake_state state)
+{
+    __atomic_store_n(&ctx->state, state, __ATOMIC_RELEASE);
+}
 struct schan_context *context_ref(const CtxtHandle *handle);
 BOOL context_info(struct schan_context *ctx);
 BOOL context_info_details(struct schan_context *ctx);
