@@ -295,10 +295,10 @@ static SECURITY_STATUS finish_handshake(struct schan_context *ctx)
 }
 
 /* One handshake step: feed input, place output, report MISSING/EXTRA. */
-static SECURITY_STATUS handshake_step(struct schan_context *ctx, PSecBufferDesc input, PSecBufferDesc output,
-                                      ULONG req, BOOL allocate)
+static SECURITY_STATUS handshake_step(struct schan_context *ctx, const struct context_request *r, BOOL allocate)
 {
     struct schan_handshake_params hs = { .session = ctx->session };
+    PSecBufferDesc input = r->input, output = r->output;
     SecBuffer *target;
     const BYTE *data;
     ULONG size, capacity;
@@ -323,7 +323,7 @@ static SECURITY_STATUS handshake_step(struct schan_context *ctx, PSecBufferDesc 
     }
     /* The caller's buffer size is its capacity; read it before the sizes of
      * unused outputs are cleared. */
-    target = hs.output_len ? output_target(ctx, output, &hs, req) : NULL;
+    target = hs.output_len ? output_target(ctx, output, &hs, r->req) : NULL;
     capacity = target ? target->cbBuffer : 0;
     reset_outputs(output, allocate);
     if (hs.output_len && (status = deliver_output(ctx, target, allocate, capacity, &hs)))
@@ -369,8 +369,7 @@ static void set_expiry(TimeStamp *expiry)
 }
 
 /* A step on an existing context, whatever state it is in. */
-static SECURITY_STATUS continue_context(struct schan_context *ctx, PSecBufferDesc input, PSecBufferDesc output,
-                                        ULONG req, BOOL allocate)
+static SECURITY_STATUS continue_context(struct schan_context *ctx, const struct context_request *r, BOOL allocate)
 {
     SECURITY_STATUS status;
 
@@ -380,10 +379,10 @@ static SECURITY_STATUS continue_context(struct schan_context *ctx, PSecBufferDes
     {
         SCHAN_WARN("this context's handshake already failed (%#lx): delete it and start a new one\n",
                    (unsigned long)ctx->failure);
-        reset_outputs(output, FALSE);
+        reset_outputs(r->output, FALSE);
         return ctx->failure;
     }
-    status = handshake_step(ctx, input, output, req, allocate);
+    status = handshake_step(ctx, r, allocate);
     if (status != SEC_E_INCOMPLETE_MESSAGE)
         ctx->need_creds = status == SEC_I_INCOMPLETE_CREDENTIALS;
     switch (ctx->state)
@@ -444,41 +443,39 @@ static const char *call_name(BOOL server)
 
 /* A later ISC/ASC call on an existing context; *out holds a reference
  * unless the handle was refused. */
-static SECURITY_STATUS continue_call(PCredHandle cred_handle, PCtxtHandle ctx_handle, PSecBufferDesc input,
-                                     PCtxtHandle new_handle, PSecBufferDesc output, ULONG req, BOOL allocate,
-                                     BOOL server, struct schan_context **out)
+static SECURITY_STATUS continue_call(const struct context_request *r, BOOL allocate, struct schan_context **out)
 {
     struct schan_context *ctx;
     SECURITY_STATUS status;
 
-    if (!(ctx = context_ref(ctx_handle)) || ctx->is_server != server)
+    if (!(ctx = context_ref(r->ctx)) || ctx->is_server != r->server)
     {
-        SCHAN_WARN("%s: the context handle is %s; returning SEC_E_INVALID_HANDLE\n", call_name(server),
+        SCHAN_WARN("%s: the context handle is %s; returning SEC_E_INVALID_HANDLE\n", call_name(r->server),
                    ctx ? "the other side's (client vs server)" : "stale or not a context");
         if (ctx)
             handle_release(&ctx->hdr);
         return SEC_E_INVALID_HANDLE;
     }
     AcquireSRWLockExclusive(&ctx->lock);
-    if (ctx->need_creds || (!server && ctx->state == HS_RENEGOTIATE))
-        take_resume_credential(ctx, cred_handle);
-    status = continue_context(ctx, input, output, req, allocate);
+    if (ctx->need_creds || (!r->server && ctx->state == HS_RENEGOTIATE))
+        take_resume_credential(ctx, r->cred);
+    status = continue_context(ctx, r, allocate);
     ReleaseSRWLockExclusive(&ctx->lock);
-    if (new_handle && new_handle != ctx_handle && status != SEC_E_INCOMPLETE_MESSAGE)
-        *new_handle = *ctx_handle;
+    if (r->new_ctx && r->new_ctx != r->ctx && status != SEC_E_INCOMPLETE_MESSAGE)
+        *r->new_ctx = *r->ctx;
     *out = ctx;
     return status;
 }
 
 /* The credential a first call needs, or the reason it is refused. */
-static SECURITY_STATUS first_call_credential(PCredHandle cred_handle, PCtxtHandle new_handle, PSecBufferDesc input,
-                                             BOOL server, struct schan_credential **out)
+static SECURITY_STATUS first_call_credential(const struct context_request *r, struct schan_credential **out)
 {
     struct schan_credential *cred;
+    BOOL server = r->server;
 
-    if (!new_handle || !(cred = credential_ref(cred_handle)))
+    if (!r->new_ctx || !(cred = credential_ref(r->cred)))
     {
-        SCHAN_WARN("%s: %s; returning SEC_E_INVALID_HANDLE\n", call_name(server), new_handle
+        SCHAN_WARN("%s: %s; returning SEC_E_INVALID_HANDLE\n", call_name(server), r->new_ctx
                    ? "the credential handle is stale or not a credential" : "no handle to return the new context in");
         return SEC_E_INVALID_HANDLE;
     }
@@ -489,7 +486,7 @@ static SECURITY_STATUS first_call_credential(PCredHandle cred_handle, PCtxtHandl
         handle_release(&cred->hdr);
         return SEC_E_NO_CREDENTIALS;
     }
-    if (server && !input)
+    if (server && !r->input)
     {
         SCHAN_WARN("AcceptSecurityContext needs the client's bytes in an input TOKEN; returning "
                    "SEC_E_INVALID_TOKEN\n");
@@ -502,27 +499,25 @@ static SECURITY_STATUS first_call_credential(PCredHandle cred_handle, PCtxtHandl
 
 /* The first ISC/ASC call: a new context, which gets a handle only if the
  * call did not fail; *out holds a reference when it did not. */
-static SECURITY_STATUS first_call(PCredHandle cred_handle, const WCHAR *target, ULONG req, BOOL allocate,
-                                  PSecBufferDesc input, PCtxtHandle new_handle, PSecBufferDesc output, BOOL server,
-                                  struct schan_context **out)
+static SECURITY_STATUS first_call(const struct context_request *r, BOOL allocate, struct schan_context **out)
 {
     struct schan_credential *cred;
     struct schan_context *ctx = NULL;
     SECURITY_STATUS status;
 
-    if ((status = first_call_credential(cred_handle, new_handle, input, server, &cred)))
+    if ((status = first_call_credential(r, &cred)))
         return status;
-    status = context_create(cred, target, req, input, &ctx);
+    status = context_create(cred, r->target, r->req, r->input, &ctx);
     handle_release(&cred->hdr);
     if (status)
         return status;
-    status = continue_context(ctx, input, output, req, allocate);
+    status = continue_context(ctx, r, allocate);
     if (status != SEC_I_CONTINUE_NEEDED && status != SEC_E_OK && status != SEC_I_INCOMPLETE_CREDENTIALS)
     {
         handle_release(&ctx->hdr);   /* a failed first call leaves no handle */
         return status;
     }
-    if (!handle_insert(&ctx->hdr, new_handle))
+    if (!handle_insert(&ctx->hdr, r->new_ctx))
     {
         handle_release(&ctx->hdr);
         return SEC_E_INSUFFICIENT_MEMORY;
@@ -533,29 +528,26 @@ static SECURITY_STATUS first_call(PCredHandle cred_handle, const WCHAR *target, 
 
 /* ISC and ASC share everything but the first call.  TLS has no data
  * representation: datarep is ignored, as Windows' Schannel does. */
-SECURITY_STATUS schannel_context_call(PCredHandle cred_handle, PCtxtHandle ctx_handle, const WCHAR *target, ULONG req,
-                                      ULONG datarep, PSecBufferDesc input, PCtxtHandle new_handle,
-                                      PSecBufferDesc output, ULONG *attrs, TimeStamp *expiry, BOOL server)
+SECURITY_STATUS schannel_context_call(const struct context_request *r)
 {
     struct schan_context *ctx = NULL;
     SECURITY_STATUS status;
     BOOL allocate;
 
-    (void)datarep;
-    if ((status = check_output(output, req, &allocate)) || (status = check_input(input)))
+    if ((status = check_output(r->output, r->req, &allocate)) || (status = check_input(r->input)))
         return status;
-    if (ctx_handle)
-        status = continue_call(cred_handle, ctx_handle, input, new_handle, output, req, allocate, server, &ctx);
+    if (r->ctx)
+        status = continue_call(r, allocate, &ctx);
     else
-        status = first_call(cred_handle, target, req, allocate, input, new_handle, output, server, &ctx);
+        status = first_call(r, allocate, &ctx);
     if (!ctx)
         return status;
     /* The package allocated the token (also without ALLOCATE_MEMORY, for a
      * buffer with no memory): ALLOCATED_MEMORY tells the caller to free it. */
-    if (attrs && status != SEC_E_INCOMPLETE_MESSAGE)
-        *attrs = ctx->ret_flags = returned_flags(allocate ? req | ISC_REQ_ALLOCATE_MEMORY : req, server);
+    if (r->attrs && status != SEC_E_INCOMPLETE_MESSAGE)
+        *r->attrs = ctx->ret_flags = returned_flags(allocate ? r->req | ISC_REQ_ALLOCATE_MEMORY : r->req, r->server);
     if (status != SEC_E_INCOMPLETE_MESSAGE)
-        set_expiry(expiry);
+        set_expiry(r->expiry);
     handle_release(&ctx->hdr);
     return status;
 }

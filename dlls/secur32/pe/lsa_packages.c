@@ -410,22 +410,6 @@ static struct lsa_cred *cred_ref(const SecHandle *handle)
     return obj ? CONTAINING_RECORD(obj, struct lsa_cred, hdr) : NULL;
 }
 
-static WCHAR *ansi_field(const unsigned char *s, ULONG len, ULONG *out_len)
-{
-    WCHAR *w;
-    int n;
-
-    *out_len = 0;
-    if (!s)
-        return NULL;
-    n = MultiByteToWideChar(CP_ACP, 0, (const char *)s, len, NULL, 0);
-    if (!(w = heap_alloc_zero((n + 1) * sizeof(WCHAR))))
-        return NULL;
-    MultiByteToWideChar(CP_ACP, 0, (const char *)s, len, w, n);
-    *out_len = n;
-    return w;
-}
-
 /* Packages read identities in Unicode: convert an ANSI one. */
 static SEC_WINNT_AUTH_IDENTITY_W *identity_to_unicode(const SEC_WINNT_AUTH_IDENTITY_A *a)
 {
@@ -433,9 +417,9 @@ static SEC_WINNT_AUTH_IDENTITY_W *identity_to_unicode(const SEC_WINNT_AUTH_IDENT
 
     if (!w)
         return NULL;
-    w->User = ansi_field(a->User, a->UserLength, &w->UserLength);
-    w->Domain = ansi_field(a->Domain, a->DomainLength, &w->DomainLength);
-    w->Password = ansi_field(a->Password, a->PasswordLength, &w->PasswordLength);
+    w->User = ansi_to_wide_len((const char *)a->User, a->UserLength, &w->UserLength);
+    w->Domain = ansi_to_wide_len((const char *)a->Domain, a->DomainLength, &w->DomainLength);
+    w->Password = ansi_to_wide_len((const char *)a->Password, a->PasswordLength, &w->PasswordLength);
     w->Flags = SEC_WINNT_AUTH_IDENTITY_UNICODE;
     return w;
 }
@@ -628,22 +612,32 @@ static void finish_output_token(SecBuffer *token, SECURITY_STATUS status)
     }
 }
 
-static SECURITY_STATUS call_sub(struct lsa_sub *sub, LSA_SEC_HANDLE cred, UNICODE_STRING *target, ULONG req,
-                                ULONG datarep, PSecBufferDesc input, PSecBufferDesc output, ULONG *attrs,
-                                PTimeStamp expiry, BOOL server)
+/* One step as a hosted package takes it: the caller's request with the
+ * target as a UNICODE_STRING and ISC_REQ_ALLOCATE_MEMORY taken off (we
+ * allocate, context_step); the flags the package returns collect here. */
+struct lsa_step {
+    const struct context_request *r;
+    UNICODE_STRING *target;
+    ULONG req;
+    ULONG attrs;
+};
+
+static SECURITY_STATUS call_sub(struct lsa_sub *sub, LSA_SEC_HANDLE cred, struct lsa_step *s)
 {
+    const struct context_request *r = s->r;
     LSA_SEC_HANDLE new_handle = sub->handle;
     SecBuffer context_data = { 0, SECBUFFER_EMPTY, NULL };
     BOOLEAN mapped = FALSE;
     SECURITY_STATUS status;
     struct lsa_package *pkg = sub->pkg;
 
-    if (server)
-        status = pkg->lsa->AcceptLsaModeContext ? pkg->lsa->AcceptLsaModeContext(cred, sub->handle, input, req,
-                     datarep, &new_handle, output, attrs, expiry, &mapped, &context_data) : SEC_E_UNSUPPORTED_FUNCTION;
+    if (r->server)
+        status = pkg->lsa->AcceptLsaModeContext ? pkg->lsa->AcceptLsaModeContext(cred, sub->handle, r->input,
+                     s->req, r->datarep, &new_handle, r->output, &s->attrs, r->expiry, &mapped, &context_data)
+                                                : SEC_E_UNSUPPORTED_FUNCTION;
     else
-        status = pkg->lsa->InitLsaModeContext ? pkg->lsa->InitLsaModeContext(cred, sub->handle, target, req,
-                     datarep, input, &new_handle, output, attrs, expiry, &mapped, &context_data)
+        status = pkg->lsa->InitLsaModeContext ? pkg->lsa->InitLsaModeContext(cred, sub->handle, s->target, s->req,
+                     r->datarep, r->input, &new_handle, r->output, &s->attrs, r->expiry, &mapped, &context_data)
                                               : SEC_E_UNSUPPORTED_FUNCTION;
     if (new_handle)
         sub->handle = new_handle;
@@ -674,21 +668,19 @@ static struct lsa_sub *cred_sub_for(struct lsa_cred *cred, const WCHAR *name)
 }
 
 /* Negotiate's first step: the package the token names, or each in turn. */
-static SECURITY_STATUS negotiate_first(struct lsa_ctx *ctx, struct lsa_cred *cred, UNICODE_STRING *target,
-                                       ULONG req, ULONG datarep, PSecBufferDesc input, PSecBufferDesc output,
-                                       ULONG *attrs, PTimeStamp expiry, BOOL server)
+static SECURITY_STATUS negotiate_first(struct lsa_ctx *ctx, struct lsa_cred *cred, struct lsa_step *s)
 {
     SECURITY_STATUS status = SEC_E_NO_CREDENTIALS;
-    SecBuffer *token = find_token(output);
+    SecBuffer *token = find_token(s->r->output);
     ULONG i, size = token ? token->cbBuffer : 0;
     struct lsa_sub *sub;
 
-    if (server)
+    if (s->r->server)
     {
-        if (!(sub = cred_sub_for(cred, is_ntlm_token(input) ? L"NTLM" : L"Kerberos")))
+        if (!(sub = cred_sub_for(cred, is_ntlm_token(s->r->input) ? L"NTLM" : L"Kerberos")))
             return SEC_E_LOGON_DENIED;
         ctx->sub.pkg = sub->pkg;
-        return call_sub(&ctx->sub, sub->handle, target, req, datarep, input, output, attrs, expiry, TRUE);
+        return call_sub(&ctx->sub, sub->handle, s);
     }
     for (i = 0; i < cred->count; i++)
     {
@@ -696,8 +688,7 @@ static SECURITY_STATUS negotiate_first(struct lsa_ctx *ctx, struct lsa_cred *cre
         ctx->sub.handle = 0;
         if (token)
             token->cbBuffer = size;
-        status = call_sub(&ctx->sub, cred->subs[i].handle, target, req, datarep, input, output, attrs, expiry,
-                          FALSE);
+        status = call_sub(&ctx->sub, cred->subs[i].handle, s);
         TRACE("Negotiate: %ls answered %#lx\n", ctx->sub.pkg->name, status);
         if (status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED || status == SEC_I_COMPLETE_NEEDED
             || status == SEC_I_COMPLETE_AND_CONTINUE)
@@ -720,23 +711,20 @@ static LSA_SEC_HANDLE cred_handle_for(struct lsa_cred *cred, struct lsa_package 
     return 0;
 }
 
-static SECURITY_STATUS step_context(struct lsa_ctx *ctx, struct lsa_cred *cred, UNICODE_STRING *target, ULONG req,
-                                    ULONG datarep, PSecBufferDesc input, PSecBufferDesc output, ULONG *attrs,
-                                    PTimeStamp expiry, BOOL server)
+static SECURITY_STATUS step_context(struct lsa_ctx *ctx, struct lsa_cred *cred, struct lsa_step *s)
 {
     if (!ctx->sub.pkg)
     {
         if (!cred)
             return SEC_E_INVALID_HANDLE;
         if (ctx->negotiate)
-            return negotiate_first(ctx, cred, target, req, datarep, input, output, attrs, expiry, server);
+            return negotiate_first(ctx, cred, s);
         /* The session credential found no ticket when it was acquired. */
         if (!cred->count)
             return SEC_E_NO_CREDENTIALS;
         ctx->sub.pkg = cred->subs[0].pkg;
     }
-    return call_sub(&ctx->sub, cred_handle_for(cred, ctx->sub.pkg), target, req, datarep, input, output, attrs,
-                    expiry, server);
+    return call_sub(&ctx->sub, cred_handle_for(cred, ctx->sub.pkg), s);
 }
 
 static struct lsa_ctx *new_context(struct lsa_cred *cred)
@@ -751,33 +739,30 @@ static struct lsa_ctx *new_context(struct lsa_cred *cred)
     return ctx;
 }
 
-static SECURITY_STATUS context_step(struct lsa_ctx *ctx, struct lsa_cred *cred, const WCHAR *target, ULONG req,
-                                    ULONG datarep, PSecBufferDesc input, PSecBufferDesc output, ULONG *attrs,
-                                    PTimeStamp expiry, BOOL server)
+static SECURITY_STATUS context_step(struct lsa_ctx *ctx, struct lsa_cred *cred, const struct context_request *r)
 {
-    SecBuffer *token = (req & ISC_REQ_ALLOCATE_MEMORY) ? find_token(output) : NULL;
+    SecBuffer *token = (r->req & ISC_REQ_ALLOCATE_MEMORY) ? find_token(r->output) : NULL;
     ULONG max_token = ctx->sub.pkg ? ctx->sub.pkg->desc.max_token : NEGOTIATE_MAX_TOKEN;
     UNICODE_STRING utarget;
+    struct lsa_step step = { r, r->target ? &utarget : NULL, r->req & ~ISC_REQ_ALLOCATE_MEMORY, 0 };
     SECURITY_STATUS status;
-    ULONG ret_attrs = 0;
 
-    if ((req & ISC_REQ_ALLOCATE_MEMORY) && (status = alloc_output_token(token, max_token)))
+    if ((r->req & ISC_REQ_ALLOCATE_MEMORY) && (status = alloc_output_token(token, max_token)))
         return status;
-    init_unicode_string(&utarget, target);
+    init_unicode_string(&utarget, r->target);
     AcquireSRWLockExclusive(&ctx->lock);
-    status = step_context(ctx, cred, target ? &utarget : NULL, req & ~ISC_REQ_ALLOCATE_MEMORY, datarep, input,
-                          output, &ret_attrs, expiry, server);
+    status = step_context(ctx, cred, &step);
     if (status == SEC_E_OK)
         ctx->established = TRUE;
     ReleaseSRWLockExclusive(&ctx->lock);
-    if (req & ISC_REQ_ALLOCATE_MEMORY)
+    if (r->req & ISC_REQ_ALLOCATE_MEMORY)
     {
         finish_output_token(token, status);
         if (token && token->pvBuffer)
-            ret_attrs |= ISC_RET_ALLOCATED_MEMORY;   /* same bit as ASC_RET_ALLOCATED_MEMORY */
+            step.attrs |= ISC_RET_ALLOCATED_MEMORY;   /* same bit as ASC_RET_ALLOCATED_MEMORY */
     }
-    if (attrs)
-        *attrs = ret_attrs;
+    if (r->attrs)
+        *r->attrs = step.attrs;
     return status;
 }
 
@@ -787,10 +772,10 @@ static BOOL is_progress(SECURITY_STATUS status)
         || status == SEC_I_COMPLETE_AND_CONTINUE;
 }
 
-static SECURITY_STATUS lsa_context_call(PCredHandle cred_handle, PCtxtHandle ctx_handle, const WCHAR *target, ULONG req,
-                                 ULONG datarep, PSecBufferDesc input, PCtxtHandle new_ctx, PSecBufferDesc output,
-                                 ULONG *attrs, PTimeStamp expiry, BOOL server)
+static SECURITY_STATUS lsa_context_call(const struct context_request *r)
 {
+    PCredHandle cred_handle = r->cred;
+    PCtxtHandle ctx_handle = r->ctx, new_ctx = r->new_ctx;
     struct lsa_cred *cred = NULL;
     struct lsa_ctx *ctx = NULL;
     SECURITY_STATUS status;
@@ -817,7 +802,7 @@ static SECURITY_STATUS lsa_context_call(PCredHandle cred_handle, PCtxtHandle ctx
         }
         created = TRUE;
     }
-    status = context_step(ctx, cred, target, req, datarep, input, output, attrs, expiry, server);
+    status = context_step(ctx, cred, r);
     if (created && is_progress(status) && !handle_insert(&ctx->hdr, new_ctx))
         status = SEC_E_INSUFFICIENT_MEMORY;
     else if (!created && new_ctx && new_ctx != ctx_handle && is_progress(status))

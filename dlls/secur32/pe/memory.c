@@ -38,28 +38,24 @@ char *utf16_to_utf8(const WCHAR *str)
     return ret;
 }
 
-static WCHAR *to_wide(UINT codepage, const char *str)
+WCHAR *ansi_to_wide_len(const char *str, int len, ULONG *chars)
 {
-    int len;
+    int n = str ? MultiByteToWideChar(CP_ACP, 0, str, len, NULL, 0) : 0;
     WCHAR *ret;
 
-    if (!str)
+    if (chars)
+        *chars = 0;
+    if (!str || !(ret = heap_alloc_zero((n + 1) * sizeof(WCHAR))))
         return NULL;
-    len = MultiByteToWideChar(codepage, 0, str, -1, NULL, 0);
-    if (len <= 0 || !(ret = heap_alloc_zero(len * sizeof(WCHAR))))
-        return NULL;
-    MultiByteToWideChar(codepage, 0, str, -1, ret, len);
+    MultiByteToWideChar(CP_ACP, 0, str, len, ret, n);
+    if (chars)
+        *chars = len < 0 && n ? n - 1 : n;
     return ret;
-}
-
-WCHAR *utf8_to_utf16(const char *str)
-{
-    return to_wide(CP_UTF8, str);
 }
 
 WCHAR *ansi_to_wide(const char *str)
 {
-    return to_wide(CP_ACP, str);
+    return ansi_to_wide_len(str, -1, NULL);
 }
 
 /* A caller-owned copy of s, UTF-16 or (wide = FALSE) in the ANSI code page. */

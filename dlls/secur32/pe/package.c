@@ -59,9 +59,9 @@ const struct package_ops *package_owner(const SecHandle *handle)
 }
 
 /* ISC/ASC: the context's package once there is one, else the credential's. */
-const struct package_ops *package_owner_of_call(const SecHandle *cred, const SecHandle *ctx)
+const struct package_ops *package_owner_of_call(const struct context_request *r)
 {
-    const struct package_ops *ops = package_owner(ctx);
+    const struct package_ops *ops = package_owner(r->ctx);
 
-    return ops != &schannel_package_ops ? ops : package_owner(cred);
+    return ops != &schannel_package_ops ? ops : package_owner(r->cred);
 }

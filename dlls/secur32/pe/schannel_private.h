@@ -72,9 +72,7 @@ SECURITY_STATUS schannel_acquire_credentials(const struct package_desc *pkg, con
                                              void *get_key_arg, PCredHandle handle, PTimeStamp expiry);
 SECURITY_STATUS schannel_free_credentials(PCredHandle handle);
 SECURITY_STATUS schannel_query_credentials(PCredHandle handle, ULONG attribute, void *buffer, BOOL wide);
-SECURITY_STATUS schannel_context_call(PCredHandle cred, PCtxtHandle ctx, const WCHAR *target, ULONG req,
-                                      ULONG datarep, PSecBufferDesc input, PCtxtHandle new_ctx,
-                                      PSecBufferDesc output, ULONG *attrs, PTimeStamp expiry, BOOL server);
+SECURITY_STATUS schannel_context_call(const struct context_request *r);
 SECURITY_STATUS schannel_delete_context(PCtxtHandle handle);
 SECURITY_STATUS schannel_query_context(PCtxtHandle handle, ULONG attribute, void *buffer, BOOL wide);
 SECURITY_STATUS schannel_apply_control_token(PCtxtHandle handle, PSecBufferDesc input);

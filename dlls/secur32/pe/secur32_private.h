@@ -47,10 +47,12 @@ void *heap_alloc_zero(SIZE_T size);
 void heap_free(void *p);
 SECURITY_STATUS context_string_alloc(const WCHAR *s, void **out, BOOL wide);
 char *utf16_to_utf8(const WCHAR *str);
-WCHAR *utf8_to_utf16(const char *str);
 /* A caller's ANSI string as wide, in CP_ACP as Windows' A entry points read
  * it; NULL in (or no memory), NULL out; free with heap_free. */
 WCHAR *ansi_to_wide(const char *str);
+/* The same for `len` bytes (-1: up to the NUL), always NUL-terminated;
+ * *chars (if given) gets its length without the NUL. */
+WCHAR *ansi_to_wide_len(const char *str, int len, ULONG *chars);
 
 /* handles.c: typed handle slots with generation numbers. */
 enum handle_type { HANDLE_TYPE_CRED = 1, HANDLE_TYPE_CTXT = 2,
@@ -74,15 +76,28 @@ UINT32 handle_count(void);
  * type bits or from a package name, and call through it.  A NULL entry is a
  * call the package does not offer: SEC_E_UNSUPPORTED_FUNCTION, as Windows. */
 struct package_desc;
+/* One InitializeSecurityContext/AcceptSecurityContext call as the caller
+ * made it, the target already wide; the packages read it, never copy it. */
+struct context_request {
+    PCredHandle cred;
+    PCtxtHandle ctx;
+    const WCHAR *target;       /* ISC only */
+    ULONG req;                 /* ISC_REQ_* or ASC_REQ_* */
+    ULONG datarep;
+    PSecBufferDesc input;
+    PCtxtHandle new_ctx;
+    PSecBufferDesc output;
+    ULONG *attrs;
+    PTimeStamp expiry;
+    BOOL server;               /* AcceptSecurityContext */
+};
 struct package_ops {
     SECURITY_STATUS (*acquire_credentials)(const struct package_desc *pkg, const WCHAR *principal, ULONG use,
                                            void *logon_id, void *auth, SEC_GET_KEY_FN get_key,
                                            void *get_key_arg, PCredHandle handle, PTimeStamp expiry);
     SECURITY_STATUS (*free_credentials)(PCredHandle handle);
     SECURITY_STATUS (*query_credentials)(PCredHandle handle, ULONG attribute, void *buffer, BOOL wide);
-    SECURITY_STATUS (*context_call)(PCredHandle cred, PCtxtHandle ctx, const WCHAR *target, ULONG req,
-                                    ULONG datarep, PSecBufferDesc input, PCtxtHandle new_ctx,
-                                    PSecBufferDesc output, ULONG *attrs, PTimeStamp expiry, BOOL server);
+    SECURITY_STATUS (*context_call)(const struct context_request *r);
     SECURITY_STATUS (*delete_context)(PCtxtHandle handle);
     SECURITY_STATUS (*query_context)(PCtxtHandle handle, ULONG attribute, void *buffer, BOOL wide);
     SECURITY_STATUS (*apply_control_token)(PCtxtHandle handle, PSecBufferDesc input);
@@ -106,7 +121,7 @@ const struct package_desc *package_find_w(const WCHAR *name);
 ULONG package_count(void);
 const struct package_desc *package_at(ULONG index);
 const struct package_ops *package_owner(const SecHandle *handle);
-const struct package_ops *package_owner_of_call(const SecHandle *cred, const SecHandle *ctx);
+const struct package_ops *package_owner_of_call(const struct context_request *r);
 
 /* package_info.c: SecPkgInfoA/W for callers, in one FreeContextBuffer block. */
 void *package_infos_alloc(const struct package_desc **pkgs, ULONG count, BOOL wide);

@@ -99,7 +99,7 @@ SECURITY_STATUS WINAPI AcquireCredentialsHandleA(SEC_CHAR *principal, SEC_CHAR *
                                                  void *get_key_arg, PCredHandle handle, PTimeStamp expiry)
 {
     WCHAR *wpackage = ansi_to_wide(package);
-    WCHAR *wprincipal = utf8_to_utf16(principal);
+    WCHAR *wprincipal = ansi_to_wide(principal);
     const struct package_desc *pkg = package_find_w(wpackage);
     SECURITY_STATUS status = SEC_E_SECPKG_NOT_FOUND;
 
@@ -133,6 +133,11 @@ SECURITY_STATUS WINAPI QueryCredentialsAttributesA(PCredHandle handle, ULONG att
 
 /* ------------------------------------------------------------------ contexts */
 
+static SECURITY_STATUS context_call(const struct context_request *r)
+{
+    return package_owner_of_call(r)->context_call(r);
+}
+
 SECURITY_STATUS WINAPI InitializeSecurityContextW(PCredHandle cred, PCtxtHandle ctx, SEC_WCHAR *target, ULONG req,
                                                   ULONG reserved1, ULONG rep, PSecBufferDesc input, ULONG reserved2,
                                                   PCtxtHandle new_ctx, PSecBufferDesc output, ULONG *attrs,
@@ -144,8 +149,8 @@ SECURITY_STATUS WINAPI InitializeSecurityContextW(PCredHandle cred, PCtxtHandle 
     TRACE("%p %p %ls %#lx %lu %lu %p %lu %p %p %p %p\n", cred, ctx, target ? target : L"(null)", req, reserved1,
           rep, input, reserved2, new_ctx, output, attrs, expiry);
     TRACE("input %s\n", dbg_secbuffers(input, bufs, sizeof(bufs)));
-    status = package_owner_of_call(cred, ctx)->context_call(cred, ctx, target, req, rep, input, new_ctx, output,
-                                                            attrs, expiry, FALSE);
+    status = context_call(&(struct context_request){ cred, ctx, target, req, rep, input, new_ctx, output, attrs,
+                                                     expiry, FALSE });
     TRACE("returning %#lx, output %s\n", status, dbg_secbuffers(output, bufs, sizeof(bufs)));
     return status;
 }
@@ -160,8 +165,8 @@ SECURITY_STATUS WINAPI InitializeSecurityContextA(PCredHandle cred, PCtxtHandle 
 
     TRACE("%p %p %s %#lx %lu %lu %p %lu %p %p %p %p\n", cred, ctx, target ? target : "(null)", req, reserved1,
           rep, input, reserved2, new_ctx, output, attrs, expiry);
-    status = package_owner_of_call(cred, ctx)->context_call(cred, ctx, wtarget, req, rep, input, new_ctx, output,
-                                                            attrs, expiry, FALSE);
+    status = context_call(&(struct context_request){ cred, ctx, wtarget, req, rep, input, new_ctx, output, attrs,
+                                                     expiry, FALSE });
     heap_free(wtarget);
     TRACE("returning %#lx\n", status);
     return status;
@@ -176,8 +181,8 @@ SECURITY_STATUS WINAPI AcceptSecurityContext(PCredHandle cred, PCtxtHandle ctx, 
 
     TRACE("%p %p %p %#lx %lu %p %p %p %p\n", cred, ctx, input, req, rep, new_ctx, output, attrs, expiry);
     TRACE("input %s\n", dbg_secbuffers(input, bufs, sizeof(bufs)));
-    status = package_owner_of_call(cred, ctx)->context_call(cred, ctx, NULL, req, rep, input, new_ctx, output,
-                                                            attrs, expiry, TRUE);
+    status = context_call(&(struct context_request){ cred, ctx, NULL, req, rep, input, new_ctx, output, attrs,
+                                                     expiry, TRUE });
     TRACE("returning %#lx, output %s\n", status, dbg_secbuffers(output, bufs, sizeof(bufs)));
     return status;
 }
