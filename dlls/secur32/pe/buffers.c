@@ -1,8 +1,8 @@
-/* SecBufferDesc helpers. */
-#include "schannel_private.h"
+/* SecBufferDesc helpers for every package: buffers are found by type, the
+ * SECBUFFER_ATTRMASK flags ignored, never by hand-written loops. */
+#include "secur32_private.h"
 
-/* The first buffer of `type` at or after index `start` (type compared without
- * the SECBUFFER_ATTRMASK flags), or NULL. */
+/* The first buffer of `type` at or after index `start`, or NULL. */
 SecBuffer *buffer_find(PSecBufferDesc desc, ULONG type, ULONG start)
 {
     ULONG i;
@@ -15,8 +15,18 @@ SecBuffer *buffer_find(PSecBufferDesc desc, ULONG type, ULONG start)
     return NULL;
 }
 
-int buffer_index(PSecBufferDesc desc, ULONG type)
+/* The next buffer of `type` after `prev` (NULL: the first). */
+SecBuffer *buffer_next(PSecBufferDesc desc, ULONG type, const SecBuffer *prev)
 {
-    SecBuffer *b = buffer_find(desc, type, 0);
-    return b ? (int)(b - desc->pBuffers) : -1;
+    return buffer_find(desc, type, prev ? (ULONG)(prev - desc->pBuffers) + 1 : 0);
+}
+
+ULONG buffer_count(PSecBufferDesc desc, ULONG type)
+{
+    const SecBuffer *b = NULL;
+    ULONG n = 0;
+
+    while ((b = buffer_next(desc, type, b)))
+        n++;
+    return n;
 }

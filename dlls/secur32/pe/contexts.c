@@ -163,20 +163,23 @@ static SecBuffer *output_target(struct schan_context *ctx, PSecBufferDesc output
 
 /* Empties the output buffers a call may write, including an EMPTY buffer
  * standing in for the TOKEN (so a call with nothing to send says 0 bytes). */
+static void reset_buffer(SecBuffer *b, BOOL allocate)
+{
+    if (allocate)
+        b->pvBuffer = NULL;
+    b->cbBuffer = 0;
+}
+
 static void reset_outputs(PSecBufferDesc output, BOOL allocate)
 {
-    SecBuffer *token = output_token(output);
-    ULONG i;
+    SecBuffer *token = output_token(output), *b = NULL;
 
-    for (i = 0; i < output->cBuffers; i++)
-    {
-        ULONG type = output->pBuffers[i].BufferType & ~SECBUFFER_ATTRMASK;
-        if (type != SECBUFFER_TOKEN && type != SECBUFFER_ALERT && &output->pBuffers[i] != token)
-            continue;
-        if (allocate)
-            output->pBuffers[i].pvBuffer = NULL;
-        output->pBuffers[i].cbBuffer = 0;
-    }
+    while ((b = buffer_next(output, SECBUFFER_TOKEN, b)))
+        reset_buffer(b, allocate);
+    while ((b = buffer_next(output, SECBUFFER_ALERT, b)))
+        reset_buffer(b, allocate);
+    if (token)
+        reset_buffer(token, allocate);
 }
 
 /* Checks the output descriptor before anything is consumed, and says whether
@@ -216,18 +219,15 @@ static SECURITY_STATUS check_output(PSecBufferDesc output, ULONG req, BOOL *allo
  * cbBuffer 0xdeadbeef and then repeat the call with one buffer). */
 static SECURITY_STATUS check_input(PSecBufferDesc input)
 {
-    ULONG i;
+    const SecBuffer *buf = NULL;
 
-    for (i = 0; input && input->pBuffers && i < input->cBuffers; i++)
-    {
-        const SecBuffer *buf = &input->pBuffers[i];
-        if ((buf->BufferType & ~SECBUFFER_ATTRMASK) == SECBUFFER_EMPTY && buf->cbBuffer && !buf->pvBuffer)
+    while ((buf = buffer_next(input, SECBUFFER_EMPTY, buf)))
+        if (buf->cbBuffer && !buf->pvBuffer)
         {
-            SCHAN_WARN("input buffer %lu is EMPTY with %lu bytes and no memory: returning SEC_E_INVALID_TOKEN\n",
-                       i, buf->cbBuffer);
+            SCHAN_WARN("input buffer %u is EMPTY with %lu bytes and no memory: returning SEC_E_INVALID_TOKEN\n",
+                       (unsigned)(buf - input->pBuffers), buf->cbBuffer);
             return SEC_E_INVALID_TOKEN;
         }
-    }
     return SEC_E_OK;
 }
 

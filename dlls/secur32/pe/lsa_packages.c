@@ -574,18 +574,6 @@ static struct lsa_ctx *ctx_ref(const SecHandle *handle)
     return obj ? CONTAINING_RECORD(obj, struct lsa_ctx, hdr) : NULL;
 }
 
-static SecBuffer *find_token(PSecBufferDesc desc)
-{
-    ULONG i;
-
-    if (!desc || !desc->pBuffers)
-        return NULL;
-    for (i = 0; i < desc->cBuffers; i++)
-        if ((desc->pBuffers[i].BufferType & ~SECBUFFER_ATTRMASK) == SECBUFFER_TOKEN)
-            return &desc->pBuffers[i];
-    return NULL;
-}
-
 /* ISC_REQ_ALLOCATE_MEMORY (== ASC_REQ_ALLOCATE_MEMORY) is handled here, so
  * that every token a caller receives is freed by our FreeContextBuffer. */
 static SECURITY_STATUS alloc_output_token(SecBuffer *token, ULONG max_token)
@@ -652,7 +640,7 @@ static SECURITY_STATUS call_sub(struct lsa_sub *sub, LSA_SEC_HANDLE cred, struct
 
 static BOOL is_ntlm_token(PSecBufferDesc input)
 {
-    SecBuffer *token = find_token(input);
+    SecBuffer *token = buffer_find(input, SECBUFFER_TOKEN, 0);
     return token && token->pvBuffer && token->cbBuffer >= 8 && !memcmp(token->pvBuffer, "NTLMSSP", 8);
 }
 
@@ -671,7 +659,7 @@ static struct lsa_sub *cred_sub_for(struct lsa_cred *cred, const WCHAR *name)
 static SECURITY_STATUS negotiate_first(struct lsa_ctx *ctx, struct lsa_cred *cred, struct lsa_step *s)
 {
     SECURITY_STATUS status = SEC_E_NO_CREDENTIALS;
-    SecBuffer *token = find_token(s->r->output);
+    SecBuffer *token = buffer_find(s->r->output, SECBUFFER_TOKEN, 0);
     ULONG i, size = token ? token->cbBuffer : 0;
     struct lsa_sub *sub;
 
@@ -741,7 +729,7 @@ static struct lsa_ctx *new_context(struct lsa_cred *cred)
 
 static SECURITY_STATUS context_step(struct lsa_ctx *ctx, struct lsa_cred *cred, const struct context_request *r)
 {
-    SecBuffer *token = (r->req & ISC_REQ_ALLOCATE_MEMORY) ? find_token(r->output) : NULL;
+    SecBuffer *token = (r->req & ISC_REQ_ALLOCATE_MEMORY) ? buffer_find(r->output, SECBUFFER_TOKEN, 0) : NULL;
     ULONG max_token = ctx->sub.pkg ? ctx->sub.pkg->desc.max_token : NEGOTIATE_MAX_TOKEN;
     UNICODE_STRING utarget;
     struct lsa_step step = { r, r->target ? &utarget : NULL, r->req & ~ISC_REQ_ALLOCATE_MEMORY, 0 };

@@ -102,25 +102,13 @@ SECURITY_STATUS schannel_encrypt(PCtxtHandle handle, ULONG qop, PSecBufferDesc m
 /* Windows wants at least 4 buffers: one DATA, the rest EMPTY (>= 3). */
 static SecBuffer *check_decrypt_buffers(PSecBufferDesc msg)
 {
-    ULONG i, data = 0, empty = 0;
-    SecBuffer *found = NULL;
+    SecBuffer *found;
 
-    if (!msg || !msg->pBuffers || msg->cBuffers < 4)
+    if (!msg || !msg->pBuffers || msg->cBuffers < 4 || buffer_count(msg, SECBUFFER_DATA) != 1
+        || buffer_count(msg, SECBUFFER_EMPTY) < 3)
         return NULL;
-    for (i = 0; i < msg->cBuffers; i++)
-    {
-        ULONG type = msg->pBuffers[i].BufferType & ~SECBUFFER_ATTRMASK;
-        if (type == SECBUFFER_DATA)
-        {
-            data++;
-            found = &msg->pBuffers[i];
-        }
-        else if (type == SECBUFFER_EMPTY)
-            empty++;
-    }
-    if (data != 1 || empty < 3 || (found->cbBuffer && !found->pvBuffer))
-        return NULL;
-    return found;
+    found = buffer_find(msg, SECBUFFER_DATA, 0);
+    return found->cbBuffer && !found->pvBuffer ? NULL : found;
 }
 
 static void set_buffer(SecBuffer *b, ULONG type, BYTE *ptr, ULONG size)

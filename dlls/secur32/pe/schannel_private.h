@@ -94,10 +94,6 @@ struct cert_material {
 SECURITY_STATUS cert_material_get(PCCERT_CONTEXT cert, struct cert_material *out);
 void cert_material_free(struct cert_material *m);
 
-/* buffers.c */
-SecBuffer *buffer_find(PSecBufferDesc desc, ULONG type, ULONG start);
-int buffer_index(PSecBufferDesc desc, ULONG type);
-
 /* validate.c: the verdict on the peer's chain. */
 SECURITY_STATUS peer_chain_load(struct schan_context *ctx);
 SECURITY_STATUS peer_chain_validate(struct schan_context *ctx);

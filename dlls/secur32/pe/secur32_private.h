@@ -54,6 +54,11 @@ WCHAR *ansi_to_wide(const char *str);
  * *chars (if given) gets its length without the NUL. */
 WCHAR *ansi_to_wide_len(const char *str, int len, ULONG *chars);
 
+/* buffers.c: SecBuffers by type (SECBUFFER_ATTRMASK ignored). */
+SecBuffer *buffer_find(PSecBufferDesc desc, ULONG type, ULONG start);
+SecBuffer *buffer_next(PSecBufferDesc desc, ULONG type, const SecBuffer *prev);
+ULONG buffer_count(PSecBufferDesc desc, ULONG type);
+
 /* handles.c: typed handle slots with generation numbers. */
 enum handle_type { HANDLE_TYPE_CRED = 1, HANDLE_TYPE_CTXT = 2,
                    HANDLE_TYPE_LSA_CRED = 3, HANDLE_TYPE_LSA_CTXT = 4 };   /* lsa_packages.c */
