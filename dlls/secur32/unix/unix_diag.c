@@ -143,114 +143,6 @@ static const char *alert_name(int alert)
     return name ? name : "unknown";
 }
 
-static const char *status_name(uint32_t status)
-{
-    switch (status)
-    {
-    case SCHAN_SEC_E_ALGORITHM_MISMATCH: return "SEC_E_ALGORITHM_MISMATCH";
-    case SCHAN_SEC_E_APPLICATION_PROTOCOL_MISMATCH: return "SEC_E_APPLICATION_PROTOCOL_MISMATCH";
-    case SCHAN_SEC_E_DECRYPT_FAILURE: return "SEC_E_DECRYPT_FAILURE";
-    case SCHAN_SEC_E_ILLEGAL_MESSAGE: return "SEC_E_ILLEGAL_MESSAGE";
-    case SCHAN_SEC_E_CERT_UNKNOWN: return "SEC_E_CERT_UNKNOWN";
-    case SCHAN_SEC_E_CERT_EXPIRED: return "SEC_E_CERT_EXPIRED";
-    case SCHAN_SEC_E_UNTRUSTED_ROOT: return "SEC_E_UNTRUSTED_ROOT";
-    case SCHAN_SEC_E_WRONG_PRINCIPAL: return "SEC_E_WRONG_PRINCIPAL";
-    case SCHAN_SEC_E_NO_CREDENTIALS: return "SEC_E_NO_CREDENTIALS";
-    case SCHAN_SEC_E_UNKNOWN_CREDENTIALS: return "SEC_E_UNKNOWN_CREDENTIALS";
-    case SCHAN_SEC_E_INSUFFICIENT_MEMORY: return "SEC_E_INSUFFICIENT_MEMORY";
-    case SCHAN_SEC_E_CONTEXT_EXPIRED: return "SEC_E_CONTEXT_EXPIRED";
-    case SCHAN_SEC_E_INVALID_TOKEN: return "SEC_E_INVALID_TOKEN";
-    case SCHAN_SEC_E_INTERNAL_ERROR: return "SEC_E_INTERNAL_ERROR";
-    case SCHAN_SEC_E_ENCRYPT_FAILURE: return "SEC_E_ENCRYPT_FAILURE";
-    case SCHAN_SEC_E_BUFFER_TOO_SMALL: return "SEC_E_BUFFER_TOO_SMALL";
-    case SCHAN_SEC_E_INVALID_PARAMETER: return "SEC_E_INVALID_PARAMETER";
-    case SCHAN_SEC_I_CONTEXT_EXPIRED: return "SEC_I_CONTEXT_EXPIRED";
-    case SCHAN_CRYPT_E_REVOKED: return "CRYPT_E_REVOKED";
-    default: return "error";
-    }
-}
-
-/* What to do about a fatal alert the peer sent. */
-static const char *alert_advice(const struct schan_session *session, int alert)
-{
-    switch (alert)
-    {
-    case GNUTLS_A_HANDSHAKE_FAILURE:
-    case GNUTLS_A_INSUFFICIENT_SECURITY:
-        return "no cipher suite, key exchange group or signature algorithm in common (or the peer wants a "
-               "certificate this side did not send)";
-    case GNUTLS_A_PROTOCOL_VERSION:
-        return "no protocol version in common";
-    case GNUTLS_A_UNKNOWN_CA:
-    case GNUTLS_A_BAD_CERTIFICATE:
-    case GNUTLS_A_CERTIFICATE_UNKNOWN:
-    case GNUTLS_A_UNSUPPORTED_CERTIFICATE:
-    case GNUTLS_A_CERTIFICATE_EXPIRED:
-    case GNUTLS_A_CERTIFICATE_REVOKED:
-        return session->is_server ? "the client does not accept this server's certificate: use one issued by a CA "
-                                    "the client trusts, valid now, for the name the client asks for"
-                                  : "the server does not accept this client's certificate: use one issued by a CA "
-                                    "the server trusts";
-    case GNUTLS_A_CERTIFICATE_REQUIRED:
-        return "the server requires a client certificate: give one in the credential (paCred)";
-    case GNUTLS_A_UNRECOGNIZED_NAME:
-        return "the server does not serve the requested name (SNI): check the target name";
-    case GNUTLS_A_NO_APPLICATION_PROTOCOL:
-        return "no ALPN protocol in common";
-    case GNUTLS_A_DECRYPT_ERROR:
-    case GNUTLS_A_BAD_RECORD_MAC:
-        return "the peer could not verify this side's messages (wrong key, or data altered in transit)";
-    case GNUTLS_A_DECODE_ERROR:
-    case GNUTLS_A_ILLEGAL_PARAMETER:
-    case GNUTLS_A_UNEXPECTED_MESSAGE:
-        return "the peer did not understand this side's messages; a TRACE of both sides shows where";
-    case GNUTLS_A_USER_CANCELED:
-        return "the peer gave up the handshake";
-    case GNUTLS_A_INTERNAL_ERROR:
-        return "the peer failed internally";
-    default:
-        return "see the peer's logs for the reason";
-    }
-}
-
-/* What to do about an error GnuTLS found on this side. */
-static const char *error_advice(const struct schan_session *session, int err)
-{
-    switch (err)
-    {
-    case GNUTLS_E_UNSUPPORTED_VERSION_PACKET:
-        return "no protocol version in common";
-    case GNUTLS_E_NO_CIPHER_SUITES:
-    case GNUTLS_E_UNKNOWN_CIPHER_SUITE:
-    case GNUTLS_E_NO_COMMON_KEY_SHARE:
-    case GNUTLS_E_ECC_NO_SUPPORTED_CURVES:
-    case GNUTLS_E_UNSUPPORTED_SIGNATURE_ALGORITHM:
-    case GNUTLS_E_INSUFFICIENT_SECURITY:
-    case GNUTLS_E_DH_PRIME_UNACCEPTABLE:
-        return "no cipher suite, key exchange group or signature algorithm in common; check the credential's "
-               "algorithm and strength limits";
-    case GNUTLS_E_INSUFFICIENT_CREDENTIALS:
-        return session->is_server ? "this server's certificate key does not fit any cipher suite the client offered"
-                                  : "the server asked for something this credential cannot provide";
-    case GNUTLS_E_CERTIFICATE_REQUIRED:
-    case GNUTLS_E_NO_CERTIFICATE_FOUND:
-        return "the client sent no certificate but this server requires one";
-    case GNUTLS_E_NO_APPLICATION_PROTOCOL:
-        return "no ALPN protocol in common";
-    case GNUTLS_E_DECRYPTION_FAILED:
-    case GNUTLS_E_ERROR_IN_FINISHED_PACKET:
-    case GNUTLS_E_PK_SIG_VERIFY_FAILED:
-        return "the peer's handshake did not verify (wrong key, or data altered or cut in transit)";
-    case GNUTLS_E_SAFE_RENEGOTIATION_FAILED:
-    case GNUTLS_E_UNSAFE_RENEGOTIATION_DENIED:
-        return "the peer tried an unsafe renegotiation";
-    case GNUTLS_E_MEMORY_ERROR:
-        return "out of memory";
-    default:
-        return "the peer sent something this side cannot accept; a TRACE of both sides shows where";
-    }
-}
-
 static int is_version_problem(const struct schan_session *session, int err, int alert)
 {
     if (session->is_server && session->peer_protocols && !(session->peer_protocols & session->cred->protocols))
@@ -288,12 +180,12 @@ void schan_diag_handshake_failed(struct schan_session *session, int err, uint32_
     if (alert >= 0)
         ERR("TLS handshake as %s failed: the %s sent alert \"%s\" (%d): %s%s. Returning %s.\n",
             who(session, name, sizeof(name)), peer(session),
-            alert_name(alert), alert, alert_advice(session, alert), versions,
-            status_name(status));
+            alert_name(alert), alert, schan_alert_advice(session, alert), versions,
+            schan_status_name(status));
     else
         ERR("TLS handshake as %s failed: %s (GnuTLS: %s)%s. Returning %s.\n", who(session, name, sizeof(name)),
-            version_problem ? "no protocol version in common" : error_advice(session, err), gnutls_strerror(err),
-            versions, status_name(status));
+            version_problem ? "no protocol version in common" : schan_error_advice(session, err), gnutls_strerror(err),
+            versions, schan_status_name(status));
     if (sent_alert >= 0)
         TRACE("%s %p sent alert \"%s\" (%d) to the %s\n", side(session), (void *)session,
               alert_name(sent_alert), sent_alert, peer(session));
@@ -317,12 +209,12 @@ void schan_diag_not_tls(struct schan_session *session, const uint8_t *data, size
     if (looks_like_text(data, size))
         ERR("%s: the %s's data is not TLS but text (\"%.*s\"): plain HTTP or another protocol is spoken on this "
             "port, not TLS. Returning %s.\n", who(session, name, sizeof(name)), peer(session), (int)shown,
-            (const char *)data, status_name(session->done ? SCHAN_SEC_E_ILLEGAL_MESSAGE : SCHAN_SEC_E_INVALID_TOKEN));
+            (const char *)data, schan_status_name(session->done ? SCHAN_SEC_E_ILLEGAL_MESSAGE : SCHAN_SEC_E_INVALID_TOKEN));
     else
         ERR("%s: the %s's data is not a TLS record (starts with %s): the peer speaks another protocol, or the "
             "caller passed bytes that are not from the TLS stream. Returning %s.\n", who(session, name, sizeof(name)),
             peer(session), schan_dbg_hex(data, shown, hex, sizeof(hex)),
-            status_name(session->done ? SCHAN_SEC_E_ILLEGAL_MESSAGE : SCHAN_SEC_E_INVALID_TOKEN));
+            schan_status_name(session->done ? SCHAN_SEC_E_ILLEGAL_MESSAGE : SCHAN_SEC_E_INVALID_TOKEN));
 }
 
 void schan_diag_record_failed(struct schan_session *session, int err, uint32_t status)
@@ -335,8 +227,8 @@ void schan_diag_record_failed(struct schan_session *session, int err, uint32_t s
         alert = (int)gnutls_alert_get(session->s);
         ERR("%s: the %s closed the connection with fatal alert \"%s\" (%d): %s. Returning %s.\n",
             who(session, name, sizeof(name)), peer(session),
-            alert_name(alert), alert, alert_advice(session, alert),
-            status_name(status));
+            alert_name(alert), alert, schan_alert_advice(session, alert),
+            schan_status_name(status));
         return;
     }
     ERR("%s: a record from the %s was rejected (GnuTLS: %s): %s. Returning %s.\n",
@@ -344,7 +236,7 @@ void schan_diag_record_failed(struct schan_session *session, int err, uint32_t s
         status == SCHAN_SEC_E_DECRYPT_FAILURE ? "it was altered in transit or the stream lost its place "
                                                 "(each record must be decrypted once, in order)"
                                               : "the connection cannot continue",
-        status_name(status));
+        schan_status_name(status));
 }
 
 void schan_diag_warning_alert(struct schan_session *session)

@@ -171,8 +171,12 @@ struct schan_session {
     unsigned int explicit_nonce;
 };
 
+/* unix_errors.c: the status and advice for each GnuTLS error and TLS alert. */
 uint32_t schan_map_error(gnutls_session_t s, int err);
 uint32_t schan_map_alert(int description);
+const char *schan_error_advice(const struct schan_session *session, int err);
+const char *schan_alert_advice(const struct schan_session *session, int alert);
+const char *schan_status_name(uint32_t status);
 
 /* ---- limits kept across DECRYPT calls, alert owed after a record error (unix_record_guard.c) ---- */
 
@@ -242,10 +246,8 @@ unix_status schan_get_channel_binding(void *args);
 unix_status schan_export_keying_material(void *args);
 
 int schan_global_init(void);
-/* Explicit nonce/IV bytes between the record header and the ciphertext. */
-unsigned int schan_explicit_nonce_size(gnutls_session_t s);
-/* Caches the record sizes ENCRYPT and DECRYPT need, once per handshake,
- * so no record asks GnuTLS again. */
+/* unix_record_sizes.c: caches the record sizes ENCRYPT and DECRYPT need,
+ * once per handshake, so no record asks GnuTLS again. */
 void schan_record_sizes_update(struct schan_session *session);
 
 #endif /* SCHAN_UNIX_PRIVATE_H */
