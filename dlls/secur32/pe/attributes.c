@@ -205,13 +205,12 @@ static SECURITY_STATUS query_bindings(struct schan_context *ctx, UINT32 kind, Se
     SEC_CHANNEL_BINDINGS *cb;
     BYTE value[128];
     ULONG len = strlen(prefix);
+    SECURITY_STATUS status;
 
     params.buffer = to_u64(value);
     params.size = sizeof(value);
-    if (unix_call(SCHAN_CALL_GET_CHANNEL_BINDING, &params))
-        return SEC_E_INTERNAL_ERROR;
-    if (params.status)
-        return params.status;
+    if ((status = unix_call_status(SCHAN_CALL_GET_CHANNEL_BINDING, &params, &params.status)))
+        return status;
     out->BindingsLength = sizeof(*cb) + len + params.needed;
     if (!(cb = context_buffer_alloc(out->BindingsLength)))
         return SEC_E_INSUFFICIENT_MEMORY;

@@ -93,3 +93,8 @@ NTSTATUS unix_call(enum schan_call code, void *params)
         return SCHAN_STATUS_NOT_IMPLEMENTED;
     return dispatcher(unix_handle, code, params);
 }
+
+SECURITY_STATUS unix_call_status(enum schan_call code, void *params, const UINT32 *status)
+{
+    return unix_call(code, params) ? SEC_E_INTERNAL_ERROR : (SECURITY_STATUS)*status;
+}

@@ -68,6 +68,7 @@ static SECURITY_STATUS context_create(struct schan_credential *cred, const WCHAR
 {
     struct schan_session_create_params params = { 0 };
     struct schan_context *ctx;
+    SECURITY_STATUS status;
     char *target_utf8 = utf16_to_utf8(target);
 
     if (!(ctx = heap_alloc_zero(sizeof(*ctx))))
@@ -88,14 +89,13 @@ static SECURITY_STATUS context_create(struct schan_credential *cred, const WCHAR
     params.flags = ctx->is_server && wants_client_cert(cred, req) ? SCHAN_SESSION_REQUEST_CLIENT_CERT : 0;
     if (!ctx->is_server && !cred->cert && !(req & ISC_REQ_USE_SUPPLIED_CREDS))
         params.flags |= SCHAN_SESSION_PAUSE_FOR_CLIENT_CERT;   /* SEC_I_INCOMPLETE_CREDENTIALS if asked */
-    if (unix_call(SCHAN_CALL_SESSION_CREATE, &params))
-        params.status = SEC_E_INTERNAL_ERROR;
+    status = unix_call_status(SCHAN_CALL_SESSION_CREATE, &params, &params.status);
     heap_free(target_utf8);
     ctx->session = params.session;
-    if (params.status)
+    if (status)
     {
         handle_release(&ctx->hdr);
-        return params.status;
+        return status;
     }
     *out = ctx;
     return SEC_E_OK;
@@ -561,6 +561,7 @@ static SECURITY_STATUS control_token(struct schan_context *ctx, const BYTE *data
 {
     struct schan_control_params params = { .session = ctx->session };
     DWORD type = *(const DWORD *)data;
+    SECURITY_STATUS status;
 
     switch (type)
     {
@@ -580,11 +581,9 @@ static SECURITY_STATUS control_token(struct schan_context *ctx, const BYTE *data
         SCHAN_WARN("control token %lu not supported\n", type);
         return SEC_E_UNSUPPORTED_FUNCTION;
     }
-    if (unix_call(SCHAN_CALL_CONTROL, &params))
-        return SEC_E_INTERNAL_ERROR;
-    if (params.status == SEC_E_OK)
+    if ((status = unix_call_status(SCHAN_CALL_CONTROL, &params, &params.status)) == SEC_E_OK)
         ctx->state = HS_CONTROL;
-    return params.status;
+    return status;
 }
 
 SECURITY_STATUS schannel_apply_control_token(PCtxtHandle handle, PSecBufferDesc input)

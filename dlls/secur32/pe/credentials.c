@@ -275,11 +275,10 @@ static SECURITY_STATUS create_unix_cred(struct schan_credential *cred, const str
     params.cert_count = material.cert_count;
     params.certs = to_u64(material.certs);
     params.key = material.key;
-    if (unix_call(SCHAN_CALL_CRED_CREATE, &params))
-        params.status = SEC_E_INTERNAL_ERROR;
+    status = unix_call_status(SCHAN_CALL_CRED_CREATE, &params, &params.status);
     cert_material_free(&material);
     cred->unix_cred = params.cred;
-    return params.status;
+    return status;
 }
 
 static SECURITY_STATUS check_certificates(const struct cred_request *req, ULONG use)

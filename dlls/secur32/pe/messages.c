@@ -37,6 +37,7 @@ static SECURITY_STATUS encrypt_record(struct schan_context *ctx, PSecBufferDesc 
     SecBuffer *header = buffer_find(msg, SECBUFFER_STREAM_HEADER, 0);
     SecBuffer *data = buffer_find(msg, SECBUFFER_DATA, 0);
     SecBuffer *trailer = buffer_find(msg, SECBUFFER_STREAM_TRAILER, 0);
+    SECURITY_STATUS status;
 
     if (context_state(ctx) != HS_DONE)
     {
@@ -64,10 +65,8 @@ static SECURITY_STATUS encrypt_record(struct schan_context *ctx, PSecBufferDesc 
     params.data_size = data->cbBuffer;
     params.trailer = to_u64(trailer->pvBuffer);
     params.trailer_size = trailer->cbBuffer;
-    if (unix_call(SCHAN_CALL_ENCRYPT, &params))
-        return SEC_E_INTERNAL_ERROR;
-    if (params.status)
-        return params.status;
+    if ((status = unix_call_status(SCHAN_CALL_ENCRYPT, &params, &params.status)))
+        return status;
     header->cbBuffer = ctx->info.header_size;
     trailer->cbBuffer = params.trailer_used;
     return SEC_E_OK;
@@ -152,9 +151,7 @@ static SECURITY_STATUS decrypt_record(struct schan_context *ctx, PSecBufferDesc 
     }
     params.buffer = to_u64(base);
     params.size = size;
-    if (unix_call(SCHAN_CALL_DECRYPT, &params))
-        return SEC_E_INTERNAL_ERROR;
-    status = (SECURITY_STATUS)params.status;
+    status = unix_call_status(SCHAN_CALL_DECRYPT, &params, &params.status);
     if (status == SEC_E_INCOMPLETE_MESSAGE)
     {
         /* Windows turns the DATA buffer itself into the MISSING count, and

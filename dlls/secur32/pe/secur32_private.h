@@ -38,6 +38,9 @@ BOOL bridge_available(void);
 const char *bridge_gnutls_version(void);
 UINT32 bridge_protocols(void);
 NTSTATUS unix_call(enum schan_call code, void *params);
+/* unix_call for a call that answers in a `status` member of its params:
+ * that answer, or SEC_E_INTERNAL_ERROR if the call itself failed. */
+SECURITY_STATUS unix_call_status(enum schan_call code, void *params, const UINT32 *status);
 static inline UINT64 to_u64(const void *p) { return (UINT64)(ULONG_PTR)p; }
 
 /* memory.c: everything handed to callers is freed by FreeContextBuffer. */
