@@ -260,10 +260,7 @@ static SECURITY_STATUS query_lifespan(struct schan_context *ctx, SecPkgContext_L
         out->tsExpiry.HighPart = ctx->peer_cert->pCertInfo->NotAfter.dwHighDateTime;
     }
     else
-    {
-        out->tsExpiry.LowPart = 0xffffffff;
-        out->tsExpiry.HighPart = 0x7fffffff;
-    }
+        set_never_expires(&out->tsExpiry);
     return SEC_E_OK;
 }
 

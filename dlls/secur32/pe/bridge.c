@@ -1,5 +1,5 @@
 /*
- * The PE->Unix bridge (Wine 8 ABI, see ARCHITECTURE.md): ntdll's data export
+ * The PE->Unix bridge (Wine 8 ABI, include/schan_unix_abi.h): ntdll's data export
  * __wine_unix_call_dispatcher points at the dispatcher, and
  * NtQueryVirtualMemory(MemoryWineUnixFuncs) on our module base yields the
  * handle of secur32.so.  Both exist only when Wine loaded us as a builtin;
@@ -75,11 +75,6 @@ BOOL bridge_available(void)
 {
     InitOnceExecuteOnce(&bridge_once, bridge_init_once, NULL, NULL);
     return dispatcher != NULL;
-}
-
-const char *bridge_gnutls_version(void)
-{
-    return bridge_available() ? unix_info.gnutls_version : NULL;
 }
 
 UINT32 bridge_protocols(void)

@@ -101,6 +101,31 @@ static SECURITY_STATUS context_create(struct schan_credential *cred, const WCHAR
     return SEC_E_OK;
 }
 
+static BOOL fetch_info(struct schan_context *ctx, UINT32 flags)
+{
+    struct schan_get_connection_info_params params = { .session = ctx->session, .flags = flags };
+
+    params.info = to_u64(&ctx->info);
+    if (unix_call(SCHAN_CALL_GET_CONNECTION_INFO, &params) || params.status)
+        return FALSE;
+    ctx->info_valid = TRUE;
+    ctx->info_details = (flags & SCHAN_INFO_KEY_DETAILS) != 0;
+    return TRUE;
+}
+
+/* Stream sizes are fixed once the handshake is done; fetch them once. */
+BOOL context_info(struct schan_context *ctx)
+{
+    return ctx->info_valid || fetch_info(ctx, 0);
+}
+
+/* The same with the certificate's key type and RSA modulus size, which may
+ * need the certificate parsed: only for the attributes that show them. */
+BOOL context_info_details(struct schan_context *ctx)
+{
+    return ctx->info_details || fetch_info(ctx, SCHAN_INFO_KEY_DETAILS);
+}
+
 /* Puts `len` pending output bytes into `buf` (allocating with ALLOCATE_MEMORY). */
 static SECURITY_STATUS deliver_output(struct schan_context *ctx, SecBuffer *buf, BOOL allocate, ULONG capacity,
                                       const struct schan_handshake_params *hs)
@@ -359,15 +384,6 @@ static ULONG returned_flags(ULONG req, BOOL server)
     return ret;
 }
 
-static void set_expiry(TimeStamp *expiry)
-{
-    if (expiry)
-    {
-        expiry->LowPart = 0xffffffff;
-        expiry->HighPart = 0x7fffffff;
-    }
-}
-
 /* A step on an existing context, whatever state it is in. */
 static SECURITY_STATUS continue_context(struct schan_context *ctx, const struct context_request *r, BOOL allocate)
 {
@@ -547,7 +563,7 @@ SECURITY_STATUS schannel_context_call(const struct context_request *r)
     if (r->attrs && status != SEC_E_INCOMPLETE_MESSAGE)
         *r->attrs = ctx->ret_flags = returned_flags(allocate ? r->req | ISC_REQ_ALLOCATE_MEMORY : r->req, r->server);
     if (status != SEC_E_INCOMPLETE_MESSAGE)
-        set_expiry(r->expiry);
+        set_never_expires(r->expiry);
     handle_release(&ctx->hdr);
     return status;
 }

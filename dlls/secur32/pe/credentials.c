@@ -347,11 +347,7 @@ static SECURITY_STATUS acquire_credentials(ULONG use, const void *auth, CredHand
     handle_release(&cred->hdr);
     if (status)
         return status;
-    if (expiry)
-    {
-        expiry->LowPart = 0xffffffff;
-        expiry->HighPart = 0x7fffffff;
-    }
+    set_never_expires(expiry);
     SCHAN_TRACE("credential %Ix:%Ix %s protocols %#lx flags %#lx\n", handle->dwLower, handle->dwUpper,
                 use == SECPKG_CRED_INBOUND ? "inbound" : "outbound", protocols, req.flags);
     return SEC_E_OK;

@@ -21,7 +21,6 @@ static SRWLOCK table_lock = SRWLOCK_INIT;
 static struct slot *slots;
 static UINT32 slot_capacity;
 static UINT32 first_free;             /* index + 1, 0 = none */
-static UINT32 live_count;
 
 void handle_object_init(struct handle_object *obj, enum handle_type type,
                         void (*destroy)(struct handle_object *obj))
@@ -70,7 +69,6 @@ BOOL handle_insert(struct handle_object *obj, SecHandle *handle)
     slot->obj = obj;
     InterlockedIncrement(&obj->refs);   /* the table's own reference */
     slot->next_free = 0;
-    live_count++;
     handle->dwLower = index + 1;
     handle->dwUpper = ((ULONG_PTR)slot->generation << 4) | obj->type;
     ReleaseSRWLockExclusive(&table_lock);
@@ -130,19 +128,8 @@ BOOL handle_remove(const SecHandle *handle, enum handle_type type)
             slot->generation = 1;
         slot->next_free = first_free;
         first_free = (UINT32)(slot - slots) + 1;
-        live_count--;
     }
     ReleaseSRWLockExclusive(&table_lock);
     handle_release(obj);
     return obj != NULL;
-}
-
-UINT32 handle_count(void)
-{
-    UINT32 count;
-
-    AcquireSRWLockShared(&table_lock);
-    count = live_count;
-    ReleaseSRWLockShared(&table_lock);
-    return count;
 }

@@ -5,8 +5,9 @@
 
 #include "secur32_private.h"
 
-/* The registry's view (package.c): the packages listed and the one table that answers for each of them (Negotiate, Kerberos, NTLM
- * share it: the hosted package's own SECPKG tables sit beneath). */
+/* The registry's view (package.c): the packages listed, and the one table
+ * that answers for each of them (Negotiate, Kerberos and NTLM share it: the
+ * hosted package's own SECPKG tables sit beneath). */
 ULONG lsa_package_count(void);
 const struct package_desc *lsa_package_at(ULONG index);
 extern const struct package_ops lsa_package_ops;

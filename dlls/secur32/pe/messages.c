@@ -6,31 +6,6 @@
  */
 #include "schannel_private.h"
 
-static BOOL fetch_info(struct schan_context *ctx, UINT32 flags)
-{
-    struct schan_get_connection_info_params params = { .session = ctx->session, .flags = flags };
-
-    params.info = to_u64(&ctx->info);
-    if (unix_call(SCHAN_CALL_GET_CONNECTION_INFO, &params) || params.status)
-        return FALSE;
-    ctx->info_valid = TRUE;
-    ctx->info_details = (flags & SCHAN_INFO_KEY_DETAILS) != 0;
-    return TRUE;
-}
-
-/* Stream sizes are fixed once the handshake is done; fetch them once. */
-BOOL context_info(struct schan_context *ctx)
-{
-    return ctx->info_valid || fetch_info(ctx, 0);
-}
-
-/* The same with the certificate's key type and RSA modulus size, which may
- * need the certificate parsed: only for the attributes that show them. */
-BOOL context_info_details(struct schan_context *ctx)
-{
-    return ctx->info_details || fetch_info(ctx, SCHAN_INFO_KEY_DETAILS);
-}
-
 static SECURITY_STATUS encrypt_record(struct schan_context *ctx, PSecBufferDesc msg)
 {
     struct schan_encrypt_params params = { .session = ctx->session };

@@ -1,5 +1,5 @@
-/* Schannel as a package: the three names Windows answers to, with Windows'
- * values (SCHANNEL-CONTRACT.md), and its table of calls for the registry
+/* Schannel as a package: the three names Windows answers to, with the
+ * values Windows reports for them (tests/conformance/packages.c), and its table of calls for the registry
  * (package.c).  Listed only when the Unix half answers. */
 #include "schannel_private.h"
 

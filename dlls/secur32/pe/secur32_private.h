@@ -35,13 +35,22 @@ const char *dbg_secbuffers(const SecBufferDesc *desc, char *buf, size_t size);
 
 /* bridge.c: the PE->Unix call. */
 BOOL bridge_available(void);
-const char *bridge_gnutls_version(void);
 UINT32 bridge_protocols(void);
 NTSTATUS unix_call(enum schan_call code, void *params);
 /* unix_call for a call that answers in a `status` member of its params:
  * that answer, or SEC_E_INTERNAL_ERROR if the call itself failed. */
 SECURITY_STATUS unix_call_status(enum schan_call code, void *params, const UINT32 *status);
 static inline UINT64 to_u64(const void *p) { return (UINT64)(ULONG_PTR)p; }
+
+/* The expiry Windows gives what does not expire (credentials, contexts). */
+static inline void set_never_expires(TimeStamp *t)
+{
+    if (t)
+    {
+        t->LowPart = 0xffffffff;
+        t->HighPart = 0x7fffffff;
+    }
+}
 
 /* memory.c: everything handed to callers is freed by FreeContextBuffer. */
 void *context_buffer_alloc(SIZE_T size);
@@ -76,7 +85,6 @@ BOOL handle_insert(struct handle_object *obj, SecHandle *handle);
 struct handle_object *handle_ref(const SecHandle *handle, enum handle_type type);
 void handle_release(struct handle_object *obj);
 BOOL handle_remove(const SecHandle *handle, enum handle_type type);
-UINT32 handle_count(void);
 
 /* package.c: the registry of the packages this DLL carries (Schannel,
  * Negotiate, Kerberos, NTLM).  Each package answers the SSPI calls through

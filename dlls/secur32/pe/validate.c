@@ -115,14 +115,25 @@ static BOOL crl_usable(PCCRL_CONTEXT crl, PCCERT_CONTEXT issuer)
 typedef BOOL (WINAPI *retrieve_by_url_fn)(const WCHAR *, const char *, DWORD, DWORD, void **, HCRYPTASYNC,
                                           CRYPT_CREDENTIALS *, void *, CRYPT_RETRIEVE_AUX_INFO *);
 
+static retrieve_by_url_fn retrieve_by_url;
+static INIT_ONCE retrieve_by_url_once = INIT_ONCE_STATIC_INIT;
+
+/* Once per process, whichever thread comes first: the module stays loaded
+ * while the function is in use, and is let go if it lacks the export. */
+static BOOL CALLBACK load_retrieve_by_url(INIT_ONCE *once, void *param, void **context)
+{
+    HMODULE module = LoadLibraryW(L"cryptnet.dll");
+
+    (void)once; (void)param; (void)context;
+    if (module && !(retrieve_by_url = (retrieve_by_url_fn)(void *)GetProcAddress(module, "CryptRetrieveObjectByUrlW")))
+        FreeLibrary(module);
+    return TRUE;
+}
+
 static retrieve_by_url_fn get_retrieve_by_url(void)
 {
-    static retrieve_by_url_fn fn;
-    HMODULE module;
-
-    if (!fn && (module = LoadLibraryW(L"cryptnet.dll")))
-        fn = (retrieve_by_url_fn)(void *)GetProcAddress(module, "CryptRetrieveObjectByUrlW");
-    return fn;
+    InitOnceExecuteOnce(&retrieve_by_url_once, load_retrieve_by_url, NULL, NULL);
+    return retrieve_by_url;
 }
 
 /* 0, CRYPT_E_REVOKED or CRYPT_E_REVOCATION_OFFLINE from one CRL URL. */

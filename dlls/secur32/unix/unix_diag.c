@@ -209,7 +209,8 @@ void schan_diag_not_tls(struct schan_session *session, const uint8_t *data, size
     if (looks_like_text(data, size))
         ERR("%s: the %s's data is not TLS but text (\"%.*s\"): plain HTTP or another protocol is spoken on this "
             "port, not TLS. Returning %s.\n", who(session, name, sizeof(name)), peer(session), (int)shown,
-            (const char *)data, schan_status_name(session->done ? SCHAN_SEC_E_ILLEGAL_MESSAGE : SCHAN_SEC_E_INVALID_TOKEN));
+            (const char *)data,
+            schan_status_name(session->done ? SCHAN_SEC_E_ILLEGAL_MESSAGE : SCHAN_SEC_E_INVALID_TOKEN));
     else
         ERR("%s: the %s's data is not a TLS record (starts with %s): the peer speaks another protocol, or the "
             "caller passed bytes that are not from the TLS stream. Returning %s.\n", who(session, name, sizeof(name)),
