@@ -897,42 +897,31 @@ static SECURITY_STATUS lsa_query_context(PCtxtHandle handle, ULONG attribute, vo
     return status;
 }
 
-static SECURITY_STATUS lsa_apply_control_token(PCtxtHandle handle, PSecBufferDesc input)
-{
-    SECURITY_STATUS status;
-    struct lsa_ctx *ctx = established_ref(handle, &status);
-
-    if (!ctx)
-        return status;
-    status = ctx->sub.pkg->lsa->ApplyControlToken ? ctx->sub.pkg->lsa->ApplyControlToken(ctx->sub.handle, input)
-                                                  : SEC_E_UNSUPPORTED_FUNCTION;
-    handle_release(&ctx->hdr);
-    return status;
-}
-
-static SECURITY_STATUS lsa_complete_auth_token(PCtxtHandle handle, PSecBufferDesc input)
-{
-    SECURITY_STATUS status;
-    struct lsa_ctx *ctx = established_ref(handle, &status);
-
-    if (!ctx)
-        return status;
-    status = ctx->sub.pkg->user && ctx->sub.pkg->user->CompleteAuthToken
-        ? ctx->sub.pkg->user->CompleteAuthToken(ctx->sub.handle, input) : SEC_E_OK;
-    handle_release(&ctx->hdr);
-    return status;
-}
-
-/* Signing and sealing go to the user-mode table, as on Windows. */
-#define USER_CALL(fn, ...) \
+/* A call on an established context, into the hosted package's LSA-mode
+ * (`lsa`) or user-mode (`user`) table; `missing` when it has no such entry. */
+#define ESTABLISHED_CALL(table, fn, missing, ...) \
     SECURITY_STATUS status; \
     struct lsa_ctx *ctx = established_ref(handle, &status); \
     if (!ctx) \
         return status; \
-    status = ctx->sub.pkg->user && ctx->sub.pkg->user->fn \
-        ? ctx->sub.pkg->user->fn(ctx->sub.handle, __VA_ARGS__) : SEC_E_UNSUPPORTED_FUNCTION; \
+    status = ctx->sub.pkg->table && ctx->sub.pkg->table->fn \
+        ? ctx->sub.pkg->table->fn(ctx->sub.handle, __VA_ARGS__) : (missing); \
     handle_release(&ctx->hdr); \
     return status;
+
+/* Signing and sealing go to the user-mode table, as on Windows. */
+#define USER_CALL(fn, ...) ESTABLISHED_CALL(user, fn, SEC_E_UNSUPPORTED_FUNCTION, __VA_ARGS__)
+
+static SECURITY_STATUS lsa_apply_control_token(PCtxtHandle handle, PSecBufferDesc input)
+{
+    ESTABLISHED_CALL(lsa, ApplyControlToken, SEC_E_UNSUPPORTED_FUNCTION, input)
+}
+
+/* A package without the user-mode entry has nothing to complete. */
+static SECURITY_STATUS lsa_complete_auth_token(PCtxtHandle handle, PSecBufferDesc input)
+{
+    ESTABLISHED_CALL(user, CompleteAuthToken, SEC_E_OK, input)
+}
 
 static SECURITY_STATUS lsa_make_signature(PCtxtHandle handle, ULONG qop, PSecBufferDesc msg, ULONG seq)
 {
