@@ -19,6 +19,8 @@ static uint32_t protocol_bit(gnutls_protocol_t version)
     case GNUTLS_TLS1_1: return SCHAN_PROT_TLS1_1;
     case GNUTLS_TLS1_2: return SCHAN_PROT_TLS1_2;
     case GNUTLS_TLS1_3: return SCHAN_PROT_TLS1_3;
+    case GNUTLS_DTLS1_0: return SCHAN_PROT_DTLS1_0;
+    case GNUTLS_DTLS1_2: return SCHAN_PROT_DTLS1_2;
     default: return 0;
     }
 }
@@ -222,6 +224,8 @@ static void fill_stream_sizes(struct schan_session *session, struct schan_connec
     info->header_size = SCHAN_RECORD_HEADER_SIZE + schan_explicit_nonce_size(session->s);
     info->trailer_size = overhead > info->header_size ? (uint32_t)(overhead - info->header_size) : 0;
     info->max_message = (uint32_t)gnutls_record_get_max_size(session->s);
+    if (session->dtls)
+        schan_dtls_sizes(session, info);
     info->block_size = info->cipher_block_size;
 }
 

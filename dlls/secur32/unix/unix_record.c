@@ -41,12 +41,17 @@ static int session_usable(const struct schan_session *session)
 
 /* ---- ENCRYPT ---- */
 
+static size_t max_message(struct schan_session *session)
+{
+    return session->dtls ? schan_dtls_max_message(session) : gnutls_record_get_max_size(session->s);
+}
+
 static uint32_t check_encrypt_sizes(struct schan_session *session, const struct schan_encrypt_params *p)
 {
-    if (!p->data_size || p->data_size > gnutls_record_get_max_size(session->s))
+    if (!p->data_size || p->data_size > max_message(session))
     {
         WARN("EncryptMessage: the DATA buffer holds %u bytes; a record takes 1 to %zu (cbMaximumMessage)\n",
-             p->data_size, gnutls_record_get_max_size(session->s));
+             p->data_size, max_message(session));
         return SCHAN_SEC_E_INVALID_PARAMETER;
     }
     if (p->header_size < SCHAN_RECORD_HEADER_SIZE
@@ -188,6 +193,8 @@ unix_status schan_decrypt(void *args)
         p->status = SCHAN_SEC_E_CONTEXT_EXPIRED;
     else if (session->peer_closed)
         p->status = SCHAN_SEC_I_CONTEXT_EXPIRED;
+    else if (session->dtls)
+        p->status = schan_dtls_decrypt(session, p);
     else
         p->status = decrypt_record(session, p);
     return (unix_status)SCHAN_STATUS_SUCCESS;
