@@ -28,7 +28,7 @@ else
     conn=${BENCH_SOCK_CONN:-20}; mib=${BENCH_SOCK_MIB:-64}
 fi
 
-for f in "$bin/bench_sspi.exe" "$bin/raw_gnutls" "$certs/stamp"; do
+for f in "$bin/bench_sspi.exe" "$bin/raw_gnutls" "$bin/dtls_sspi.exe" "$bin/dtls_raw" "$certs/stamp"; do
     [ -f "$f" ] || { echo "run-bench: $f is missing: run 'make bench' from the build directory" >&2; exit 2; }
 done
 
@@ -92,6 +92,9 @@ while [ $r -le $repeat ]; do
     $sspi "$secs" "$mem_n" >"$results/sspi-$r.txt"
     progress "run $r/$repeat: raw GnuTLS, in process"
     $raw "$secs" "$mem_n" >"$results/raw-$r.txt"
+    progress "run $r/$repeat: DTLS 1.2, SSPI under Wine and raw GnuTLS"
+    sh "$here/../tools/wine-run" --dll-dir "$build" --prefix "$prefix" -- "$bin/dtls_sspi.exe" "$secs" >>"$results/sspi-$r.txt"
+    "$bin/dtls_raw" "$certs" "$secs" >>"$results/raw-$r.txt"
     if [ $have_server = 1 ]; then
         progress "run $r/$repeat: sockets against gnutls-serv ($conn handshakes, $mib MiB echoed)"
         $sspi sock $port "$conn" "$mib" >>"$results/sspi-$r.txt"
