@@ -24,12 +24,7 @@ static const struct { USHORT id; const char *name; } srtp_profiles[] = {
 };
 
 struct dtls {
-    SOCKET sock;
-    BOOL server;
-    CredHandle *cred;
-    CtxtHandle ctx;
-    BOOL have_ctx;
-    const WCHAR *target;
+    struct conn c;             /* socket, side, credential, context, target */
     BYTE first_input[256];     /* SRTP profiles and the MTU for the first call */
     SecBuffer extra[2];
     ULONG extra_count;
@@ -101,7 +96,7 @@ static SECURITY_STATUS call_sspi(struct dtls *d, const BYTE *in, ULONG in_len)
     SecBuffer ib[4], ob[1];
     SecBufferDesc idesc = { SECBUFFER_VERSION, 0, ib }, odesc = { SECBUFFER_VERSION, 1, ob };
     ULONG req, attrs, i;
-    BOOL first = !d->have_ctx;
+    BOOL first = !d->c.have_ctx;
     SECURITY_STATUS status;
 
     if (in)
@@ -114,25 +109,25 @@ static SECURITY_STATUS call_sspi(struct dtls *d, const BYTE *in, ULONG in_len)
     for (i = 0; first && i < d->extra_count; i++)
         ib[idesc.cBuffers++] = d->extra[i];
     ob[0].BufferType = SECBUFFER_TOKEN; ob[0].pvBuffer = NULL; ob[0].cbBuffer = 0;
-    if (d->server)
+    if (d->c.server)
     {
         req = ASC_REQ_SEQUENCE_DETECT | ASC_REQ_REPLAY_DETECT | ASC_REQ_CONFIDENTIALITY | ASC_REQ_ALLOCATE_MEMORY
               | ASC_REQ_DATAGRAM | ASC_REQ_EXTENDED_ERROR;
-        status = AcceptSecurityContext(d->cred, first ? NULL : &d->ctx, idesc.cBuffers ? &idesc : NULL, req, 0,
-                                       &d->ctx, &odesc, &attrs, NULL);
+        status = AcceptSecurityContext(d->c.cred, first ? NULL : &d->c.ctx, idesc.cBuffers ? &idesc : NULL, req, 0,
+                                       &d->c.ctx, &odesc, &attrs, NULL);
     }
     else
     {
         req = ISC_REQ_SEQUENCE_DETECT | ISC_REQ_REPLAY_DETECT | ISC_REQ_CONFIDENTIALITY | ISC_REQ_ALLOCATE_MEMORY
               | ISC_REQ_DATAGRAM | ISC_REQ_EXTENDED_ERROR | ISC_REQ_USE_SUPPLIED_CREDS;
-        status = InitializeSecurityContextW(d->cred, first ? NULL : &d->ctx, (SEC_WCHAR *)d->target, req, 0, 0,
-                                            idesc.cBuffers ? &idesc : NULL, 0, &d->ctx, &odesc, &attrs, NULL);
+        status = InitializeSecurityContextW(d->c.cred, first ? NULL : &d->c.ctx, (SEC_WCHAR *)d->c.target, req, 0, 0,
+                                            idesc.cBuffers ? &idesc : NULL, 0, &d->c.ctx, &odesc, &attrs, NULL);
     }
     if (first && !FAILED(status))
-        d->have_ctx = TRUE;
-    verbose("%s: %lu bytes in, %lu out: %s", d->server ? "AcceptSecurityContext" : "InitializeSecurityContext",
+        d->c.have_ctx = TRUE;
+    verbose("%s: %lu bytes in, %lu out: %s", d->c.server ? "AcceptSecurityContext" : "InitializeSecurityContext",
             in ? in_len : 0, ob[0].cbBuffer, status_name(status));
-    if (ob[0].pvBuffer && ob[0].cbBuffer && send(d->sock, ob[0].pvBuffer, (int)ob[0].cbBuffer, 0) < 0)
+    if (ob[0].pvBuffer && ob[0].cbBuffer && send(d->c.sock, ob[0].pvBuffer, (int)ob[0].cbBuffer, 0) < 0)
         verbose("send failed (WSA error %d)", WSAGetLastError());
     if (ob[0].pvBuffer)
         FreeContextBuffer(ob[0].pvBuffer);
@@ -157,10 +152,10 @@ static int recv_datagram(struct dtls *d, DWORD ms)
     int n;
 
     FD_ZERO(&readable);
-    FD_SET(d->sock, &readable);
+    FD_SET(d->c.sock, &readable);
     if ((n = select(0, &readable, NULL, NULL, &tv)) <= 0)
         return n < 0 ? -1 : 0;
-    n = recv(d->sock, (char *)d->buf, MAX_DATAGRAM, 0);
+    n = recv(d->c.sock, (char *)d->buf, MAX_DATAGRAM, 0);
     if (n < 0 && WSAGetLastError() == WSAECONNRESET)
         return 0;   /* ICMP port unreachable from an earlier datagram: keep waiting */
     return n;
@@ -195,7 +190,7 @@ static SECURITY_STATUS handshake(struct dtls *d, const BYTE *first, ULONG first_
         status = step(d, d->buf, (ULONG)n);
     }
     if (status != SEC_E_OK)
-        sspi_error(d->server ? "AcceptSecurityContext" : "InitializeSecurityContext", status);
+        sspi_error(d->c.server ? "AcceptSecurityContext" : "InitializeSecurityContext", status);
     return status;
 }
 
@@ -219,19 +214,19 @@ static void print_dtls(struct dtls *d)
     SecPkgContext_StreamSizes sizes;
     SEC_DTLS_MTU mtu;
 
-    if (!QueryContextAttributesW(&d->ctx, SECPKG_ATTR_DTLS_MTU, &mtu)
-        && !QueryContextAttributesW(&d->ctx, SECPKG_ATTR_STREAM_SIZES, &sizes))
+    if (!QueryContextAttributesW(&d->c.ctx, SECPKG_ATTR_DTLS_MTU, &mtu)
+        && !QueryContextAttributesW(&d->c.ctx, SECPKG_ATTR_STREAM_SIZES, &sizes))
         info("  %-15s%u bytes (records: header %lu, up to %lu data, trailer %lu)", "MTU:", mtu.PathMTU,
              sizes.cbHeader, sizes.cbMaximumMessage, sizes.cbTrailer);
-    if (opt->srtp && !QueryContextAttributesW(&d->ctx, SECPKG_ATTR_SRTP_PARAMETERS, &srtp))
+    if (opt->srtp && !QueryContextAttributesW(&d->c.ctx, SECPKG_ATTR_SRTP_PARAMETERS, &srtp))
     {
         info("  %-15s%s (0x%04x)", "SRTP profile:", srtp.ProtectionProfile ? srtp_name(srtp.ProtectionProfile)
                                                                             : "(none)", srtp.ProtectionProfile);
         if (srtp.MasterKeyIdentifier)
             FreeContextBuffer(srtp.MasterKeyIdentifier);
     }
-    if (opt->keymat && !SetContextAttributesW(&d->ctx, SECPKG_ATTR_KEYING_MATERIAL_INFO, &kmi, sizeof(kmi))
-        && !QueryContextAttributesW(&d->ctx, SECPKG_ATTR_KEYING_MATERIAL, &km))
+    if (opt->keymat && !SetContextAttributesW(&d->c.ctx, SECPKG_ATTR_KEYING_MATERIAL_INFO, &kmi, sizeof(kmi))
+        && !QueryContextAttributesW(&d->c.ctx, SECPKG_ATTR_KEYING_MATERIAL, &km))
     {
         print_hex("keying material:", km.pbKeyingMaterial, km.cbKeyingMaterial);
         FreeContextBuffer(km.pbKeyingMaterial);
@@ -246,7 +241,7 @@ static BOOL send_record(struct dtls *d, const char *text, size_t len)
     BYTE *rec;
     SECURITY_STATUS status;
 
-    if (QueryContextAttributesW(&d->ctx, SECPKG_ATTR_STREAM_SIZES, &sizes) || len > sizes.cbMaximumMessage
+    if (QueryContextAttributesW(&d->c.ctx, SECPKG_ATTR_STREAM_SIZES, &sizes) || len > sizes.cbMaximumMessage
         || !(rec = malloc(sizes.cbHeader + len + sizes.cbTrailer)))
         return FALSE;
     memcpy(rec + sizes.cbHeader, text, len);
@@ -255,10 +250,10 @@ static BOOL send_record(struct dtls *d, const char *text, size_t len)
     b[2].BufferType = SECBUFFER_STREAM_TRAILER; b[2].pvBuffer = rec + sizes.cbHeader + len;
     b[2].cbBuffer = sizes.cbTrailer;
     b[3].BufferType = SECBUFFER_EMPTY; b[3].pvBuffer = NULL; b[3].cbBuffer = 0;
-    if ((status = EncryptMessage(&d->ctx, 0, &desc, 0)))
+    if ((status = EncryptMessage(&d->c.ctx, 0, &desc, 0)))
         sspi_error("EncryptMessage", status);
     else
-        send(d->sock, (const char *)rec, (int)(b[0].cbBuffer + b[1].cbBuffer + b[2].cbBuffer), 0);
+        send(d->c.sock, (const char *)rec, (int)(b[0].cbBuffer + b[1].cbBuffer + b[2].cbBuffer), 0);
     free(rec);
     return !status;
 }
@@ -276,7 +271,7 @@ static BOOL read_datagram(struct dtls *d, BYTE *data, ULONG len)
     {
         b[0].BufferType = SECBUFFER_DATA; b[0].pvBuffer = data; b[0].cbBuffer = len;
         for (i = 1; i < 4; i++) { b[i].BufferType = SECBUFFER_EMPTY; b[i].pvBuffer = NULL; b[i].cbBuffer = 0; }
-        status = DecryptMessage(&d->ctx, &desc, 0, NULL);
+        status = DecryptMessage(&d->c.ctx, &desc, 0, NULL);
         if (status == SEC_I_CONTEXT_EXPIRED)
         {
             info("sspicat: the peer closed the connection (close_notify received)");
@@ -315,7 +310,7 @@ static void send_close_notify(struct dtls *d)
     SecBuffer b = { sizeof(type), SECBUFFER_TOKEN, &type };
     SecBufferDesc desc = { SECBUFFER_VERSION, 1, &b };
 
-    if (!ApplyControlToken(&d->ctx, &desc))
+    if (!ApplyControlToken(&d->c.ctx, &desc))
         step(d, NULL, 0);
 }
 
@@ -325,9 +320,9 @@ static BOOL validated(struct dtls *d, HCERTSTORE roots)
 {
     SECURITY_STATUS status;
 
-    if (d->server || opt->validation != VALIDATE_CAFILE)
+    if (d->c.server || opt->validation != VALIDATE_CAFILE)
         return TRUE;
-    if (!(status = validate_server(&d->ctx, roots, d->target)))
+    if (!(status = validate_server(&d->c.ctx, roots, d->c.target)))
         return TRUE;
     error("certificate validation against %s failed: %s (0x%08lx): %s", opt->cafile, status_name(status),
           (unsigned long)status, status_text(status));
@@ -336,12 +331,11 @@ static BOOL validated(struct dtls *d, HCERTSTORE roots)
 
 static int session(struct dtls *d, const char *peer)
 {
-    struct conn c = { .sock = d->sock, .server = d->server, .ctx = d->ctx, .have_ctx = TRUE };
     BOOL open = TRUE;
     char line[1024];
     int n;
 
-    print_negotiated(&c, peer);
+    print_negotiated(&d->c, peer);
     print_dtls(d);
     if (opt->send)
     {
@@ -356,51 +350,6 @@ static int session(struct dtls *d, const char *peer)
     return 0;
 }
 
-/* A UDP socket connected to HOST:PORT (client) or, for a server, bound to
- * 127.0.0.1:PORT and connected to whoever sends the first datagram. */
-static SOCKET udp_client(const char *host, const char *port)
-{
-    struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_DGRAM }, *res;
-    SOCKET s;
-
-    if (getaddrinfo(host, port, &hints, &res))
-    {
-        error("cannot resolve %s port %s", host, port);
-        return INVALID_SOCKET;
-    }
-    s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-    if (s != INVALID_SOCKET && connect(s, res->ai_addr, (int)res->ai_addrlen))
-    {
-        closesocket(s);
-        s = INVALID_SOCKET;
-    }
-    freeaddrinfo(res);
-    if (s == INVALID_SOCKET)
-        error("cannot reach %s port %s over UDP (WSA error %d)", host, port, WSAGetLastError());
-    return s;
-}
-
-static SOCKET udp_server(const char *port)
-{
-    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((u_short)atoi(port)) };
-    int len = sizeof(addr);
-    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (s == INVALID_SOCKET || bind(s, (struct sockaddr *)&addr, sizeof(addr))
-        || getsockname(s, (struct sockaddr *)&addr, &len))
-    {
-        error("cannot bind UDP 127.0.0.1 port %s (WSA error %d)", port, WSAGetLastError());
-        if (s != INVALID_SOCKET)
-            closesocket(s);
-        return INVALID_SOCKET;
-    }
-    /* Printed even with --quiet: scripts wait for this line. */
-    fprintf(stderr, "sspicat: listening on 127.0.0.1:%u (UDP, DTLS)\n", ntohs(addr.sin_port));
-    fflush(stderr);
-    return s;
-}
-
 /* The first datagram of a client, and the socket connected back to it. */
 static int first_datagram(struct dtls *d)
 {
@@ -410,14 +359,14 @@ static int first_datagram(struct dtls *d)
     fd_set readable;
 
     FD_ZERO(&readable);
-    FD_SET(d->sock, &readable);
+    FD_SET(d->c.sock, &readable);
     if (select(0, &readable, NULL, NULL, &tv) <= 0)
     {
         error("no datagram within %lu seconds", opt->accept_secs);
         return -1;
     }
-    n = recvfrom(d->sock, (char *)d->buf, MAX_DATAGRAM, 0, (struct sockaddr *)&from, &from_len);
-    if (n <= 0 || connect(d->sock, (struct sockaddr *)&from, from_len))
+    n = recvfrom(d->c.sock, (char *)d->buf, MAX_DATAGRAM, 0, (struct sockaddr *)&from, &from_len);
+    if (n <= 0 || connect(d->c.sock, (struct sockaddr *)&from, from_len))
     {
         error("recvfrom failed (WSA error %d)", WSAGetLastError());
         return -1;
@@ -427,26 +376,26 @@ static int first_datagram(struct dtls *d)
 
 int dtls_run(CredHandle *cred, const WCHAR *target, HCERTSTORE roots)
 {
-    struct dtls d = { .server = opt->listen, .cred = cred, .target = target };
+    struct dtls d = { .c = { .server = opt->listen, .cred = cred, .target = target } };
     char peer[300];
     int rc = 1, n = 0;
 
     if (!(d.buf = malloc(MAX_DATAGRAM)))
         return 3;
     prepare_first_input(&d);
-    d.sock = d.server ? udp_server(opt->port) : udp_client(opt->host, opt->port);
-    if (d.sock == INVALID_SOCKET || (d.server && (n = first_datagram(&d)) < 0))
+    d.c.sock = d.c.server ? listen_on(opt->port, SOCK_DGRAM) : connect_to(opt->host, opt->port, SOCK_DGRAM);
+    if (d.c.sock == INVALID_SOCKET || (d.c.server && (n = first_datagram(&d)) < 0))
         rc = 3;
     else
     {
-        snprintf(peer, sizeof(peer), "%s", d.server ? "the client" : opt->host);
-        if (!handshake(&d, d.server ? d.buf : NULL, (ULONG)n) && validated(&d, roots))
+        snprintf(peer, sizeof(peer), "%s", d.c.server ? "the client" : opt->host);
+        if (!handshake(&d, d.c.server ? d.buf : NULL, (ULONG)n) && validated(&d, roots))
             rc = session(&d, peer);
     }
-    if (d.have_ctx)
-        DeleteSecurityContext(&d.ctx);
-    if (d.sock != INVALID_SOCKET)
-        closesocket(d.sock);
+    if (d.c.have_ctx)
+        DeleteSecurityContext(&d.c.ctx);
+    if (d.c.sock != INVALID_SOCKET)
+        closesocket(d.c.sock);
     free(d.buf);
     return rc;
 }

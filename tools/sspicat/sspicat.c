@@ -326,9 +326,10 @@ static SECURITY_STATUS acquire(CredHandle *cred, PCCERT_CONTEXT cert)
 
 /* ---------------------------------------------------------------- connections */
 
-static SOCKET connect_to(const char *host, const char *port)
+/* A socket of `type` (SOCK_STREAM, or SOCK_DGRAM for DTLS) connected to HOST:PORT. */
+SOCKET connect_to(const char *host, const char *port, int type)
 {
-    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res, *ai;
+    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = type }, *res, *ai;
     SOCKET s = INVALID_SOCKET;
     int err;
 
@@ -352,14 +353,17 @@ static SOCKET connect_to(const char *host, const char *port)
     return s;
 }
 
-static SOCKET listen_on(const char *port)
+/* A socket bound to 127.0.0.1:PORT: listening (SOCK_STREAM) or waiting for
+ * datagrams (SOCK_DGRAM, DTLS). */
+SOCKET listen_on(const char *port, int type)
 {
     struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((u_short)atoi(port)) };
     int len = sizeof(addr);
-    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    SOCKET s = socket(AF_INET, type, 0);
 
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (s == INVALID_SOCKET || bind(s, (struct sockaddr *)&addr, sizeof(addr)) || listen(s, 4)
+    if (s == INVALID_SOCKET || bind(s, (struct sockaddr *)&addr, sizeof(addr))
+        || (type == SOCK_STREAM && listen(s, 4))
         || getsockname(s, (struct sockaddr *)&addr, &len))
     {
         error("cannot listen on 127.0.0.1 port %s (WSA error %d)", port, WSAGetLastError());
@@ -368,7 +372,8 @@ static SOCKET listen_on(const char *port)
         return INVALID_SOCKET;
     }
     /* Printed even with --quiet: scripts wait for this line. */
-    fprintf(stderr, "sspicat: listening on 127.0.0.1:%u\n", ntohs(addr.sin_port));
+    fprintf(stderr, "sspicat: listening on 127.0.0.1:%u%s\n", ntohs(addr.sin_port),
+            type == SOCK_DGRAM ? " (UDP, DTLS)" : "");
     fflush(stderr);
     return s;
 }
@@ -452,7 +457,7 @@ static int run_client(CredHandle *cred, HCERTSTORE roots)
             c.alpn = build_alpn(opt->alpn, &c.alpn_size);
         if (round)
             info("sspicat: reconnecting with the same credential");
-        if ((c.sock = connect_to(opt->host, opt->port)) == INVALID_SOCKET)
+        if ((c.sock = connect_to(opt->host, opt->port, SOCK_STREAM)) == INVALID_SOCKET)
             rc = 3;
         else
             rc = run_connection(&c, peer, roots);
@@ -465,7 +470,7 @@ static int run_client(CredHandle *cred, HCERTSTORE roots)
 
 static int run_server(CredHandle *cred)
 {
-    SOCKET listener = listen_on(opt->port);
+    SOCKET listener = listen_on(opt->port, SOCK_STREAM);
     int i, rc = 0;
 
     if (listener == INVALID_SOCKET)

@@ -90,6 +90,10 @@ BYTE *build_alpn(const char *list, DWORD *size);
 void print_negotiated(struct conn *c, const char *peer);
 BOOL parse_client_hello_sni(const BYTE *data, DWORD len, char *name, DWORD size);
 
+/* sspicat.c: sockets (type SOCK_STREAM or SOCK_DGRAM) */
+SOCKET connect_to(const char *host, const char *port, int type);
+SOCKET listen_on(const char *port, int type);
+
 /* dtls.c */
 BOOL dtls_check_options(void);
 int dtls_run(CredHandle *cred, const WCHAR *target, HCERTSTORE roots);

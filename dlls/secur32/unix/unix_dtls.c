@@ -346,6 +346,8 @@ static uint32_t dtls_step(struct schan_session *session, struct schan_handshake_
 
 void schan_dtls_handshake(struct schan_session *session, struct schan_handshake_params *p)
 {
+    /* a datagram the caller never took (PE failed to place it) goes */
+    reset_pushed(session);
     p->status = dtls_step(session, p);
     if (session->send.out.failed)
     {
