@@ -320,22 +320,33 @@ static BOOL validated(struct dtls *d, HCERTSTORE roots)
 {
     SECURITY_STATUS status;
 
-    if (d->c.server || opt->validation != VALIDATE_CAFILE)
+    if (d->c.server)
         return TRUE;
+    if (opt->validation != VALIDATE_CAFILE)
+    {
+        info("  %-15s%s", "validation:", opt->validation == VALIDATE_NONE ? "skipped (--insecure)"
+                                                                         : "ok (Schannel automatic)");
+        return TRUE;
+    }
     if (!(status = validate_server(&d->c.ctx, roots, d->c.target)))
+    {
+        info("  %-15s%s", "validation:", "ok (chain to --cafile root, name matches)");
         return TRUE;
+    }
     error("certificate validation against %s failed: %s (0x%08lx): %s", opt->cafile, status_name(status),
           (unsigned long)status, status_text(status));
     return FALSE;
 }
 
-static int session(struct dtls *d, const char *peer)
+static int session(struct dtls *d, const char *peer, HCERTSTORE roots)
 {
     BOOL open = TRUE;
     char line[1024];
     int n;
 
     print_negotiated(&d->c, peer);
+    if (!validated(d, roots))
+        return 1;
     print_dtls(d);
     if (opt->send)
     {
@@ -389,8 +400,8 @@ int dtls_run(CredHandle *cred, const WCHAR *target, HCERTSTORE roots)
     else
     {
         snprintf(peer, sizeof(peer), "%s", d.c.server ? "the client" : opt->host);
-        if (!handshake(&d, d.c.server ? d.buf : NULL, (ULONG)n) && validated(&d, roots))
-            rc = session(&d, peer);
+        if (!handshake(&d, d.c.server ? d.buf : NULL, (ULONG)n))
+            rc = session(&d, peer, roots);
     }
     if (d.c.have_ctx)
         DeleteSecurityContext(&d.c.ctx);

@@ -397,10 +397,16 @@ SECURITY_STATUS WINAPI FreeCredentialsHandle(PCredHandle handle)
     return SEC_E_OK;
 }
 
+/* TLS and DTLS together come only from the defaults (a caller cannot ask
+ * for both): such a credential reports its TLS versions, as before DTLS. */
 static SECURITY_STATUS query_supported_protocols(struct schan_credential *cred, void *buffer)
 {
     SecPkgCred_SupportedProtocols *out = buffer;
-    out->grbitProtocol = cred->use == SECPKG_CRED_INBOUND ? cred->protocols >> 1 : cred->protocols;
+    DWORD protocols = cred->protocols;
+
+    if (protocols & SP_PROT_TLS_CLIENTS)
+        protocols &= ~SP_PROT_DTLS_CLIENTS;
+    out->grbitProtocol = cred->use == SECPKG_CRED_INBOUND ? protocols >> 1 : protocols;
     return SEC_E_OK;
 }
 
