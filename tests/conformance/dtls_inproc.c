@@ -559,6 +559,60 @@ static void test_misuse(void)
     FreeCredentialsHandle(&dtls);
 }
 
+/* A second association on the same credentials resumes (abbreviated
+ * handshake: the client sends the last flight), over a lossy network. */
+static void test_resumption(const char *version, DWORD cproto, DWORD sproto, unsigned int seed)
+{
+    static struct net net;
+    struct side c = { 0 }, sv = { 0 };
+    struct run run = { 0 };
+    SecPkgContext_SessionInfo info;
+    BYTE out[MAX_DGRAM];
+    ULONG out_len;
+    int round;
+    BOOL done;
+
+    sv.server = TRUE;
+    if (acquire_cred(&c.cred, SECPKG_CRED_OUTBOUND, NULL, FALSE, cproto, SCH_CRED_MANUAL_CRED_VALIDATION)
+        || acquire_cred(&sv.cred, SECPKG_CRED_INBOUND, server_cert, FALSE, sproto, 0))
+        return;
+    for (round = 0; round < 2; round++)
+    {
+        memset(&net, 0, sizeof(net));
+        net.mtu = 1096;
+        net.seed = seed + round;
+        net.drop_pct = round ? 20 : 0; net.dup_pct = round ? 20 : 0; net.reorder_pct = round ? 25 : 0;
+        c.done = sv.done = c.failed = sv.failed = FALSE;
+        done = handshake(&c, &sv, &net, &run);
+        ok(done, "%s resumption: handshake %d (%d datagrams, %d lost)", version, round + 1, net.sent, net.dropped);
+        memset(&info, 0, sizeof(info));
+        if (done)
+            QueryContextAttributesA(&c.ctx, SECPKG_ATTR_SESSION_INFO, &info);
+        ok(!!(info.dwFlags & SSL_SESSION_RECONNECT) == round, "%s resumption: handshake %d %s", version, round + 1,
+           round ? "resumes the first session" : "is a full one");
+        /* the server sent the last flight of a full handshake, the client of
+         * an abbreviated one: a call without input on the finished side
+         * sends it again and stays SEC_E_OK */
+        if (done)
+        {
+            SECURITY_STATUS st;
+            int datagrams = 0, guard = 0;
+
+            do
+            {
+                st = side_call(round ? &c : &sv, NULL, 0, out, &out_len);
+                datagrams += out_len != 0;
+            } while (st == SEC_I_MESSAGE_FRAGMENT && ++guard < 16);
+            ok(st == SEC_E_OK && datagrams > 0, "%s resumption: the side that finished first repeats its last "
+               "flight on request (%d datagrams, %#lx)", version, datagrams, st);
+        }
+        side_free(&c);
+        side_free(&sv);
+    }
+    FreeCredentialsHandle(&c.cred);
+    FreeCredentialsHandle(&sv.cred);
+}
+
 /* SCH_CREDENTIALS (no protocol bits) serves DTLS when the context asks. */
 static void test_sch_credentials(void)
 {
@@ -610,6 +664,8 @@ int main(int argc, char **argv)
         run_case("DTLS1.2", SP_PROT_DTLS1_2_CLIENT, SP_PROT_DTLS1_2_SERVER, mtus[i], i % 2 == 0, 1000 + i);
         run_case("DTLS1.0", SP_PROT_DTLS1_0_CLIENT, SP_PROT_DTLS1_0_SERVER, mtus[i], i % 2 == 1, 2000 + i);
     }
+    test_resumption("DTLS1.2", SP_PROT_DTLS1_2_CLIENT, SP_PROT_DTLS1_2_SERVER, 3000);
+    test_resumption("DTLS1.0", SP_PROT_DTLS1_0_CLIENT, SP_PROT_DTLS1_0_SERVER, 4000);
     test_set_mtu();
     test_sch_credentials();
     test_misuse();
