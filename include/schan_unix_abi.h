@@ -216,6 +216,9 @@ struct schan_session_create_params {
                                   protection profile ids to offer/accept, or 0 */
     uint32_t srtp_profile_count;
     uint32_t mtu;              /* largest datagram in bytes; 0 = default (1096) */
+    uint64_t srtp_mki;         /* our SRTP master key identifier, or 0 */
+    uint32_t srtp_mki_size;    /* 1 to 255 bytes */
+    uint32_t reserved2;
 };
 
 /* SCHAN_CALL_SESSION_FREE */

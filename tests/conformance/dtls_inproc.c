@@ -104,7 +104,7 @@ struct side {
 static SECURITY_STATUS side_call(struct side *s, const BYTE *in, ULONG in_len, BYTE *out, ULONG *out_len)
 {
     BYTE extra[64];
-    SecBuffer ib[4], ob[1];
+    SecBuffer ib[5], ob[1];
     SecBufferDesc idesc = { SECBUFFER_VERSION, 0, ib }, odesc = { SECBUFFER_VERSION, 1, ob };
     SECURITY_STATUS status;
     SEC_DTLS_MTU *mtu = (SEC_DTLS_MTU *)extra;
@@ -123,6 +123,13 @@ static SECURITY_STATUS side_call(struct side *s, const BYTE *in, ULONG in_len, B
         mtu->PathMTU = s->mtu;
         ib[idesc.cBuffers].BufferType = SECBUFFER_DTLS_MTU; ib[idesc.cBuffers].pvBuffer = mtu;
         ib[idesc.cBuffers++].cbBuffer = sizeof(*mtu);
+    }
+    if (first && s->srtp_count && !s->server)
+    {
+        /* our MKI: the server takes it and sends it back (RFC 5764 4.1.1) */
+        static const BYTE mki[] = { 4, 0xde, 0xad, 0xbe, 0xef };
+        ib[idesc.cBuffers].BufferType = SECBUFFER_SRTP_MASTER_KEY_IDENTIFIER; ib[idesc.cBuffers].pvBuffer = (void *)mki;
+        ib[idesc.cBuffers++].cbBuffer = sizeof(mki);
     }
     if (first && s->srtp_count)
     {
@@ -283,7 +290,13 @@ static void check_srtp(struct side *c, struct side *sv, const char *what)
     ok(cp.ProtectionProfile == SRTP_AES128_CM_HMAC_SHA1_80 && sp.ProtectionProfile == cp.ProtectionProfile,
        "%s: both sides use SRTP_AES128_CM_HMAC_SHA1_80 (client %#x, server %#x)", what, cp.ProtectionProfile,
        sp.ProtectionProfile);
-    ok(!cp.MasterKeyIdentifierSize && !sp.MasterKeyIdentifierSize, "%s: no MKI", what);
+    ok(cp.MasterKeyIdentifierSize == 4 && sp.MasterKeyIdentifierSize == 4 && cp.MasterKeyIdentifier
+       && sp.MasterKeyIdentifier && !memcmp(cp.MasterKeyIdentifier, "\xde\xad\xbe\xef", 4)
+       && !memcmp(sp.MasterKeyIdentifier, "\xde\xad\xbe\xef", 4), "%s: the client's MKI on both sides", what);
+    if (cp.MasterKeyIdentifier)
+        FreeContextBuffer(cp.MasterKeyIdentifier);
+    if (sp.MasterKeyIdentifier)
+        FreeContextBuffer(sp.MasterKeyIdentifier);
     export_keys(c, ck, sizeof(ck), &cs);
     export_keys(sv, sk, sizeof(sk), &ss);
     ok(!cs && !ss && !memcmp(ck, sk, sizeof(ck)), "%s: SRTP keying material (60 bytes) equal on both sides", what);

@@ -1,6 +1,7 @@
 /*
  * DTLS on the PE side: what a datagram context takes from the first
- * ISC/ASC call's input (SECBUFFER_DTLS_MTU, SECBUFFER_SRTP_PROTECTION_PROFILES),
+ * ISC/ASC call's input (SECBUFFER_DTLS_MTU, SECBUFFER_SRTP_PROTECTION_PROFILES,
+ * SECBUFFER_SRTP_MASTER_KEY_IDENTIFIER),
  * and the DTLS context attributes SECPKG_ATTR_DTLS_MTU (query and set) and
  * SECPKG_ATTR_SRTP_PARAMETERS.  The datagram handshake itself (one
  * datagram per call, SEC_I_MESSAGE_FRAGMENT, retransmission on a call
@@ -35,6 +36,13 @@ void dtls_session_params(PSecBufferDesc input, ULONG req, struct schan_session_c
 
         params->srtp_profiles = to_u64(profiles->ProfilesList);
         params->srtp_profile_count = bytes / sizeof(USHORT);
+    }
+    if ((buf = buffer_find(input, SECBUFFER_SRTP_MASTER_KEY_IDENTIFIER, 0)) && buf->pvBuffer && buf->cbBuffer > 1)
+    {
+        const SEC_SRTP_MASTER_KEY_IDENTIFIER *mki = buf->pvBuffer;
+
+        params->srtp_mki = to_u64(mki->MasterKeyIdentifier);
+        params->srtp_mki_size = min((ULONG)mki->MasterKeyIdentifierSize, buf->cbBuffer - 1);
     }
 }
 

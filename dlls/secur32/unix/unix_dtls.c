@@ -139,6 +139,12 @@ uint32_t schan_dtls_session_init(struct schan_session *session, const struct sch
     if (p->srtp_profiles && p->srtp_profile_count
         && set_srtp_profiles(session->s, SCHAN_PTR(p->srtp_profiles), p->srtp_profile_count) < 0)
         return SCHAN_SEC_E_INVALID_PARAMETER;
+    if (p->srtp_mki && p->srtp_mki_size)
+    {
+        gnutls_datum_t mki = { SCHAN_PTR(p->srtp_mki), p->srtp_mki_size };
+        if (p->srtp_mki_size > 255 || gnutls_srtp_set_mki(session->s, &mki) < 0)
+            return SCHAN_SEC_E_INVALID_PARAMETER;
+    }
     if (session->is_server && gnutls_key_generate(&d->cookie_key, GNUTLS_COOKIE_KEY_SIZE) < 0)
         return SCHAN_SEC_E_INTERNAL_ERROR;
     return SCHAN_SEC_E_OK;
