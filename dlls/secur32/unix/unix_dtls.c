@@ -63,14 +63,27 @@ static struct schan_session *session_of_sink(gnutls_transport_ptr_t ptr)
     return (struct schan_session *)((char *)ptr - offsetof(struct schan_session, send));
 }
 
+/* Set while this thread is in DECRYPT: what GnuTLS pushes then (our last
+ * flight again) goes to the flight buffer even when another thread is in
+ * ENCRYPT with its record's scatter list in place. */
+static __thread int decrypting;
+
 /* Every push is one datagram: note where it ends (outside ENCRYPT). */
 static ssize_t push_datagram(gnutls_transport_ptr_t ptr, const void *buf, size_t len)
 {
     struct schan_session *session = session_of_sink(ptr);
     struct schan_dtls *d = session->dtls;
-    ssize_t ret = schan_push_to_memory(ptr, buf, len);
+    struct schan_send_sink flight_only = { .out = session->send.out, .scatter = NULL };
+    ssize_t ret;
 
-    if (ret < 0 || session->send.scatter)
+    if (decrypting)
+    {
+        ret = schan_push_to_memory(&flight_only, buf, len);
+        session->send.out = flight_only.out;
+    }
+    else
+        ret = schan_push_to_memory(ptr, buf, len);
+    if (ret < 0 || (session->send.scatter && !decrypting))
         return ret;
     if (d->pushed < DTLS_MAX_DATAGRAMS)
         d->pushed_ends[d->pushed++] = session->send.out.len;
@@ -485,12 +498,14 @@ uint32_t schan_dtls_decrypt(struct schan_session *session, struct schan_decrypt_
     }
     reset_pushed(session);
     schan_recv_set(&session->recv, buffer, record_len);
+    decrypting = 1;
     if (record_len <= offset)
         ret = GNUTLS_E_AGAIN;
     else
         do
             ret = gnutls_record_recv(session->s, buffer + offset, record_len - offset);
         while (ret == GNUTLS_E_INTERRUPTED);
+    decrypting = 0;
     return record_result(session, ret, epoch, seq, p);
 }
 
