@@ -18,6 +18,7 @@
 #define QUEUE_LEN 256
 
 static PCCERT_CONTEXT server_cert;
+static int renegotiates;    /* SEC_I_RENEGOTIATE seen: a finished side's last flight asked for again */
 static int loss_pct = 15;   /* of handshake datagrams; argv[3] when one case is run by hand */
 
 /* ---- the network: two queues of datagrams, with a deterministic PRNG ---- */
@@ -206,7 +207,12 @@ static SECURITY_STATUS decrypt_datagram(struct side *s, struct net *net, BYTE *d
         *plain_len = b[1].cbBuffer;
     }
     if (status == SEC_I_RENEGOTIATE && net)
+    {
+        renegotiates++;
         side_step(s, net, NULL, 0);
+        ok(s->last == SEC_E_OK, "DecryptMessage's SEC_I_RENEGOTIATE: %s sends its last flight again, SEC_E_OK (%#lx)",
+           s->server ? "ASC" : "ISC", s->last);
+    }
     return status;
 }
 
@@ -679,6 +685,7 @@ int main(int argc, char **argv)
     }
     test_resumption("DTLS1.2", SP_PROT_DTLS1_2_CLIENT, SP_PROT_DTLS1_2_SERVER, 3000);
     test_resumption("DTLS1.0", SP_PROT_DTLS1_0_CLIENT, SP_PROT_DTLS1_0_SERVER, 4000);
+    ok(renegotiates > 0, "lost final flights were sent again through SEC_I_RENEGOTIATE (%d times)", renegotiates);
     test_set_mtu();
     test_sch_credentials();
     test_misuse();
