@@ -8,7 +8,7 @@
 peers_setup "$0" "$@"
 need gnutls-serv gnutls-cli openssl timeout
 
-plan 16
+plan 18
 
 SRTP=SRTP_AES128_CM_HMAC_SHA1_80
 LABEL=EXTRACTOR-dtls_srtp
@@ -49,6 +49,23 @@ for v in 1.0 1.2; do
     srtp_ok() { has "$err" "SRTP profile: +$SRTP" && has "$work/server.log" "SRTP profile: $SRTP" && keys_equal; }
     check "DTLS $v: SRTP profile and $KEYLEN bytes of keying material equal to gnutls-cli's" srtp_ok
 done
+
+# ---- a 256-byte MTU both ways: every flight in several datagrams
+next_port
+start_server "UDP Echo Server listening on IPv4" gnutls-serv --udp --echo --mtu 256 -p "$port" \
+    --x509certfile "$CERTS/server-rsa-chain.pem" --x509keyfile "$CERTS/server-rsa.key"
+run_sspicat --dtls1.2 --mtu 256 --insecure --send "small-mtu" --wait 700 -v 127.0.0.1 "$port"
+mtu_client() { [ $rc = 0 ] && has "$out" "^small-mtu\$" && has "$err" "MTU: +256 bytes" \
+    && has "$err" "SEC_I_MESSAGE_FRAGMENT|0x00090364"; }
+check "MTU 256: our client's ClientHello flights and gnutls-serv's in small datagrams, data echoed" mtu_client
+stop_server
+next_port
+sspicat_bg -l --dtls1.2 --mtu 256 --cert "$CERTS/server-rsa.pfx" --send "small-back" --wait 1500 "$port"
+(printf 'small-mtu\n'; sleep 2) | timeout 15 gnutls-cli --udp --mtu 256 -p "$port" --x509cafile "$CERTS/ca.pem" \
+    --sni-hostname localhost --verify-hostname localhost 127.0.0.1 > "$work/server.log" 2>&1
+sspicat_wait
+mtu_server() { [ $rc = 0 ] && has "$out" "^small-mtu\$" && has "$work/server.log" "^small-back\$"; }
+check "MTU 256: our server's certificate flight in 256-byte datagrams reaches gnutls-cli" mtu_server
 
 # openssl: DTLS 1.0 needs SHA-1 signatures, below OpenSSL 3's default level.
 ossl_version() { if [ "$1" = 1.0 ]; then echo -dtls1; else echo -dtls1_2; fi; }

@@ -94,6 +94,7 @@ static const struct { SECURITY_STATUS status; const char *name, *text; } statuse
     S(SEC_I_CONTEXT_EXPIRED, "the peer closed the connection (close_notify)"),
     S(SEC_I_INCOMPLETE_CREDENTIALS, "the server asked for a client certificate"),
     S(SEC_I_RENEGOTIATE, "a post-handshake message arrived"),
+    S(SEC_I_MESSAGE_FRAGMENT, "more datagrams of this flight to send: call again"),
     S(SEC_E_INCOMPLETE_MESSAGE, "more input is needed"),
     S(SEC_E_INSUFFICIENT_MEMORY, "not enough memory or output space"),
     S(SEC_E_INVALID_HANDLE, "invalid handle"),
