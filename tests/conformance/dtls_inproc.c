@@ -267,6 +267,26 @@ static void side_free(struct side *s)
     s->have_ctx = FALSE;
 }
 
+/* Both sides' credentials (the client validates nothing: manual validation). */
+static BOOL sides_acquire(struct side *c, struct side *sv, BOOL v5, DWORD cproto, DWORD sproto)
+{
+    sv->server = TRUE;
+    if (acquire_cred(&c->cred, SECPKG_CRED_OUTBOUND, NULL, v5, cproto, SCH_CRED_MANUAL_CRED_VALIDATION))
+        return FALSE;
+    if (!acquire_cred(&sv->cred, SECPKG_CRED_INBOUND, server_cert, v5, sproto, 0))
+        return TRUE;
+    FreeCredentialsHandle(&c->cred);
+    return FALSE;
+}
+
+static void sides_free(struct side *c, struct side *sv)
+{
+    side_free(c);
+    side_free(sv);
+    FreeCredentialsHandle(&c->cred);
+    FreeCredentialsHandle(&sv->cred);
+}
+
 /* ---- checks after the handshake ---- */
 
 static void export_keys(struct side *s, BYTE *out, ULONG size, SECURITY_STATUS *status)
@@ -451,8 +471,7 @@ static void run_case(const char *version, DWORD cproto, DWORD sproto, USHORT mtu
         c.srtp = sv.srtp = profiles;
         c.srtp_count = sv.srtp_count = 2;
     }
-    if (acquire_cred(&c.cred, SECPKG_CRED_OUTBOUND, NULL, FALSE, cproto, SCH_CRED_MANUAL_CRED_VALIDATION)
-        || acquire_cred(&sv.cred, SECPKG_CRED_INBOUND, server_cert, FALSE, sproto, 0))
+    if (!sides_acquire(&c, &sv, FALSE, cproto, sproto))
     {
         ok(0, "%s: credentials", what);
         return;
@@ -481,10 +500,7 @@ static void run_case(const char *version, DWORD cproto, DWORD sproto, USHORT mtu
     check_misuse_records(&c, &sv, what);
     check_close(&c, &sv, &net, what);
 out:
-    side_free(&c);
-    side_free(&sv);
-    FreeCredentialsHandle(&c.cred);
-    FreeCredentialsHandle(&sv.cred);
+    sides_free(&c, &sv);
 }
 
 /* SetContextAttributes(DTLS_MTU) before the handshake goes on, and the
@@ -498,9 +514,7 @@ static void test_set_mtu(void)
 
     memset(&net, 0, sizeof(net));
     net.mtu = 300;
-    sv.server = TRUE;
-    if (acquire_cred(&c.cred, SECPKG_CRED_OUTBOUND, NULL, FALSE, SP_PROT_DTLS1_2_CLIENT, SCH_CRED_MANUAL_CRED_VALIDATION)
-        || acquire_cred(&sv.cred, SECPKG_CRED_INBOUND, server_cert, FALSE, SP_PROT_DTLS1_2_SERVER, 0))
+    if (!sides_acquire(&c, &sv, FALSE, SP_PROT_DTLS1_2_CLIENT, SP_PROT_DTLS1_2_SERVER))
         return;
     c.mtu = 300;
     side_step(&c, &net, NULL, 0);
@@ -515,10 +529,7 @@ static void test_set_mtu(void)
     ok(handshake(&c, &sv, &net, &run), "set MTU: handshake");
     ok(net.largest <= 300 && sv.fragments > 0, "set MTU: the server's flights split into datagrams of <= 300 bytes "
        "(largest %lu, %d fragments)", net.largest, sv.fragments);
-    side_free(&c);
-    side_free(&sv);
-    FreeCredentialsHandle(&c.cred);
-    FreeCredentialsHandle(&sv.cred);
+    sides_free(&c, &sv);
 }
 
 static void test_misuse(void)
@@ -591,9 +602,7 @@ static void test_resumption(const char *version, DWORD cproto, DWORD sproto, uns
     int round;
     BOOL done;
 
-    sv.server = TRUE;
-    if (acquire_cred(&c.cred, SECPKG_CRED_OUTBOUND, NULL, FALSE, cproto, SCH_CRED_MANUAL_CRED_VALIDATION)
-        || acquire_cred(&sv.cred, SECPKG_CRED_INBOUND, server_cert, FALSE, sproto, 0))
+    if (!sides_acquire(&c, &sv, FALSE, cproto, sproto))
         return;
     for (round = 0; round < 2; round++)
     {
@@ -628,8 +637,7 @@ static void test_resumption(const char *version, DWORD cproto, DWORD sproto, uns
         side_free(&c);
         side_free(&sv);
     }
-    FreeCredentialsHandle(&c.cred);
-    FreeCredentialsHandle(&sv.cred);
+    sides_free(&c, &sv);
 }
 
 /* SCH_CREDENTIALS (no protocol bits) serves DTLS when the context asks. */
@@ -642,9 +650,7 @@ static void test_sch_credentials(void)
 
     memset(&net, 0, sizeof(net));
     net.mtu = 1096;
-    sv.server = TRUE;
-    if (acquire_cred(&c.cred, SECPKG_CRED_OUTBOUND, NULL, TRUE, 0, SCH_CRED_MANUAL_CRED_VALIDATION)
-        || acquire_cred(&sv.cred, SECPKG_CRED_INBOUND, server_cert, TRUE, 0, 0))
+    if (!sides_acquire(&c, &sv, TRUE, 0, 0))
     {
         ok(0, "SCH_CREDENTIALS: credentials");
         return;
@@ -654,10 +660,7 @@ static void test_sch_credentials(void)
     if (c.done)
         QueryContextAttributesA(&c.ctx, SECPKG_ATTR_CONNECTION_INFO, &info);
     ok(info.dwProtocol == SP_PROT_DTLS1_2_CLIENT, "SCH_CREDENTIALS: DTLS 1.2 negotiated (%#lx)", info.dwProtocol);
-    side_free(&c);
-    side_free(&sv);
-    FreeCredentialsHandle(&c.cred);
-    FreeCredentialsHandle(&sv.cred);
+    sides_free(&c, &sv);
 }
 
 /* By hand: dtls_inproc.exe VERSION(10|12) MTU SEED LOSS_PCT runs one case. */
