@@ -640,6 +640,94 @@ static void test_resumption(const char *version, DWORD cproto, DWORD sproto, uns
     sides_free(&c, &sv);
 }
 
+/* One thread encrypts while another decrypts the client's repeated flight
+ * and answers it: the retransmission and the records stay apart. */
+#define CONCURRENT_RECORDS 20000
+struct encryptor { CtxtHandle *ctx; BYTE (*recs)[160]; ULONG *lens; int failures; volatile LONG done; };
+
+static DWORD WINAPI encrypt_many(void *arg)
+{
+    struct encryptor *e = arg;
+    SecPkgContext_StreamSizes sz;
+    SecBuffer b[4];
+    SecBufferDesc desc = { SECBUFFER_VERSION, 4, b };
+    int i;
+
+    QueryContextAttributesA(e->ctx, SECPKG_ATTR_STREAM_SIZES, &sz);
+    for (i = 0; i < CONCURRENT_RECORDS; i++)
+    {
+        BYTE *rec = e->recs[i];
+        b[0].BufferType = SECBUFFER_STREAM_HEADER; b[0].pvBuffer = rec; b[0].cbBuffer = sz.cbHeader;
+        b[1].BufferType = SECBUFFER_DATA; b[1].pvBuffer = rec + sz.cbHeader; b[1].cbBuffer = 100;
+        b[2].BufferType = SECBUFFER_STREAM_TRAILER; b[2].pvBuffer = rec + sz.cbHeader + 100; b[2].cbBuffer = sz.cbTrailer;
+        b[3].BufferType = SECBUFFER_EMPTY; b[3].pvBuffer = NULL; b[3].cbBuffer = 0;
+        memset(b[1].pvBuffer, 'a' + i % 26, 100);
+        if (EncryptMessage(e->ctx, 0, &desc, 0))
+            e->failures++;
+        e->lens[i] = b[0].cbBuffer + b[1].cbBuffer + b[2].cbBuffer;
+        InterlockedIncrement(&e->done);
+    }
+    return 0;
+}
+
+static void test_concurrent_retransmit(void)
+{
+    static struct net net;
+    static BYTE recs[CONCURRENT_RECORDS][160];   /* 3 MB */
+    static ULONG lens[CONCURRENT_RECORDS];
+    struct side c = { 0 }, sv = { 0 };
+    struct run run = { 0 };
+    struct encryptor e = { &sv.ctx, recs, lens, 0, 0 };
+    struct dgram d;
+    HANDLE thread;
+    ULONG plain;
+    int i, rounds = 0, good = 0, old = 0, bad = 0;
+
+    memset(&net, 0, sizeof(net));
+    net.mtu = 1096;
+    if (!sides_acquire(&c, &sv, FALSE, SP_PROT_DTLS1_2_CLIENT, SP_PROT_DTLS1_2_SERVER))
+        return;
+    side_step(&c, &net, NULL, 0);
+    while (!sv.done && rounds++ < 50)
+    {
+        deliver(&sv, &net, &run);
+        if (!sv.done)
+            deliver(&c, &net, &run);
+    }
+    net.n[1] = 0;   /* the server's final flight is lost */
+    side_step(&c, &net, NULL, 0);   /* the client's timer: its flight again */
+    ok(sv.done && !c.done && net.n[0] > 0, "concurrent: the server is done, the client repeats its flight");
+    thread = CreateThread(NULL, 0, encrypt_many, &e, 0, NULL);
+    while (e.done < CONCURRENT_RECORDS / 10)
+        Sleep(0);   /* the encrypting thread is well under way */
+    deliver(&sv, &net, &run);       /* DecryptMessage, SEC_I_RENEGOTIATE, ASC: while the thread encrypts */
+    WaitForSingleObject(thread, INFINITE);
+    CloseHandle(thread);
+    deliver(&c, &net, &run);
+    ok(c.done && !e.failures, "concurrent: the client completes with the flight sent again while %d records "
+       "were encrypted", CONCURRENT_RECORDS);
+    /* The repeated Finished took a record number after the records encrypted
+     * before it; those fell out of the client's replay window by the time it
+     * could read them (SEC_E_OUT_OF_SEQUENCE, as DTLS wants). Every other
+     * record must decrypt: none may have been mixed with the flight. */
+    for (i = 0; c.done && i < CONCURRENT_RECORDS; i++)
+    {
+        SECURITY_STATUS st;
+
+        memcpy(d.data, recs[i], lens[i]);
+        st = decrypt_datagram(&c, NULL, d.data, lens[i], &plain);
+        if (st == SEC_E_OK && plain == 100 && d.data[0] == 'a' + i % 26 && d.data[99] == 'a' + i % 26)
+            good++;
+        else if (st == SEC_E_OUT_OF_SEQUENCE)
+            old++;
+        else
+            bad++;
+    }
+    ok(good > CONCURRENT_RECORDS / 2 && good + old == CONCURRENT_RECORDS && !bad, "concurrent: %d records decrypt, "
+       "%d encrypted before the repeated flight are too old, %d damaged", good, old, bad);
+    sides_free(&c, &sv);
+}
+
 /* SCH_CREDENTIALS (no protocol bits) serves DTLS when the context asks. */
 static void test_sch_credentials(void)
 {
@@ -690,6 +778,7 @@ int main(int argc, char **argv)
     test_resumption("DTLS1.0", SP_PROT_DTLS1_0_CLIENT, SP_PROT_DTLS1_0_SERVER, 4000);
     ok(renegotiates > 0, "lost final flights were sent again through SEC_I_RENEGOTIATE (%d times)", renegotiates);
     test_set_mtu();
+    test_concurrent_retransmit();
     test_sch_credentials();
     test_misuse();
     CertFreeCertificateContext(server_cert);

@@ -36,6 +36,10 @@
 static const char cookie_client_id[] = "schannel-dtls";
 
 struct schan_dtls {
+    /* ENCRYPT and DECRYPT may run on two threads at once (Windows allows
+     * it); a DTLS DECRYPT may send our last flight again, which uses the
+     * write side too, so the two take turns */
+    pthread_mutex_t io_lock;
     unsigned int mtu;
     /* the last flight: datagrams back to back, where each ends, which is next */
     uint8_t *flight;
@@ -63,27 +67,14 @@ static struct schan_session *session_of_sink(gnutls_transport_ptr_t ptr)
     return (struct schan_session *)((char *)ptr - offsetof(struct schan_session, send));
 }
 
-/* Set while this thread is in DECRYPT: what GnuTLS pushes then (our last
- * flight again) goes to the flight buffer even when another thread is in
- * ENCRYPT with its record's scatter list in place. */
-static __thread int decrypting;
-
 /* Every push is one datagram: note where it ends (outside ENCRYPT). */
 static ssize_t push_datagram(gnutls_transport_ptr_t ptr, const void *buf, size_t len)
 {
     struct schan_session *session = session_of_sink(ptr);
     struct schan_dtls *d = session->dtls;
-    struct schan_send_sink flight_only = { .out = session->send.out, .scatter = NULL };
-    ssize_t ret;
+    ssize_t ret = schan_push_to_memory(ptr, buf, len);
 
-    if (decrypting)
-    {
-        ret = schan_push_to_memory(&flight_only, buf, len);
-        session->send.out = flight_only.out;
-    }
-    else
-        ret = schan_push_to_memory(ptr, buf, len);
-    if (ret < 0 || (session->send.scatter && !decrypting))
+    if (ret < 0 || session->send.scatter)
         return ret;
     if (d->pushed < DTLS_MAX_DATAGRAMS)
         d->pushed_ends[d->pushed++] = session->send.out.len;
@@ -144,6 +135,7 @@ uint32_t schan_dtls_session_init(struct schan_session *session, const struct sch
         return status;
     if (!(d = calloc(1, sizeof(*d))))
         return SCHAN_SEC_E_INSUFFICIENT_MEMORY;
+    pthread_mutex_init(&d->io_lock, NULL);
     session->dtls = d;
     gnutls_transport_set_push_function(session->s, push_datagram);
     gnutls_dtls_set_timeouts(session->s, RETRANS_TIMEOUT_MS, TOTAL_TIMEOUT_MS);
@@ -170,6 +162,7 @@ void schan_dtls_session_free(struct schan_session *session)
     if (!d)
         return;
     free(d->flight);
+    pthread_mutex_destroy(&d->io_lock);
     if (d->cookie_key.data)
     {
         gnutls_memset(d->cookie_key.data, 0, d->cookie_key.size);
@@ -387,12 +380,16 @@ static uint64_t read_be(const uint8_t *p, unsigned int n)
     return v;
 }
 
-static unsigned int read_epoch(gnutls_session_t s)
+/* The read epoch, and the number of a record GnuTLS authenticated lately
+ * in it (the last one, not always the highest). */
+static unsigned int read_state(gnutls_session_t s, uint64_t *recent)
 {
     unsigned char seq[8];
 
+    *recent = 0;
     if (gnutls_record_get_state(s, 1, NULL, NULL, NULL, seq) < 0)
         return 0;
+    *recent = read_be(seq + 2, 6);
     return (unsigned int)read_be(seq, 2);
 }
 
@@ -442,6 +439,8 @@ static uint32_t record_result(struct schan_session *session, ssize_t ret, unsign
                               struct schan_decrypt_params *p)
 {
     struct schan_dtls *d = session->dtls;
+    unsigned int read_epoch;
+    uint64_t recent;
     uint32_t status;
 
     if (ret >= 0)
@@ -462,9 +461,17 @@ static uint32_t record_result(struct schan_session *session, ssize_t ret, unsign
             session->renegotiate_pending = 1;
             return SCHAN_SEC_I_RENEGOTIATE;
         }
-        /* GnuTLS drops a record it cannot authenticate (RFC 6347 4.1.2.7);
-         * an old epoch's record (a repeated handshake message) is no error */
-        return epoch < read_epoch(session->s) ? SCHAN_SEC_E_OK : SCHAN_SEC_E_DECRYPT_FAILURE;
+        /* GnuTLS drops, without ending the session (RFC 6347 4.1.2.7), a
+         * record of an old epoch (a repeated handshake message: no error),
+         * one behind its replay window (newer records came, some of them
+         * through the handshake, which our window does not see), and one
+         * it cannot authenticate */
+        read_epoch = read_state(session->s, &recent);
+        if (epoch < read_epoch)
+            return SCHAN_SEC_E_OK;
+        if (epoch == read_epoch && seq + REPLAY_WINDOW < recent)
+            return SCHAN_SEC_E_OUT_OF_SEQUENCE;
+        return SCHAN_SEC_E_DECRYPT_FAILURE;
     }
     if (ret == GNUTLS_E_WARNING_ALERT_RECEIVED || ret == GNUTLS_E_REHANDSHAKE)
         return SCHAN_SEC_E_OK;
@@ -478,6 +485,7 @@ uint32_t schan_dtls_decrypt(struct schan_session *session, struct schan_decrypt_
     uint8_t *buffer = SCHAN_PTR(p->buffer);
     size_t record_len = frame_dtls_record(buffer, p->size);
     unsigned int offset = DTLS_HEADER_SIZE + schan_explicit_nonce_size(session->s), epoch;
+    uint32_t status;
     uint64_t seq;
     ssize_t ret;
 
@@ -496,17 +504,30 @@ uint32_t schan_dtls_decrypt(struct schan_session *session, struct schan_decrypt_
         TRACE("session %p: record %u/%llu replayed or too old\n", (void *)session, epoch, (unsigned long long)seq);
         return SCHAN_SEC_E_OUT_OF_SEQUENCE;
     }
+    schan_dtls_lock(session);
     reset_pushed(session);
     schan_recv_set(&session->recv, buffer, record_len);
-    decrypting = 1;
     if (record_len <= offset)
         ret = GNUTLS_E_AGAIN;
     else
         do
             ret = gnutls_record_recv(session->s, buffer + offset, record_len - offset);
         while (ret == GNUTLS_E_INTERRUPTED);
-    decrypting = 0;
-    return record_result(session, ret, epoch, seq, p);
+    status = record_result(session, ret, epoch, seq, p);
+    schan_dtls_unlock(session);
+    return status;
+}
+
+void schan_dtls_lock(struct schan_session *session)
+{
+    if (session->dtls)
+        pthread_mutex_lock(&session->dtls->io_lock);
+}
+
+void schan_dtls_unlock(struct schan_session *session)
+{
+    if (session->dtls)
+        pthread_mutex_unlock(&session->dtls->io_lock);
 }
 
 /* ---- sizes, MTU and SRTP ---- */

@@ -168,6 +168,9 @@ void schan_dtls_handshake(struct schan_session *session, struct schan_handshake_
 uint32_t schan_dtls_decrypt(struct schan_session *session, struct schan_decrypt_params *p);
 void schan_dtls_sizes(struct schan_session *session, struct schan_connection_info *info);
 size_t schan_dtls_max_message(struct schan_session *session);
+/* DTLS sessions: ENCRYPT and DECRYPT take turns (no-ops for TLS). */
+void schan_dtls_lock(struct schan_session *session);
+void schan_dtls_unlock(struct schan_session *session);
 uint32_t schan_map_alert(int description);
 
 /* ---- client certificate requests and SEC_I_INCOMPLETE_CREDENTIALS (unix_certreq.c) ---- */

@@ -101,7 +101,11 @@ unix_status schan_encrypt(void *args)
     if (!session_usable(session))
         p->status = SCHAN_SEC_E_CONTEXT_EXPIRED;
     else if ((p->status = check_encrypt_sizes(session, p)) == SCHAN_SEC_E_OK)
+    {
+        schan_dtls_lock(session);   /* DTLS only: DECRYPT may be sending a flight again */
         p->status = encrypt_record(session, p);
+        schan_dtls_unlock(session);
+    }
     return (unix_status)SCHAN_STATUS_SUCCESS;
 }
 
