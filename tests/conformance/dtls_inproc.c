@@ -457,6 +457,8 @@ static void run_case(const char *version, DWORD cproto, DWORD sproto, USHORT mtu
     char what[96];
     SEC_DTLS_MTU qmtu;
     SecPkgContext_ConnectionInfo info;
+    SecPkgContext_CipherInfo cipher;
+    SECURITY_STATUS st;
     BOOL done;
 
     snprintf(what, sizeof(what), "%s MTU %u seed %u", version, mtu ? mtu : 1096, seed);
@@ -489,6 +491,12 @@ static void run_case(const char *version, DWORD cproto, DWORD sproto, USHORT mtu
     ok((c.attrs & ISC_RET_DATAGRAM) && (sv.attrs & ASC_RET_DATAGRAM), "%s: ISC/ASC_RET_DATAGRAM returned", what);
     ok_hex(QueryContextAttributesA(&c.ctx, SECPKG_ATTR_CONNECTION_INFO, &info), SEC_E_OK, "%s: CONNECTION_INFO", what);
     ok(info.dwProtocol == cproto, "%s: protocol %#lx", what, info.dwProtocol);
+    st = QueryContextAttributesA(&sv.ctx, SECPKG_ATTR_CONNECTION_INFO, &info);
+    ok(!st && info.dwProtocol == sproto, "%s: the server's CONNECTION_INFO says %#lx", what, info.dwProtocol);
+    memset(&cipher, 0, sizeof(cipher));
+    st = QueryContextAttributesA(&c.ctx, SECPKG_ATTR_CIPHER_INFO, &cipher);
+    ok(!st && cipher.dwProtocol == (cproto == SP_PROT_DTLS1_2_CLIENT ? 0xfefd : 0xfeff) && cipher.dwCipherSuite,
+       "%s: CIPHER_INFO has the DTLS wire version %#lx and suite %#lx", what, cipher.dwProtocol, cipher.dwCipherSuite);
     ok(!QueryContextAttributesA(&c.ctx, SECPKG_ATTR_DTLS_MTU, &qmtu) && qmtu.PathMTU == net.mtu,
        "%s: SECPKG_ATTR_DTLS_MTU is %u", what, qmtu.PathMTU);
     if (srtp)

@@ -75,6 +75,8 @@ static DWORD wire_version(UINT32 protocol)
     case SCHAN_PROT_TLS1_1: return 0x0302;
     case SCHAN_PROT_TLS1_2: return 0x0303;
     case SCHAN_PROT_TLS1_3: return 0x0304;
+    case SCHAN_PROT_DTLS1_0: return 0xfeff;
+    case SCHAN_PROT_DTLS1_2: return 0xfefd;
     default: return 0;
     }
 }
