@@ -19,7 +19,8 @@
 
 static PCCERT_CONTEXT server_cert;
 static int renegotiates;    /* SEC_I_RENEGOTIATE seen: a finished side's last flight asked for again */
-static int loss_pct = 15;   /* of handshake datagrams; argv[3] when one case is run by hand */
+static int loss_pct = 15;
+static int garbage_pct;     /* noise datagrams per datagram sent, percent */   /* of handshake datagrams; argv[3] when one case is run by hand */
 
 /* ---- the network: two queues of datagrams, with a deterministic PRNG ---- */
 
@@ -28,9 +29,9 @@ struct net {
     struct dgram q[2][QUEUE_LEN];     /* [0] to the server, [1] to the client */
     int n[2];
     unsigned int seed;
-    int drop_pct, dup_pct, reorder_pct;
+    int drop_pct, dup_pct, reorder_pct, garbage_pct;
     ULONG mtu, largest;
-    int sent, dropped, duplicated, reordered;
+    int sent, dropped, duplicated, reordered, garbage;
 };
 
 static unsigned int rnd(struct net *net)
@@ -51,11 +52,33 @@ static void enqueue(struct net *net, int to, const BYTE *data, ULONG len, int po
     net->n[to]++;
 }
 
+/* Noise on the wire: random bytes, half of them behind a DTLS record header. */
+static void add_garbage(struct net *net, int to)
+{
+    BYTE junk[256];
+    ULONG len = 1 + rnd(net) % 200, i;
+
+    for (i = 0; i < len; i++)
+        junk[i] = (BYTE)rnd(net);
+    if (len > 13 && rnd(net) % 2)
+    {
+        junk[0] = 22 + rnd(net) % 2;
+        junk[1] = 0xfe;
+        junk[2] = 0xfd;
+        junk[11] = 0;
+        junk[12] = (BYTE)(len - 13);
+    }
+    enqueue(net, to, junk, len, net->n[to] ? rnd(net) % (net->n[to] + 1) : 0);
+    net->garbage++;
+}
+
 static void net_send(struct net *net, int to, const BYTE *data, ULONG len)
 {
     int pos = net->n[to];
 
     net->sent++;
+    if (net->garbage_pct && (int)(rnd(net) % 100) < net->garbage_pct)
+        add_garbage(net, to);
     if (len > net->largest)
         net->largest = len;
     if ((int)(rnd(net) % 100) < net->drop_pct)
@@ -181,6 +204,8 @@ static void side_step(struct side *s, struct net *net, const BYTE *in, ULONG in_
     }
     if (status == SEC_E_OK)
         s->done = TRUE;
+    else if (s->server && !s->have_ctx && status == SEC_E_INVALID_TOKEN)
+        return;   /* a first datagram that is no ClientHello makes no context: dropped */
     else if (FAILED(status))
     {
         s->failed = TRUE;
@@ -381,7 +406,8 @@ static void check_records(struct side *from, struct side *to, struct net *net, c
         else
         {
             bad++;
-            diag("DecryptMessage: %#lx, %lu bytes", status, plain);
+            diag("DecryptMessage: %#lx, %lu bytes, record %u/%u", status, plain, d.data[4] | d.data[3] << 8,
+                 d.data[10] | d.data[9] << 8);
         }
     }
     ok(!bad && sent == 40, "%s: 40 records encrypted, every arriving datagram decrypted or refused as a replay", what);
@@ -465,6 +491,7 @@ static void run_case(const char *version, DWORD cproto, DWORD sproto, USHORT mtu
     memset(&net, 0, sizeof(net));
     net.seed = seed;
     net.drop_pct = loss_pct; net.dup_pct = loss_pct; net.reorder_pct = loss_pct ? 25 : 0;
+    net.garbage_pct = garbage_pct;
     net.mtu = mtu ? mtu : 1096;
     sv.server = TRUE;
     c.mtu = sv.mtu = mtu;
@@ -482,8 +509,8 @@ static void run_case(const char *version, DWORD cproto, DWORD sproto, USHORT mtu
     if (!done)
         diag("client %#lx%s, server %#lx%s, %d/%d datagrams queued", c.last, c.done ? " (done)" : "", sv.last,
              sv.done ? " (done)" : "", net.n[0], net.n[1]);
-    ok(done, "%s: handshake over a lossy network (%d datagrams sent, %d lost, %d duplicated, "
-       "%d reordered, %d retransmission rounds, %d fragments)", what, net.sent, net.dropped, net.duplicated,
+    ok(done, "%s: handshake over a lossy network (%d garbage datagrams, %d sent, %d lost, %d duplicated, "
+       "%d reordered, %d retransmission rounds, %d fragments)", what, net.garbage, net.sent, net.dropped, net.duplicated,
        net.reordered, run.retransmits, c.fragments + sv.fragments);
     ok(net.largest <= net.mtu, "%s: no datagram above the MTU (largest %lu)", what, net.largest);
     if (!c.done || !sv.done)
@@ -501,7 +528,7 @@ static void run_case(const char *version, DWORD cproto, DWORD sproto, USHORT mtu
        "%s: SECPKG_ATTR_DTLS_MTU is %u", what, qmtu.PathMTU);
     if (srtp)
         check_srtp(&c, &sv, what);
-    net.drop_pct = net.dup_pct = net.reorder_pct = 0;
+    net.drop_pct = net.dup_pct = net.reorder_pct = net.garbage_pct = 0;
     net.dropped = net.duplicated = 0;
     check_records(&c, &sv, &net, what);
     check_records(&sv, &c, &net, what);
@@ -784,6 +811,11 @@ int main(int argc, char **argv)
     }
     test_resumption("DTLS1.2", SP_PROT_DTLS1_2_CLIENT, SP_PROT_DTLS1_2_SERVER, 3000);
     test_resumption("DTLS1.0", SP_PROT_DTLS1_0_CLIENT, SP_PROT_DTLS1_0_SERVER, 4000);
+    /* garbage datagrams on the wire during the handshake and after */
+    garbage_pct = 30;
+    run_case("DTLS1.2 with garbage", SP_PROT_DTLS1_2_CLIENT, SP_PROT_DTLS1_2_SERVER, 512, TRUE, 5000);
+    run_case("DTLS1.0 with garbage", SP_PROT_DTLS1_0_CLIENT, SP_PROT_DTLS1_0_SERVER, 0, FALSE, 6000);
+    garbage_pct = 0;
     ok(renegotiates > 0, "lost final flights were sent again through SEC_I_RENEGOTIATE (%d times)", renegotiates);
     test_set_mtu();
     test_concurrent_retransmit();
