@@ -77,7 +77,7 @@ static void net_send(struct net *net, int to, const BYTE *data, ULONG len)
     int pos = net->n[to];
 
     net->sent++;
-    if (net->garbage_pct && (int)(rnd(net) % 100) < net->garbage_pct)
+    if ((int)(rnd(net) % 100) < net->garbage_pct)
         add_garbage(net, to);
     if (len > net->largest)
         net->largest = len;

@@ -480,6 +480,21 @@ static uint32_t record_result(struct schan_session *session, ssize_t ret, unsign
     return status;
 }
 
+/* GnuTLS may first discard a record it kept from the handshake (a
+ * ChangeCipherSpec that came early) and return without reading ours: then
+ * it is asked again, until it has read this datagram. */
+static ssize_t recv_record(struct schan_session *session, uint8_t *out, size_t size)
+{
+    ssize_t ret;
+    int tries = 0;
+
+    do
+        ret = gnutls_record_recv(session->s, out, size);
+    while ((ret == GNUTLS_E_INTERRUPTED || (ret == GNUTLS_E_AGAIN && !session->recv.pos && !session->send.out.len))
+           && ++tries < 16);
+    return ret;
+}
+
 uint32_t schan_dtls_decrypt(struct schan_session *session, struct schan_decrypt_params *p)
 {
     uint8_t *buffer = SCHAN_PTR(p->buffer);
@@ -510,9 +525,7 @@ uint32_t schan_dtls_decrypt(struct schan_session *session, struct schan_decrypt_
     if (record_len <= offset)
         ret = GNUTLS_E_AGAIN;
     else
-        do
-            ret = gnutls_record_recv(session->s, buffer + offset, record_len - offset);
-        while (ret == GNUTLS_E_INTERRUPTED);
+        ret = recv_record(session, buffer + offset, record_len - offset);
     status = record_result(session, ret, epoch, seq, p);
     schan_dtls_unlock(session);
     return status;
