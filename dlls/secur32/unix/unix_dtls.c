@@ -480,6 +480,26 @@ static uint32_t record_result(struct schan_session *session, ssize_t ret, unsign
     return status;
 }
 
+/* What GnuTLS kept from the handshake (a ChangeCipherSpec that came early,
+ * counted as pending) would be read in place of a datagram's record: it
+ * goes first, as the network could have dropped it. */
+static void drop_early_data(struct schan_session *session)
+{
+    uint8_t *early;
+    int tries = 0;
+
+    if (!gnutls_record_check_pending(session->s) || !(early = malloc(SCHAN_MAX_PLAINTEXT)))
+        return;
+    while (gnutls_record_check_pending(session->s) > 0 && tries++ < 16)
+    {
+        WARN("session %p: dropping %zu bytes kept from the handshake\n",
+             (void *)session, gnutls_record_check_pending(session->s));
+        if (gnutls_record_recv(session->s, early, SCHAN_MAX_PLAINTEXT) <= 0)
+            break;
+    }
+    free(early);
+}
+
 /* GnuTLS may first discard a record it kept from the handshake (a
  * ChangeCipherSpec that came early) and return without reading ours: then
  * it is asked again, until it has read this datagram. */
@@ -488,6 +508,7 @@ static ssize_t recv_record(struct schan_session *session, uint8_t *out, size_t s
     ssize_t ret;
     int tries = 0;
 
+    drop_early_data(session);
     do
         ret = gnutls_record_recv(session->s, out, size);
     while ((ret == GNUTLS_E_INTERRUPTED || (ret == GNUTLS_E_AGAIN && !session->recv.pos && !session->send.out.len))
