@@ -470,7 +470,7 @@ static void test_get_info(void)
     memset(&p, 0xff, sizeof(p));
     ok(call(SCHAN_CALL_GET_INFO, &p) == 0, "GET_INFO succeeds");
     ok_hex(p.abi_version, SCHAN_UNIX_ABI_VERSION, "ABI version");
-    ok(p.supported_protocols == SCHAN_PROT_TLS_ALL, "all TLS versions supported");
+    ok(p.supported_protocols == (SCHAN_PROT_TLS_ALL | SCHAN_PROT_DTLS_ALL), "all TLS and DTLS versions supported");
     ok(!strcmp(p.gnutls_version, gnutls_check_version(NULL)), "GnuTLS version %s", p.gnutls_version);
 }
 

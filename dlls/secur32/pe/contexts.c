@@ -87,6 +87,7 @@ static SECURITY_STATUS context_create(struct schan_credential *cred, const WCHAR
     params.flags = ctx->is_server && wants_client_cert(cred, req) ? SCHAN_SESSION_REQUEST_CLIENT_CERT : 0;
     if (!ctx->is_server && !cred->cert && !(req & ISC_REQ_USE_SUPPLIED_CREDS))
         params.flags |= SCHAN_SESSION_PAUSE_FOR_CLIENT_CERT;   /* SEC_I_INCOMPLETE_CREDENTIALS if asked */
+    dtls_session_params(input, req, &params);
     if (unix_call(SCHAN_CALL_SESSION_CREATE, &params))
         params.status = SEC_E_INTERNAL_ERROR;
     heap_free(target_utf8);
@@ -516,7 +517,8 @@ static SECURITY_STATUS first_call(PCredHandle cred_handle, const WCHAR *target, 
     if (status)
         return status;
     status = continue_context(ctx, input, output, req, allocate);
-    if (status != SEC_I_CONTINUE_NEEDED && status != SEC_E_OK && status != SEC_I_INCOMPLETE_CREDENTIALS)
+    if (status != SEC_I_CONTINUE_NEEDED && status != SEC_E_OK && status != SEC_I_INCOMPLETE_CREDENTIALS
+        && status != SEC_I_MESSAGE_FRAGMENT)
     {
         handle_release(&ctx->hdr);   /* a failed first call leaves no handle */
         return status;

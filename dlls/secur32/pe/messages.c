@@ -83,8 +83,8 @@ SECURITY_STATUS WINAPI EncryptMessage(PCtxtHandle handle, ULONG qop, PSecBufferD
         SCHAN_WARN("EncryptMessage got no SecBufferDesc or no buffers in it; returning SEC_E_INVALID_TOKEN\n");
         status = SEC_E_INVALID_TOKEN;
     }
-    else if (ctx->state != HS_DONE)
-    {
+    else if (ctx->state != HS_DONE && !(ctx->state == HS_RENEGOTIATE && context_is_datagram(ctx)))
+    {   /* DTLS: a flight to send again (SEC_I_RENEGOTIATE) does not stop the records */
         SCHAN_WARN("EncryptMessage on a context whose handshake is not complete or that was shut down; returning "
                    "SEC_E_CONTEXT_EXPIRED\n");
         status = SEC_E_CONTEXT_EXPIRED;

@@ -73,6 +73,8 @@ static void prio_add_versions(struct prio_buf *b, uint32_t protocols)
     if (protocols & SCHAN_PROT_TLS1_2) prio_add(b, ":+VERS-TLS1.2");
     if (protocols & SCHAN_PROT_TLS1_1) prio_add(b, ":+VERS-TLS1.1");
     if (protocols & SCHAN_PROT_TLS1_0) prio_add(b, ":+VERS-TLS1.0");
+    if (protocols & SCHAN_PROT_DTLS1_2) prio_add(b, ":+VERS-DTLS1.2");
+    if (protocols & SCHAN_PROT_DTLS1_0) prio_add(b, ":+VERS-DTLS1.0");
     /* Peers of old protocols often only sign with SHA-1; the system default
      * may have dropped it, so name it explicitly. */
     if (protocols & (SCHAN_PROT_TLS1_0 | SCHAN_PROT_TLS1_1))
@@ -380,7 +382,7 @@ unix_status schan_cred_create(void *args)
         p->status = SCHAN_SEC_E_INTERNAL_ERROR;
         return (unix_status)SCHAN_STATUS_SUCCESS;
     }
-    if (!(p->protocols & SCHAN_PROT_TLS_ALL) || (p->cert_count && !p->certs))
+    if (!(p->protocols & (SCHAN_PROT_TLS_ALL | SCHAN_PROT_DTLS_ALL)) || (p->cert_count && !p->certs))
         return (unix_status)SCHAN_STATUS_INVALID_PARAMETER;
     if (!(cred = calloc(1, sizeof(*cred))))
         return (unix_status)SCHAN_STATUS_NO_MEMORY;

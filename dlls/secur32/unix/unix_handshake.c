@@ -249,9 +249,10 @@ static uint32_t init_session(struct schan_session *session, const struct schan_s
     /* No automatic TLS 1.3 rekey: it would put a KeyUpdate record in front
      * of an ENCRYPT's record, and ENCRYPT must yield exactly one record. */
     unsigned int flags = (cred->is_server ? GNUTLS_SERVER : GNUTLS_CLIENT) | GNUTLS_NONBLOCK
-                         | GNUTLS_NO_AUTO_REKEY;
+                         | GNUTLS_NO_AUTO_REKEY | schan_dtls_init_flags(p);
     gnutls_datum_t alpn[MAX_ALPN_PROTOCOLS];
     unsigned int alpn_count;
+    uint32_t status;
 
     if (!cred->resumable)
         flags |= GNUTLS_NO_TICKETS;
@@ -266,6 +267,8 @@ static uint32_t init_session(struct schan_session *session, const struct schan_s
     gnutls_handshake_set_timeout(session->s, 0);
     gnutls_handshake_set_hook_function(session->s, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_BOTH,
                                        post_handshake_hook);
+    if ((status = schan_dtls_session_init(session, p)) != SCHAN_SEC_E_OK)
+        return status;
     if (p->alpn && p->alpn_size)
     {
         if (!(alpn_count = parse_alpn(SCHAN_PTR(p->alpn), p->alpn_size, alpn)))
@@ -280,7 +283,7 @@ static uint32_t init_session(struct schan_session *session, const struct schan_s
         setup_server(session, p->flags);
         return SCHAN_SEC_E_OK;
     }
-    if (schan_certreq_init(session, p->flags) < 0)
+    if (schan_certreq_init(session, session->dtls ? 0 : p->flags) < 0)
         return SCHAN_SEC_E_INSUFFICIENT_MEMORY;
     return setup_client(session, SCHAN_PTR(p->target));
 }
@@ -288,6 +291,7 @@ static uint32_t init_session(struct schan_session *session, const struct schan_s
 static void free_session(struct schan_session *session)
 {
     schan_certreq_free(session);
+    schan_dtls_session_free(session);
     if (session->s)
         gnutls_deinit(session->s);
     schan_output_free(&session->send.out);
@@ -348,7 +352,7 @@ static int is_tls13(gnutls_session_t s)
     return gnutls_protocol_get_version(s) == GNUTLS_TLS1_3;
 }
 
-static uint32_t handshake_failed(struct schan_session *session, int err,
+uint32_t handshake_failed(struct schan_session *session, int err,
                                  struct schan_handshake_params *p)
 {
     uint32_t status = schan_map_error(session->s, err);
@@ -366,7 +370,7 @@ static uint32_t handshake_failed(struct schan_session *session, int err,
     return status;
 }
 
-static uint32_t handshake_completed(struct schan_session *session)
+uint32_t handshake_completed(struct schan_session *session)
 {
     session->done = 1;
     schan_record_sizes_update(session);
@@ -377,7 +381,7 @@ static uint32_t handshake_completed(struct schan_session *session)
     return SCHAN_SEC_E_OK;
 }
 
-static int warning_to_skip(gnutls_session_t s, int ret)
+int warning_to_skip(gnutls_session_t s, int ret)
 {
     return ret == GNUTLS_E_WARNING_ALERT_RECEIVED && gnutls_alert_get(s) != GNUTLS_A_CLOSE_NOTIFY;
 }
@@ -571,7 +575,7 @@ static int send_control(struct schan_session *session)
     return ret;
 }
 
-static uint32_t emit_control(struct schan_session *session, struct schan_handshake_params *p)
+uint32_t emit_control(struct schan_session *session, struct schan_handshake_params *p)
 {
     int ret;
 
@@ -582,7 +586,7 @@ static uint32_t emit_control(struct schan_session *session, struct schan_handsha
     return ret < 0 ? schan_map_error(session->s, ret) : SCHAN_SEC_E_OK;
 }
 
-static void deliver_output(struct schan_session *session, struct schan_handshake_params *p)
+void deliver_output(struct schan_session *session, struct schan_handshake_params *p)
 {
     struct schan_output *out = &session->send.out;
 
@@ -602,6 +606,11 @@ unix_status schan_handshake(void *args)
     if (!session || (p->input_size && !p->input))
         return (unix_status)SCHAN_STATUS_INVALID_PARAMETER;
     p->consumed = p->missing = p->output_len = p->output_copied = p->output_is_alert = 0;
+    if (session->dtls)
+    {
+        schan_dtls_handshake(session, p);
+        return (unix_status)SCHAN_STATUS_SUCCESS;
+    }
     schan_output_reset(&session->send.out);
     if (session->pending_control)
         p->status = emit_control(session, p);

@@ -32,7 +32,7 @@ unix_status schan_get_info(void *args)
     if (schan_global_init() < 0)
         return (unix_status)SCHAN_STATUS_NOT_IMPLEMENTED;
     params->abi_version = SCHAN_UNIX_ABI_VERSION;
-    params->supported_protocols = SCHAN_PROT_TLS_ALL;
+    params->supported_protocols = SCHAN_PROT_TLS_ALL | SCHAN_PROT_DTLS_ALL;
     memset(params->gnutls_version, 0, sizeof(params->gnutls_version));
     strncpy(params->gnutls_version, version ? version : "", sizeof(params->gnutls_version) - 1);
     return (unix_status)SCHAN_STATUS_SUCCESS;
@@ -72,6 +72,8 @@ WINE_ENTRY(schan_get_channel_binding)
 WINE_ENTRY(schan_export_keying_material)
 WINE_ENTRY(schan_control)
 WINE_ENTRY(schan_get_issuers)
+WINE_ENTRY(schan_dtls_mtu)
+WINE_ENTRY(schan_get_srtp)
 
 __attribute__((visibility("default")))
 unix_status (*const __wine_unix_call_funcs[SCHAN_CALL_COUNT])(void *) = {
@@ -90,4 +92,6 @@ unix_status (*const __wine_unix_call_funcs[SCHAN_CALL_COUNT])(void *) = {
     [SCHAN_CALL_EXPORT_KEYING_MATERIAL] = entry_schan_export_keying_material,
     [SCHAN_CALL_CONTROL] = entry_schan_control,
     [SCHAN_CALL_GET_ISSUERS] = entry_schan_get_issuers,
+    [SCHAN_CALL_DTLS_MTU] = entry_schan_dtls_mtu,
+    [SCHAN_CALL_GET_SRTP] = entry_schan_get_srtp,
 };

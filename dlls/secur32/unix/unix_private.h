@@ -130,6 +130,7 @@ enum schan_frame_result schan_frame_v2_hello(const uint8_t *data, size_t size,
 void schan_transport_attach(gnutls_session_t s, struct schan_recv_source *recv,
                             struct schan_send_sink *send);
 void schan_recv_set(struct schan_recv_source *recv, const uint8_t *data, size_t size);
+ssize_t schan_push_to_memory(gnutls_transport_ptr_t ptr, const void *buf, size_t len);
 void schan_output_reset(struct schan_output *out);
 void schan_output_free(struct schan_output *out);
 
@@ -169,9 +170,29 @@ struct schan_session {
     size_t max_plaintext;
     size_t record_overhead;
     unsigned int explicit_nonce;
+    struct schan_dtls *dtls;        /* DTLS sessions only (unix_dtls.c) */
 };
 
 uint32_t schan_map_error(gnutls_session_t s, int err);
+/* shared with unix_dtls.c */
+uint32_t handshake_failed(struct schan_session *session, int err, struct schan_handshake_params *p);
+uint32_t handshake_completed(struct schan_session *session);
+int warning_to_skip(gnutls_session_t s, int ret);
+uint32_t emit_control(struct schan_session *session, struct schan_handshake_params *p);
+void deliver_output(struct schan_session *session, struct schan_handshake_params *p);
+
+/* ---- DTLS (unix_dtls.c) ---- */
+
+unsigned int schan_dtls_init_flags(const struct schan_session_create_params *p);
+uint32_t schan_dtls_session_init(struct schan_session *session, const struct schan_session_create_params *p);
+void schan_dtls_session_free(struct schan_session *session);
+void schan_dtls_handshake(struct schan_session *session, struct schan_handshake_params *p);
+uint32_t schan_dtls_decrypt(struct schan_session *session, struct schan_decrypt_params *p);
+void schan_dtls_sizes(struct schan_session *session, struct schan_connection_info *info);
+size_t schan_dtls_max_message(struct schan_session *session);
+/* DTLS sessions: ENCRYPT and DECRYPT take turns (no-ops for TLS). */
+void schan_dtls_lock(struct schan_session *session);
+void schan_dtls_unlock(struct schan_session *session);
 uint32_t schan_map_alert(int description);
 
 /* ---- limits kept across DECRYPT calls, alert owed after a record error (unix_record_guard.c) ---- */
@@ -240,6 +261,8 @@ unix_status schan_get_connection_info(void *args);
 unix_status schan_get_peer_certs(void *args);
 unix_status schan_get_channel_binding(void *args);
 unix_status schan_export_keying_material(void *args);
+unix_status schan_dtls_mtu(void *args);
+unix_status schan_get_srtp(void *args);
 
 int schan_global_init(void);
 /* Explicit nonce/IV bytes between the record header and the ciphertext. */
