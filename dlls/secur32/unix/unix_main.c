@@ -38,21 +38,60 @@ unix_status schan_get_info(void *args)
     return (unix_status)SCHAN_STATUS_SUCCESS;
 }
 
+/* Each entry marks its thread as Wine's for the debug output (unix_debug.c). */
+#define WINE_ENTRY(fn) \
+    static unix_status entry_##fn(void *args) \
+    { \
+        int saved; \
+        unix_status status; \
+        schan_dbg_enter_wine_call(&saved); \
+        status = fn(args); \
+        schan_dbg_leave_wine_call(saved); \
+        return status; \
+    }
+WINE_ENTRY(schan_get_info)
+WINE_ENTRY(schan_cred_create)
+WINE_ENTRY(schan_cred_free)
+WINE_ENTRY(schan_session_create)
+WINE_ENTRY(schan_session_free)
+WINE_ENTRY(schan_handshake)
+WINE_ENTRY(schan_take_output)
+WINE_ENTRY(schan_encrypt)
+WINE_ENTRY(schan_decrypt)
+WINE_ENTRY(schan_get_connection_info)
+WINE_ENTRY(schan_get_peer_certs)
+WINE_ENTRY(schan_get_channel_binding)
+WINE_ENTRY(schan_export_keying_material)
+WINE_ENTRY(schan_control)
+WINE_ENTRY(schan_get_issuers)
+
+#define SCHAN_ENTRY_TABLE { \
+    [SCHAN_CALL_GET_INFO] = entry_schan_get_info, \
+    [SCHAN_CALL_CRED_CREATE] = entry_schan_cred_create, \
+    [SCHAN_CALL_CRED_FREE] = entry_schan_cred_free, \
+    [SCHAN_CALL_SESSION_CREATE] = entry_schan_session_create, \
+    [SCHAN_CALL_SESSION_FREE] = entry_schan_session_free, \
+    [SCHAN_CALL_HANDSHAKE] = entry_schan_handshake, \
+    [SCHAN_CALL_TAKE_OUTPUT] = entry_schan_take_output, \
+    [SCHAN_CALL_ENCRYPT] = entry_schan_encrypt, \
+    [SCHAN_CALL_DECRYPT] = entry_schan_decrypt, \
+    [SCHAN_CALL_GET_CONNECTION_INFO] = entry_schan_get_connection_info, \
+    [SCHAN_CALL_GET_PEER_CERTS] = entry_schan_get_peer_certs, \
+    [SCHAN_CALL_GET_CHANNEL_BINDING] = entry_schan_get_channel_binding, \
+    [SCHAN_CALL_EXPORT_KEYING_MATERIAL] = entry_schan_export_keying_material, \
+    [SCHAN_CALL_CONTROL] = entry_schan_control, \
+    [SCHAN_CALL_GET_ISSUERS] = entry_schan_get_issuers, \
+}
+
 __attribute__((visibility("default")))
-unix_status (*const __wine_unix_call_funcs[SCHAN_CALL_COUNT])(void *) = {
-    [SCHAN_CALL_GET_INFO] = schan_get_info,
-    [SCHAN_CALL_CRED_CREATE] = schan_cred_create,
-    [SCHAN_CALL_CRED_FREE] = schan_cred_free,
-    [SCHAN_CALL_SESSION_CREATE] = schan_session_create,
-    [SCHAN_CALL_SESSION_FREE] = schan_session_free,
-    [SCHAN_CALL_HANDSHAKE] = schan_handshake,
-    [SCHAN_CALL_TAKE_OUTPUT] = schan_take_output,
-    [SCHAN_CALL_ENCRYPT] = schan_encrypt,
-    [SCHAN_CALL_DECRYPT] = schan_decrypt,
-    [SCHAN_CALL_GET_CONNECTION_INFO] = schan_get_connection_info,
-    [SCHAN_CALL_GET_PEER_CERTS] = schan_get_peer_certs,
-    [SCHAN_CALL_GET_CHANNEL_BINDING] = schan_get_channel_binding,
-    [SCHAN_CALL_EXPORT_KEYING_MATERIAL] = schan_export_keying_material,
-    [SCHAN_CALL_CONTROL] = schan_control,
-    [SCHAN_CALL_GET_ISSUERS] = schan_get_issuers,
-};
+unix_status (*const __wine_unix_call_funcs[SCHAN_CALL_COUNT])(void *) = SCHAN_ENTRY_TABLE;
+
+#ifdef __x86_64__
+/* New WoW64 (Wine 9 on; the default of WineHQ's Wine 11): a 32-bit process
+ * has no i386 Unix library, and its calls come here with the 32-bit PE
+ * half's parameter structs.  Those have the same layout as the 64-bit ones
+ * (fixed-width fields, pointers as uint64_t, checked in schan_abi_layout.h),
+ * so the same entries serve. */
+__attribute__((visibility("default")))
+unix_status (*const __wine_unix_call_wow64_funcs[SCHAN_CALL_COUNT])(void *) = SCHAN_ENTRY_TABLE;
+#endif
