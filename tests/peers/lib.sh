@@ -74,20 +74,6 @@ ok() {   # condition-status description
     test_num=$((test_num + 1))
     if [ "$1" = 0 ]; then echo "ok $test_num - $2"; else echo "not ok $test_num - $2"; fi
 }
-skip() {   # description reason: a test not run here, with the reason
-    test_num=$((test_num + 1))
-    echo "ok $test_num - $1 # SKIP $2"
-}
-# Known to fail most times on Wine 10 and not understood yet (issue 11,
-# item 7): our TLS 1.3 server against gnutls-cli --resume.  The first of the
-# two connections ends with WSAECONNRESET on our side and "Error in the pull
-# function" on gnutls-cli's; Wine 8 never shows it.  Prints the skip reason
-# on Wine 10 and later, nothing elsewhere.
-tls13_resume_reset_reason() {
-    major=$("${WINE:-wine}" --version 2>/dev/null | sed -n 's/^wine-\([0-9]*\).*/\1/p')
-    [ -n "$major" ] && [ "$major" -ge 10 ] \
-        && echo "Wine $major: gnutls-cli --resume's first TLS 1.3 connection is reset (issue 11, not understood yet)"
-}
 # has FILE REGEX: the file matches (extended regex)
 has() { grep -Eq -- "$2" "$1"; }
 # check DESCRIPTION CMD...: one test from a command's status; on failure show the last run's output
