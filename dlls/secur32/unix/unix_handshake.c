@@ -256,6 +256,8 @@ static uint32_t init_session(struct schan_session *session, const struct schan_s
 
     if (!cred->resumable)
         flags |= GNUTLS_NO_TICKETS;
+    else if (cred->is_server)
+        flags |= GNUTLS_NO_AUTO_SEND_TICKET;   /* one ticket, see send_ticket() */
     if (gnutls_init(&session->s, flags) < 0)
         return SCHAN_SEC_E_INSUFFICIENT_MEMORY;
     gnutls_session_set_ptr(session->s, session);
@@ -370,10 +372,32 @@ uint32_t handshake_failed(struct schan_session *session, int err,
     return status;
 }
 
+/* A TLS 1.3 server sends ONE NewSessionTicket, with the output of the call
+ * that takes the client's Finished (the last AcceptSecurityContext step).
+ * GnuTLS by itself sends two, early, behind its own Finished: a client that
+ * completes the handshake and closes without reading them (gnutls-cli
+ * --resume does) closes with unread data, so its kernel resets the
+ * connection, and Wine 10 reports that reset to our recv before the client's
+ * Finished that came first (WSAECONNRESET mid-handshake; Wine 8 delivers the
+ * data first).  After the client's Finished, a client that wants to resume
+ * waits for the ticket and reads it; one that does not has nothing else
+ * unread. */
+static void send_ticket(struct schan_session *session)
+{
+    int ret;
+
+    if (!session->is_server || !session->cred->resumable || !is_tls13(session->s))
+        return;
+    ret = gnutls_session_ticket_send(session->s, 1, 0);
+    if (ret < 0)
+        WARN("no session ticket sent: %s\n", gnutls_strerror(ret));
+}
+
 uint32_t handshake_completed(struct schan_session *session)
 {
     session->done = 1;
     schan_record_sizes_update(session);
+    send_ticket(session);
     schan_diag_negotiated(session);
     /* A TLS 1.3 client only becomes resumable with the ticket that follows. */
     if (!is_tls13(session->s))

@@ -32,8 +32,10 @@ int schan_dbg_enabled(enum schan_dbg_class cls);
 void schan_dbg_printf(enum schan_dbg_class cls, const char *func, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void schan_dbg_gnutls_log_init(void);
-/* 1 while a call from Wine runs on this thread (unix_main.c). */
-int schan_in_wine_call(void);
+/* Around every entry from Wine's Unix call dispatcher: only such a thread may
+ * call Wine's debug functions (see unix_debug.c). */
+void schan_dbg_enter_wine_call(int *saved);
+void schan_dbg_leave_wine_call(int saved);
 /* "0a 1b ..." of at most buf_size - 1 characters; for headers, never secrets. */
 const char *schan_dbg_hex(const void *data, size_t size, char *buf, size_t buf_size);
 #define ERR(...)   schan_dbg_printf(SCHAN_DBG_ERR, __func__, __VA_ARGS__)
