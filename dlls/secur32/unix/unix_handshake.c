@@ -251,6 +251,7 @@ static uint32_t init_session(struct schan_session *session, const struct schan_s
     unsigned int flags = (cred->is_server ? GNUTLS_SERVER : GNUTLS_CLIENT) | GNUTLS_NONBLOCK
                          | GNUTLS_NO_AUTO_REKEY | schan_dtls_init_flags(p);
     gnutls_datum_t alpn[MAX_ALPN_PROTOCOLS];
+    gnutls_priority_t priority;
     unsigned int alpn_count;
     uint32_t status;
 
@@ -262,7 +263,10 @@ static uint32_t init_session(struct schan_session *session, const struct schan_s
         return SCHAN_SEC_E_INSUFFICIENT_MEMORY;
     gnutls_session_set_ptr(session->s, session);
     schan_keylog_attach(session->s);
-    if (gnutls_priority_set(session->s, cred->priority) < 0
+    priority = (flags & GNUTLS_DATAGRAM) ? cred->dtls_priority : cred->priority;
+    if (!priority)
+        return SCHAN_SEC_E_ALGORITHM_MISMATCH;   /* the PE half refuses this first */
+    if (gnutls_priority_set(session->s, priority) < 0
         || gnutls_credentials_set(session->s, GNUTLS_CRD_CERTIFICATE, cred->certs) < 0)
         return SCHAN_SEC_E_INTERNAL_ERROR;
     schan_transport_attach(session->s, &session->recv, &session->send);

@@ -60,7 +60,8 @@ struct schan_cache_entry {
 
 struct schan_cred {
     gnutls_certificate_credentials_t certs;
-    gnutls_priority_t priority;
+    gnutls_priority_t priority;      /* TLS sessions: the TLS versions only */
+    gnutls_priority_t dtls_priority; /* DTLS sessions: the DTLS versions only */
     gnutls_datum_t ticket_key;      /* server, when resumption is allowed */
     /* Client certificate, handed out by the retrieve callback so it is sent
      * whatever CA names the server lists (as Windows does). */
