@@ -359,13 +359,27 @@ static ULONG returned_flags(ULONG req, BOOL server)
     return ret;
 }
 
-static void set_expiry(TimeStamp *expiry)
+/* Windows' record (Wine's DTLS tests): a context's first call answers a zero
+ * expiry, later calls "never expires", and a call refused for its output
+ * buffers on an existing context answers zero too. */
+static void set_expiry(TimeStamp *expiry, BOOL known)
 {
     if (expiry)
     {
-        expiry->LowPart = 0xffffffff;
-        expiry->HighPart = 0x7fffffff;
+        expiry->LowPart = known ? 0xffffffff : 0;
+        expiry->HighPart = known ? 0x7fffffff : 0;
     }
+}
+
+/* A call on an existing context refused before any step: Windows still
+ * reports the flags every TLS context has, and a zero expiry. */
+static void report_refused_call(PCtxtHandle ctx_handle, ULONG *attrs, TimeStamp *expiry)
+{
+    if (!ctx_handle)
+        return;
+    if (attrs)
+        *attrs = ISC_RET_REPLAY_DETECT | ISC_RET_SEQUENCE_DETECT | ISC_RET_CONFIDENTIALITY;
+    set_expiry(expiry, FALSE);
 }
 
 /* A step on an existing context, whatever state it is in. */
@@ -541,7 +555,12 @@ static SECURITY_STATUS context_call(PCredHandle cred_handle, PCtxtHandle ctx_han
     SECURITY_STATUS status;
     BOOL allocate;
 
-    if ((status = check_output(output, req, &allocate)) || (status = check_input(input)))
+    if ((status = check_output(output, req, &allocate)))
+    {
+        report_refused_call(ctx_handle, attrs, expiry);
+        return status;
+    }
+    if ((status = check_input(input)))
         return status;
     if (ctx_handle)
         status = continue_call(cred_handle, ctx_handle, input, new_handle, output, req, allocate, server, &ctx);
@@ -554,7 +573,7 @@ static SECURITY_STATUS context_call(PCredHandle cred_handle, PCtxtHandle ctx_han
     if (attrs && status != SEC_E_INCOMPLETE_MESSAGE)
         *attrs = ctx->ret_flags = returned_flags(allocate ? req | ISC_REQ_ALLOCATE_MEMORY : req, server);
     if (status != SEC_E_INCOMPLETE_MESSAGE)
-        set_expiry(expiry);
+        set_expiry(expiry, ctx_handle != NULL);
     handle_release(&ctx->hdr);
     return status;
 }
