@@ -46,18 +46,6 @@ static int want(const char *name)
 }
 
 /* CPU time of this process (user + kernel), seconds. */
-static double cpu_now(void)
-{
-    FILETIME created, exited, kernel, user;
-    ULARGE_INTEGER k, u;
-
-    if (!GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user))
-        return 0;
-    k.LowPart = kernel.dwLowDateTime; k.HighPart = kernel.dwHighDateTime;
-    u.LowPart = user.dwLowDateTime; u.HighPart = user.dwHighDateTime;
-    return (double)(k.QuadPart + u.QuadPart) / 1e7;
-}
-
 #include "figures.h"
 
 /* Measuring goes on for `seconds`, and past that until the process has

@@ -53,13 +53,6 @@ static int want(const char *name)
 }
 
 /* CPU time of this process, seconds. */
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 #include "figures.h"
 
 static char *cert_path(const char *file)

@@ -28,6 +28,8 @@ BASE_FIGURES = [
     ("bulk_aes256gcm", "bulk 16 KiB records AES-256-GCM", "MB/s", True, ("ratio", 0.9)),
     ("bulk_chacha20", "bulk 16 KiB records ChaCha20-Poly1305", "MB/s", True, ("ratio", 0.9)),
     ("small_64", "64-byte messages (encrypt+decrypt)", "msg/s", True, ("ratio", 0.5)),
+    ("dtls12_hs", "full handshakes DTLS 1.2 RSA 2048 (cookie exchange)", "hs/s", True, ("ratio", 0.9)),
+    ("dtls12_rec_1k", "DTLS 1.2 1 KiB records (encrypt+decrypt)", "msg/s", True, ("ratio", 0.5)),
     ("mem_context", "memory (RSS) per idle context", "bytes", False, ("within", 65536)),
     ("mem_cred", "memory (RSS) per credential", "bytes", False, None),
     ("sock_hs_ms", "socket handshake latency vs openssl s_server", "ms", False, None),

@@ -31,7 +31,7 @@ else
     conn=${BENCH_SOCK_CONN:-200}; mib=${BENCH_SOCK_MIB:-16}
 fi
 
-for f in "$bin/bench_sspi.exe" "$bin/raw_gnutls" "$certs/stamp"; do
+for f in "$bin/bench_sspi.exe" "$bin/raw_gnutls" "$bin/dtls_sspi.exe" "$bin/dtls_raw" "$certs/stamp"; do
     [ -f "$f" ] || { echo "run-bench: $f is missing: run 'make bench' from the build directory" >&2; exit 2; }
 done
 
@@ -57,6 +57,7 @@ wineserver=${WINESERVER:-}
 stop_wine() { if [ -f "$prefix/system.reg" ]; then WINEPREFIX=$prefix "$wineserver" -k 2>/dev/null || true; fi; }
 stop_wine
 sspi="sh $here/../tools/wine-run --dll-dir $build --prefix $prefix -- $bin/bench_sspi.exe"
+sspi_dtls="sh $here/../tools/wine-run --dll-dir $build --prefix $prefix -- $bin/dtls_sspi.exe"
 results=$out/runs
 rm -rf "$results"
 mkdir -p "$results"
@@ -128,6 +129,13 @@ for fig in $FIGURES; do
         esac
         r=$((r + 1))
     done
+done
+progress "DTLS 1.2: $repeat x (ours, raw), ${secs}s each"
+r=1
+while [ $r -le $repeat ]; do
+    $sspi_dtls "$secs" >>"$results/sspi-$r.txt"
+    "$bin/dtls_raw" "$certs" "$secs" >>"$results/raw-$r.txt"
+    r=$((r + 1))
 done
 if [ $have_server = 1 ]; then
     r=1

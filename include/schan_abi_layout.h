@@ -28,7 +28,9 @@ SCHAN_ABI_OFFSET(schan_cred_create_params, key, 40);
 SCHAN_ABI_OFFSET(schan_cred_create_params, cred, 128);
 SCHAN_ABI_SIZE(schan_cred_free_params, 8);
 SCHAN_ABI_OFFSET(schan_cred_free_params, cred, 0);
-SCHAN_ABI_SIZE(schan_session_create_params, 48);
+SCHAN_ABI_SIZE(schan_session_create_params, 80);
+SCHAN_ABI_OFFSET(schan_session_create_params, srtp_mki, 64);
+SCHAN_ABI_OFFSET(schan_session_create_params, srtp_profiles, 48);
 SCHAN_ABI_OFFSET(schan_session_create_params, cred, 0);
 SCHAN_ABI_OFFSET(schan_session_create_params, target, 8);
 SCHAN_ABI_OFFSET(schan_session_create_params, alpn, 16);
@@ -68,5 +70,10 @@ SCHAN_ABI_OFFSET(schan_export_keying_material_params, context, 16);
 SCHAN_ABI_OFFSET(schan_export_keying_material_params, output, 24);
 SCHAN_ABI_SIZE(schan_control_params, 24);
 SCHAN_ABI_OFFSET(schan_control_params, session, 0);
+
+SCHAN_ABI_SIZE(schan_dtls_mtu_params, 24);
+SCHAN_ABI_OFFSET(schan_dtls_mtu_params, mtu, 12);
+SCHAN_ABI_SIZE(schan_get_srtp_params, 280);
+SCHAN_ABI_OFFSET(schan_get_srtp_params, status, 272);
 
 #endif /* SCHAN_ABI_LAYOUT_H */

@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define SCHAN_UNIX_ABI_VERSION 2
+#define SCHAN_UNIX_ABI_VERSION 3
 
 /* NTSTATUS values a call may return. */
 #define SCHAN_STATUS_SUCCESS            0x00000000u
@@ -35,6 +35,7 @@
 #define SCHAN_SEC_I_CONTEXT_EXPIRED         0x00090317u
 #define SCHAN_SEC_I_INCOMPLETE_CREDENTIALS  0x00090320u
 #define SCHAN_SEC_I_RENEGOTIATE             0x00090321u
+#define SCHAN_SEC_I_MESSAGE_FRAGMENT        0x00090364u
 #define SCHAN_SEC_E_INSUFFICIENT_MEMORY     0x80090300u
 #define SCHAN_SEC_E_INVALID_HANDLE          0x80090301u
 #define SCHAN_SEC_E_UNSUPPORTED_FUNCTION    0x80090302u
@@ -67,6 +68,10 @@
 #define SCHAN_PROT_TLS1_3   0x00002000u
 #define SCHAN_PROT_TLS_ALL  (SCHAN_PROT_TLS1_0 | SCHAN_PROT_TLS1_1 | \
                              SCHAN_PROT_TLS1_2 | SCHAN_PROT_TLS1_3)
+/* DTLS: a credential may hold both; SCHAN_SESSION_DATAGRAM picks DTLS. */
+#define SCHAN_PROT_DTLS1_0  0x00020000u
+#define SCHAN_PROT_DTLS1_2  0x00080000u
+#define SCHAN_PROT_DTLS_ALL (SCHAN_PROT_DTLS1_0 | SCHAN_PROT_DTLS1_2)
 
 /* Bulk ciphers, MACs and key exchanges: the Unix half's vocabulary for the
  * negotiated suite and for algorithm restrictions.  The PE half maps them to
@@ -133,6 +138,9 @@ struct schan_private_key {
 /* client without a certificate: when the server asks for one, stop with
  * SEC_I_INCOMPLETE_CREDENTIALS; the next HANDSHAKE call resumes (see there). */
 #define SCHAN_SESSION_PAUSE_FOR_CLIENT_CERT 0x0002u
+/* ISC/ASC_REQ_DATAGRAM: a DTLS session (the credential needs DTLS versions;
+ * without this flag it needs TLS ones, else SEC_E_ALGORITHM_MISMATCH). */
+#define SCHAN_SESSION_DATAGRAM          0x0004u
 
 /* schan_control_params.kind */
 enum schan_control_kind {
@@ -156,6 +164,8 @@ enum schan_call {
     SCHAN_CALL_EXPORT_KEYING_MATERIAL,
     SCHAN_CALL_CONTROL,
     SCHAN_CALL_GET_ISSUERS,
+    SCHAN_CALL_DTLS_MTU,
+    SCHAN_CALL_GET_SRTP,
     SCHAN_CALL_COUNT
 };
 
@@ -201,6 +211,14 @@ struct schan_session_create_params {
     uint64_t session;          /* out: opaque session */
     uint32_t status;           /* out */
     uint32_t reserved;
+    /* DTLS credentials only (ignored otherwise): */
+    uint64_t srtp_profiles;    /* uint16_t[srtp_profile_count], IANA SRTP
+                                  protection profile ids to offer/accept, or 0 */
+    uint32_t srtp_profile_count;
+    uint32_t mtu;              /* largest datagram in bytes; 0 = default (1096) */
+    uint64_t srtp_mki;         /* our SRTP master key identifier, or 0 */
+    uint32_t srtp_mki_size;    /* 1 to 255 bytes */
+    uint32_t reserved2;
 };
 
 /* SCHAN_CALL_SESSION_FREE */
@@ -368,6 +386,42 @@ struct schan_control_params {
     uint32_t alert_level;      /* TLS alert level (1 warning, 2 fatal) */
     uint32_t alert_description;/* TLS alert description */
     uint32_t status;           /* out */
+};
+
+/* DTLS sessions (SCHAN_SESSION_DATAGRAM).
+ * SCHAN_CALL_HANDSHAKE then takes one datagram as input (all of it is
+ * consumed; there is no MISSING or EXTRA) and hands out one datagram per
+ * call.  When more datagrams of the flight follow, status is
+ * SEC_I_MESSAGE_FRAGMENT and the next call without input returns the next
+ * one; the last one carries the flight's real status.  A call without
+ * input when nothing is pending retransmits the last flight (the caller's
+ * retransmission timer expired); a server's first datagram is answered
+ * with a HelloVerifyRequest (cookie) before any state is kept.
+ * ENCRYPT yields one DTLS record (header 13 bytes + explicit nonce) whose
+ * data is at most the data MTU; DECRYPT takes the first record of a datagram
+ * (the rest is EXTRA), reports SEC_E_OUT_OF_SEQUENCE for a replayed or
+ * too old record and SEC_E_DECRYPT_FAILURE for a forged one, neither of
+ * which ends the session, and SEC_I_RENEGOTIATE when the peer's repeated
+ * final flight needs ours sent again (HANDSHAKE then returns it). */
+
+/* SCHAN_CALL_DTLS_MTU: SECPKG_ATTR_DTLS_MTU, query or set. */
+struct schan_dtls_mtu_params {
+    uint64_t session;
+    uint32_t set;              /* 1: set mtu, 0: query it */
+    uint32_t mtu;              /* in (set) or out (query) */
+    uint32_t status;           /* out: SEC_E_OK, SEC_E_UNSUPPORTED_FUNCTION (not DTLS),
+                                  SEC_E_INVALID_PARAMETER (MTU too small) */
+    uint32_t reserved;
+};
+
+/* SCHAN_CALL_GET_SRTP: the use_srtp outcome (RFC 5764). */
+struct schan_get_srtp_params {
+    uint64_t session;
+    uint32_t profile;          /* out: IANA SRTP protection profile id, 0 = none */
+    uint32_t mki_size;         /* out */
+    uint8_t mki[256];          /* out: master key identifier */
+    uint32_t status;           /* out: SEC_E_OK, SEC_E_CONTEXT_EXPIRED (no handshake yet) */
+    uint32_t reserved;
 };
 
 #endif /* SCHAN_UNIX_ABI_H */

@@ -6,7 +6,8 @@
 # negotiated.  The server is stopped by its PID at the end.
 #
 # Environment: SECUR32_SRCDIR, SECUR32_BUILDDIR (set by make demo),
-# DEMO_TLS (default 1.3: 1.0, 1.1, 1.2 or 1.3).
+# DEMO_TLS (default 1.3: 1.0, 1.1, 1.2 or 1.3; dtls1.0 or dtls1.2 for DTLS
+# over UDP with DTLS-SRTP: gnutls-serv --udp, sspicat --dtls).
 set -u
 src=${SECUR32_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 build=${SECUR32_BUILDDIR:-$PWD}
@@ -36,7 +37,15 @@ command -v "${OPENSSL:-openssl}" >/dev/null 2>&1 || fail "openssl is missing: in
 for f in secur32.dll secur32.so tools/sspicat/sspicat.exe; do
     [ -f "$build/$f" ] || fail "$build/$f is missing: run 'make' in $build first"
 done
-case $version in 1.0|1.1|1.2|1.3) ;; *) fail "DEMO_TLS=$version: use 1.0, 1.1, 1.2 or 1.3" ;; esac
+case $version in 1.0|1.1|1.2|1.3) ;; dtls1.0|dtls1.2) ;; *) fail "DEMO_TLS=$version: use 1.0, 1.1, 1.2, 1.3, dtls1.0 or dtls1.2" ;; esac
+# What differs between TLS and DTLS: the server's transport and sspicat's options.
+srtp=SRTP_AES128_CM_HMAC_SHA1_80
+case $version in
+    dtls*) serv_opts="--udp --srtp-profiles=$srtp"; what="DTLS over UDP, SRTP profile $srtp"
+           cat_opts="--$version --srtp $srtp --keymat 60" ;;
+    *)     serv_opts="-a --alpn h2 --alpn http/1.1"; what="TLS up to 1.3, ALPN h2/http/1.1"
+           cat_opts="--alpn h2,http/1.1 --tls$version" ;;
+esac
 
 if [ "$DEMO_ISOLATED" = 1 ]; then
     ip link set lo up 2>/dev/null || fail "cannot bring up loopback in the demo's network namespace (install iproute2)"
@@ -91,8 +100,9 @@ for p in 44330 44331 44332 44333 44334 44335 44336 44337; do
 done
 [ -n "$port" ] || fail "no free port found"
 
-step "starting gnutls-serv (echo mode, TLS up to 1.3, ALPN h2/http/1.1) on 127.0.0.1:$port for at most 60 s"
-timeout 60 gnutls-serv --echo -a -p "$port" --alpn h2 --alpn http/1.1 \
+step "starting gnutls-serv (echo mode, $what) on 127.0.0.1:$port for at most 60 s"
+# shellcheck disable=SC2086
+timeout 60 gnutls-serv --echo -p "$port" $serv_opts \
     --x509certfile "$work/certs/server-rsa-chain.pem" --x509keyfile "$work/certs/server-rsa.key" \
     > "$work/gnutls-serv.log" 2>&1 < /dev/null &
 server_pid=$!
@@ -106,11 +116,12 @@ done
 echo "    gnutls-serv is running as PID $server_pid"
 
 step "connecting with sspicat.exe under Wine through the built secur32.dll (tools/wine-run)"
-echo "    sspicat --cafile ca.pem --sni localhost --alpn h2,http/1.1 --tls$version --send ... 127.0.0.1 $port"
+echo "    sspicat --cafile ca.pem --sni localhost $cat_opts --send ... 127.0.0.1 $port"
 line="hello from a Windows program through secur32-gnutls"
+# shellcheck disable=SC2086
 timeout 60 sh "$src/tools/wine-run" --dll-dir "$build" --prefix "$prefix" -- \
-    "$build/tools/sspicat/sspicat.exe" --cafile "$work/certs/ca.pem" --sni localhost --alpn h2,http/1.1 \
-    --tls"$version" --send "$line" --wait 1000 127.0.0.1 "$port" \
+    "$build/tools/sspicat/sspicat.exe" --cafile "$work/certs/ca.pem" --sni localhost $cat_opts \
+    --send "$line" --wait 1000 127.0.0.1 "$port" \
     > "$work/sspicat.out" 2> "$work/sspicat.err" < /dev/null
 rc=$?
 sed 's/^/    | /' "$work/sspicat.err"
@@ -130,10 +141,16 @@ echo "================ what a Windows program got from our Schannel ============
 printf '  %-22s %s\n' "secur32.dll" "$(field provider)"
 printf '  %-22s %s\n' "protocol" "$(field protocol)"
 printf '  %-22s %s\n' "cipher suite" "$(field 'cipher suite')"
-printf '  %-22s %s\n' "ALPN" "$(field ALPN)"
+case $version in
+    dtls*) printf '  %-22s %s\n' "MTU" "$(field MTU)"
+           printf '  %-22s %s\n' "SRTP profile" "$(field 'SRTP profile')"
+           printf '  %-22s %s\n' "SRTP keying material" "$(field 'keying material')" ;;
+    *)     printf '  %-22s %s\n' "ALPN" "$(field ALPN)" ;;
+esac
 printf '  %-22s %s\n' "server certificate" "$(field 'peer subject'), issued by $(field 'peer issuer')"
 printf '  %-22s %s\n' "validation" "$(field validation)"
 printf '  %-22s %s\n' "sent and echoed back" "\"$line\""
-printf '  %-22s %s\n' "gnutls-serv saw" "$(sed -n 's/^- Description: //p' "$work/gnutls-serv.log" | head -n 1)"
+saw=$(sed -n 's/^- Description: //p' "$work/gnutls-serv.log" | head -n 1)
+[ -z "$saw" ] || printf '  %-22s %s\n' "gnutls-serv saw" "$saw"   # gnutls-serv --udp prints none
 echo "=============================================================================="
 echo "sspicat.exe is in $build/tools/sspicat/; try: tools/wine-run --dll-dir $build -- $build/tools/sspicat/sspicat.exe --help"

@@ -53,6 +53,8 @@ for prot in tls12 tls13; do
     port=$(wait_for "$tmp/s_server.out" 's/^ACCEPT 127\.0\.0\.1:\([0-9]*\).*/\1/p')
     SSLKEYLOGFILE="$tmp/ours.log" run connect "${port:-1}" $prot >"$tmp/client-$prot.out" 2>&1
     grep -q "exchange ok" "$tmp/client-$prot.out"; check $? "$prot client: talked to openssl s_server on port $port"
+    grep -q "exchange ok" "$tmp/client-$prot.out" \
+        || { tail -n 15 "$tmp/client-$prot.out"; tail -n 5 "$tmp/s_server.out"; } | sed 's/^/# /'   # why, for the log
     wait $spid
     compare "$prot client" "$tmp/ours.log" "$tmp/theirs.log" $lines
 

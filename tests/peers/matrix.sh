@@ -88,7 +88,8 @@ server_cell() {   # PEER VERSION ALPN RESUME
     gnutls-cli)
         set -- gnutls-cli --x509cafile "$CERTS/ca.pem" -p "$port" --priority "$(prio "$v")" localhost
         [ "$alpn" = 1 ] && set -- "$@" --alpn h2
-        [ "$resume" = 1 ] && set -- "$@" --resume
+        # --waitresumption: our TLS 1.3 ticket follows the client's Finished.
+        [ "$resume" = 1 ] && set -- "$@" --resume --waitresumption
         (sleep 1; echo matrix; sleep 2) | timeout 20 "$@" > "$log" 2>&1 ;;
     openssl)
         set -- openssl s_client -connect "127.0.0.1:$port" -servername localhost -CAfile "$CERTS/ca.pem" \
@@ -96,8 +97,10 @@ server_cell() {   # PEER VERSION ALPN RESUME
         case $v in 1.0|1.1) set -- "$@" -cipher 'DEFAULT:@SECLEVEL=0' ;; esac
         [ "$alpn" = 1 ] && set -- "$@" -alpn h2
         if [ "$resume" = 1 ]; then
-            # -reconnect is TLS 1.2 only; TLS 1.3 resumes through a saved session
-            timeout 20 "$@" -sess_out "$work/sess" < /dev/null > "$log.1" 2>&1
+            # -reconnect is TLS 1.2 only; TLS 1.3 resumes through a saved session.
+            # Stdin stays open a second: our ticket follows the client's
+            # Finished, and a client that closes at once never reads it.
+            sleep 1 | timeout 20 "$@" -sess_out "$work/sess" > "$log.1" 2>&1
             (sleep 1; echo matrix; sleep 2) | timeout 20 "$@" -sess_in "$work/sess" > "$log" 2>&1
         else
             (sleep 1; echo matrix; sleep 2) | timeout 20 "$@" > "$log" 2>&1

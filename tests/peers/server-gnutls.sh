@@ -64,8 +64,9 @@ check "SNI: none sent, none seen" has "$err" "client SNI: +\(none\)\$"
 
 for v in 1.3 1.2; do
     listen -n 2 --tls$v
+    # --waitresumption: our TLS 1.3 ticket follows the client's Finished.
     cli "x
-" --resume
+" --resume --waitresumption
     resumed_ok() { [ $rc = 0 ] && has "$work/server.log" "This is a resumed session" \
         && [ "$(grep -Ec 'resumed: +yes$' "$err")" = 1 ]; }
     check "TLS $v: gnutls-cli --resume resumes with our server" resumed_ok

@@ -470,7 +470,7 @@ static void test_get_info(void)
     memset(&p, 0xff, sizeof(p));
     ok(call(SCHAN_CALL_GET_INFO, &p) == 0, "GET_INFO succeeds");
     ok_hex(p.abi_version, SCHAN_UNIX_ABI_VERSION, "ABI version");
-    ok(p.supported_protocols == SCHAN_PROT_TLS_ALL, "all TLS versions supported");
+    ok(p.supported_protocols == (SCHAN_PROT_TLS_ALL | SCHAN_PROT_DTLS_ALL), "all TLS and DTLS versions supported");
     ok(!strcmp(p.gnutls_version, gnutls_check_version(NULL)), "GnuTLS version %s", p.gnutls_version);
 }
 
@@ -489,8 +489,8 @@ static void test_protocol(uint32_t prot, const struct test_cert *cert, const cha
     ok(ci.suite_id && ci.suite_id == si.suite_id, "%s %s: suite %04x %s", prot_name(prot), kind,
        ci.suite_id, ci.suite_name);
     ok(ci.cert_type == cert->key.type, "%s %s: cert type", prot_name(prot), kind);
-    ok(absorb_post_handshake(&c.client, &c.server) == (prot == SCHAN_PROT_TLS1_3 ? 2 : 0),
-       "%s %s: tickets as expected", prot_name(prot), kind);
+    ok(absorb_post_handshake(&c.client, &c.server) == (prot == SCHAN_PROT_TLS1_3 ? 1 : 0),
+       "%s %s: tickets as expected (TLS 1.3: one)", prot_name(prot), kind);
     ok(send_and_check(c.client.session, c.server.session, 1000), "%s %s: client -> server", prot_name(prot), kind);
     ok(send_and_check(c.server.session, c.client.session, 16384), "%s %s: server -> client 16384",
        prot_name(prot), kind);
@@ -669,13 +669,10 @@ static void test_tls13_ticket(void)
     p = step(&c.client, &c.server, SIZE_MAX);
     ok_hex(p.status, SCHAN_SEC_E_OK, "HANDSHAKE after RENEGOTIATE: SEC_E_OK");
     ok(p.consumed == 0 && p.output_len == 0, "nothing consumed, nothing to send");
-    d = decrypt_buf(c.client.session, c.client.inbox.data, c.client.inbox.len);
-    ok_hex(d.status, SCHAN_SEC_I_RENEGOTIATE, "second ticket: SEC_I_RENEGOTIATE");
-    buf_consume(&c.client.inbox, d.consumed);
-    step(&c.client, &c.server, SIZE_MAX);
+    /* One ticket only (unix_handshake.c, send_ticket): the data comes next. */
     d = decrypt_buf(c.client.session, c.client.inbox.data, c.client.inbox.len);
     ok(d.status == SCHAN_SEC_E_OK && d.data_len == 12 && d.consumed == c.client.inbox.len
-       && !memcmp(c.client.inbox.data + d.data_offset, "after-ticket", 12), "application data after the tickets");
+       && !memcmp(c.client.inbox.data + d.data_offset, "after-ticket", 12), "application data after the one ticket");
     release(&c, ccred, scred);
 }
 
@@ -684,7 +681,7 @@ static void test_tls13_ticket_then_data(void)
     uint64_t ccred, scred;
     struct conn c = established(SCHAN_PROT_TLS1_3, &ccred, &scred);
 
-    ok(absorb_post_handshake(&c.client, &c.server) == 2, "two tickets, two renegotiations");
+    ok(absorb_post_handshake(&c.client, &c.server) == 1, "one ticket, one renegotiation");
     ok(send_and_check(c.server.session, c.client.session, 50), "DECRYPT works after tickets");
     ok(get_info(c.client.session).handshake_done == 1, "still established");
     release(&c, ccred, scred);

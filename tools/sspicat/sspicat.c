@@ -37,7 +37,13 @@ static const char usage_text[] =
 "  --reconnect               client: connect a second time with the same credential\n"
 "  -n N                      server: accept N connections (default 1)\n"
 "  --wait MS                 close after MS ms without traffic (default 1000)\n"
-"  -q, --quiet | -v, --verbose  (verbose adds the DLL's own schannel traces)\n";
+"  -q, --quiet | -v, --verbose  (verbose adds the DLL's own schannel traces)\n"
+"DTLS over UDP (client and server; data with --send and --echo only):\n"
+"  --dtls | --dtls1.0 | --dtls1.2  DTLS, any version or only this one (SCHANNEL_CRED)\n"
+"  --mtu N                   largest datagram (SECBUFFER_DTLS_MTU; default 1096)\n"
+"  --srtp P1:P2              offer / accept these DTLS-SRTP profiles, e.g.\n"
+"                            SRTP_AES128_CM_HMAC_SHA1_80:SRTP_AEAD_AES_128_GCM\n"
+"  --keymat N                print N bytes of keying material \"EXTRACTOR-dtls_srtp\"\n";
 
 static struct options options = { .count = 1, .min_ver = -1, .max_ver = -1, .verbosity = 1, .wait_ms = 1000,
                                   .accept_secs = 60 };
@@ -88,6 +94,7 @@ static const struct { SECURITY_STATUS status; const char *name, *text; } statuse
     S(SEC_I_CONTEXT_EXPIRED, "the peer closed the connection (close_notify)"),
     S(SEC_I_INCOMPLETE_CREDENTIALS, "the server asked for a client certificate"),
     S(SEC_I_RENEGOTIATE, "a post-handshake message arrived"),
+    S(SEC_I_MESSAGE_FRAGMENT, "more datagrams of this flight to send: call again"),
     S(SEC_E_INCOMPLETE_MESSAGE, "more input is needed"),
     S(SEC_E_INSUFFICIENT_MEMORY, "not enough memory or output space"),
     S(SEC_E_INVALID_HANDLE, "invalid handle"),
@@ -190,6 +197,12 @@ static void parse_options(int argc, char **argv)
             usage_error("bad version %s (1.0, 1.1, 1.2 or 1.3)", argv[i]);
         else if (!strcmp(a, "--min") || !strcmp(a, "--max")) continue;
         else if (!strcmp(a, "--schannel-cred")) options.schannel_cred = TRUE;
+        else if (!strcmp(a, "--dtls")) options.dtls = TRUE;
+        else if (!strcmp(a, "--dtls1.0")) { options.dtls = TRUE; options.dtls_bits = SP_PROT_DTLS1_0_CLIENT; }
+        else if (!strcmp(a, "--dtls1.2")) { options.dtls = TRUE; options.dtls_bits = SP_PROT_DTLS1_2_CLIENT; }
+        else if (!strcmp(a, "--mtu")) options.mtu = strtoul(need_arg(argc, argv, &i), NULL, 10);
+        else if (!strcmp(a, "--srtp")) options.srtp = need_arg(argc, argv, &i);
+        else if (!strcmp(a, "--keymat")) options.keymat = strtoul(need_arg(argc, argv, &i), NULL, 10);
         else if (!strcmp(a, "--alpn")) options.alpn = need_arg(argc, argv, &i);
         else if (!strcmp(a, "--sni")) options.sni = need_arg(argc, argv, &i);
         else if (!strcmp(a, "--cert")) options.cert = need_arg(argc, argv, &i);
@@ -227,6 +240,8 @@ static void parse_options(int argc, char **argv)
         options.count = 1;
     if (options.min_ver > options.max_ver && options.max_ver >= 0)
         usage_error("%s", "--min is above --max");
+    if (options.dtls && !dtls_check_options())
+        usage_error("bad SRTP profile list %s", options.srtp);
 }
 
 /* ---------------------------------------------------------------- credentials */
@@ -241,6 +256,12 @@ static DWORD protocol_bits(BOOL server)
     for (i = lo; i <= hi; i++)
         bits |= server ? client_bits[i] >> 1 : client_bits[i];
     return bits;
+}
+
+static DWORD dtls_protocol_bits(BOOL server)
+{
+    DWORD bits = opt->dtls_bits ? opt->dtls_bits : SP_PROT_DTLS1_0_CLIENT | SP_PROT_DTLS1_2_CLIENT;
+    return server ? bits >> 1 : bits;
 }
 
 static SECURITY_STATUS acquire(CredHandle *cred, PCCERT_CONTEXT cert)
@@ -270,11 +291,17 @@ static SECURITY_STATUS acquire(CredHandle *cred, PCCERT_CONTEXT cert)
         flags |= SCH_CRED_NO_DEFAULT_CREDS;
         flags |= opt->validation == VALIDATE_AUTO ? SCH_CRED_AUTO_CRED_VALIDATION : SCH_CRED_MANUAL_CRED_VALIDATION;
     }
+    if (opt->dtls)
+    {
+        /* DTLS bits go in SCHANNEL_CRED's grbitEnabledProtocols */
+        options.schannel_cred = TRUE;
+        limited = TRUE;
+    }
     if (opt->schannel_cred)
     {
         v4.cCreds = cert ? 1 : 0;
         v4.paCred = cert ? &cert : NULL;
-        v4.grbitEnabledProtocols = limited ? protocol_bits(server) : 0;
+        v4.grbitEnabledProtocols = !limited ? 0 : opt->dtls ? dtls_protocol_bits(server) : protocol_bits(server);
         v4.dwFlags = flags;
     }
     else
@@ -300,9 +327,10 @@ static SECURITY_STATUS acquire(CredHandle *cred, PCCERT_CONTEXT cert)
 
 /* ---------------------------------------------------------------- connections */
 
-static SOCKET connect_to(const char *host, const char *port)
+/* A socket of `type` (SOCK_STREAM, or SOCK_DGRAM for DTLS) connected to HOST:PORT. */
+SOCKET connect_to(const char *host, const char *port, int type)
 {
-    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res, *ai;
+    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = type }, *res, *ai;
     SOCKET s = INVALID_SOCKET;
     int err;
 
@@ -326,14 +354,17 @@ static SOCKET connect_to(const char *host, const char *port)
     return s;
 }
 
-static SOCKET listen_on(const char *port)
+/* A socket bound to 127.0.0.1:PORT: listening (SOCK_STREAM) or waiting for
+ * datagrams (SOCK_DGRAM, DTLS). */
+SOCKET listen_on(const char *port, int type)
 {
     struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((u_short)atoi(port)) };
     int len = sizeof(addr);
-    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    SOCKET s = socket(AF_INET, type, 0);
 
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (s == INVALID_SOCKET || bind(s, (struct sockaddr *)&addr, sizeof(addr)) || listen(s, 4)
+    if (s == INVALID_SOCKET || bind(s, (struct sockaddr *)&addr, sizeof(addr))
+        || (type == SOCK_STREAM && listen(s, 4))
         || getsockname(s, (struct sockaddr *)&addr, &len))
     {
         error("cannot listen on 127.0.0.1 port %s (WSA error %d)", port, WSAGetLastError());
@@ -342,7 +373,8 @@ static SOCKET listen_on(const char *port)
         return INVALID_SOCKET;
     }
     /* Printed even with --quiet: scripts wait for this line. */
-    fprintf(stderr, "sspicat: listening on 127.0.0.1:%u\n", ntohs(addr.sin_port));
+    fprintf(stderr, "sspicat: listening on 127.0.0.1:%u%s\n", ntohs(addr.sin_port),
+            type == SOCK_DGRAM ? " (UDP, DTLS)" : "");
     fflush(stderr);
     return s;
 }
@@ -426,7 +458,7 @@ static int run_client(CredHandle *cred, HCERTSTORE roots)
             c.alpn = build_alpn(opt->alpn, &c.alpn_size);
         if (round)
             info("sspicat: reconnecting with the same credential");
-        if ((c.sock = connect_to(opt->host, opt->port)) == INVALID_SOCKET)
+        if ((c.sock = connect_to(opt->host, opt->port, SOCK_STREAM)) == INVALID_SOCKET)
             rc = 3;
         else
             rc = run_connection(&c, peer, roots);
@@ -439,7 +471,7 @@ static int run_client(CredHandle *cred, HCERTSTORE roots)
 
 static int run_server(CredHandle *cred)
 {
-    SOCKET listener = listen_on(opt->port);
+    SOCKET listener = listen_on(opt->port, SOCK_STREAM);
     int i, rc = 0;
 
     if (listener == INVALID_SOCKET)
@@ -458,6 +490,17 @@ static int run_server(CredHandle *cred)
         free(c.alpn);
     }
     closesocket(listener);
+    return rc;
+}
+
+/* DTLS: one association over UDP (dtls.c). */
+static int run_dtls(CredHandle *cred, HCERTSTORE roots)
+{
+    const char *name = opt->listen ? "" : opt->sni ? opt->sni : opt->host;
+    WCHAR *target = name[0] ? widen(name) : NULL;
+    int rc = dtls_run(cred, target, roots);
+
+    free(target);
     return rc;
 }
 
@@ -522,7 +565,10 @@ int main(int argc, char **argv)
         return 1;
     if (acquire(&cred, cert))
         return 1;
-    rc = opt->listen ? run_server(&cred) : run_client(&cred, roots);
+    if (opt->dtls)
+        rc = run_dtls(&cred, roots);
+    else
+        rc = opt->listen ? run_server(&cred) : run_client(&cred, roots);
     FreeCredentialsHandle(&cred);
     if (cert)
         CertFreeCertificateContext(cert);

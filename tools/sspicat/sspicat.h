@@ -40,6 +40,11 @@ struct options {
     int verbosity;             /* 0 quiet, 1 normal, 2 verbose */
     DWORD wait_ms;             /* idle time before closing */
     DWORD accept_secs;
+    BOOL dtls;                 /* --dtls: DTLS over UDP (dtls.c) */
+    DWORD dtls_bits;           /* SP_PROT_DTLS* client bits, 0 = both */
+    const char *srtp;          /* --srtp PROFILE:PROFILE */
+    DWORD mtu;                 /* --mtu: SECBUFFER_DTLS_MTU */
+    DWORD keymat;              /* --keymat N: print N bytes of EXTRACTOR-dtls_srtp */
 };
 
 extern const struct options *opt;
@@ -84,5 +89,13 @@ void tls_close(struct conn *c);
 BYTE *build_alpn(const char *list, DWORD *size);
 void print_negotiated(struct conn *c, const char *peer);
 BOOL parse_client_hello_sni(const BYTE *data, DWORD len, char *name, DWORD size);
+
+/* sspicat.c: sockets (type SOCK_STREAM or SOCK_DGRAM) */
+SOCKET connect_to(const char *host, const char *port, int type);
+SOCKET listen_on(const char *port, int type);
+
+/* dtls.c */
+BOOL dtls_check_options(void);
+int dtls_run(CredHandle *cred, const WCHAR *target, HCERTSTORE roots);
 
 #endif

@@ -539,6 +539,8 @@ BYTE *build_alpn(const char *list, DWORD *size)
 
 static const char *protocol_name(DWORD proto)
 {
+    if (proto & SP_PROT_DTLS1_2) return "DTLS 1.2";
+    if (proto & SP_PROT_DTLS1_0) return "DTLS 1.0";
     if (proto & SP_PROT_TLS1_3) return "TLS 1.3";
     if (proto & SP_PROT_TLS1_2) return "TLS 1.2";
     if (proto & SP_PROT_TLS1_1) return "TLS 1.1";

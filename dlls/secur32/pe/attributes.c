@@ -72,6 +72,8 @@ static DWORD wire_version(UINT32 protocol)
     case SCHAN_PROT_TLS1_1: return 0x0302;
     case SCHAN_PROT_TLS1_2: return 0x0303;
     case SCHAN_PROT_TLS1_3: return 0x0304;
+    case SCHAN_PROT_DTLS1_0: return 0xfeff;
+    case SCHAN_PROT_DTLS1_2: return 0xfefd;
     default: return 0;
     }
 }
@@ -309,6 +311,7 @@ static BOOL needs_established(ULONG attribute)
     {
     case SECPKG_ATTR_REMOTE_CERT_CONTEXT: case SECPKG_ATTR_REMOTE_CERT_CHAIN: case SECPKG_ATTR_LOCAL_CERT_CONTEXT:
     case SECPKG_ATTR_PACKAGE_INFO: case SECPKG_ATTR_FLAGS: case SECPKG_ATTR_ISSUER_LIST_EX:
+    case SECPKG_ATTR_DTLS_MTU:
         return FALSE;
     default:
         return TRUE;
@@ -349,6 +352,8 @@ static SECURITY_STATUS query_attribute(struct schan_context *ctx, ULONG attribut
         return query_cert(ctx->cred->cert, buffer);
     case SECPKG_ATTR_ISSUER_LIST_EX:
         return issuer_list_query(ctx, buffer);
+    case SECPKG_ATTR_DTLS_MTU: return dtls_query_mtu(ctx, buffer);
+    case SECPKG_ATTR_SRTP_PARAMETERS: return dtls_query_srtp(ctx, buffer);
     default:
         SCHAN_WARN("context attribute %lu not supported\n", attribute);
         return SEC_E_UNSUPPORTED_FUNCTION;
@@ -404,6 +409,8 @@ static SECURITY_STATUS set_context(PCtxtHandle handle, ULONG attribute, void *bu
         status = SEC_E_INVALID_PARAMETER;
     else if (attribute == SECPKG_ATTR_KEYING_MATERIAL_INFO)
         status = set_keying_material_info(ctx, buffer, size);
+    else if (attribute == SECPKG_ATTR_DTLS_MTU)
+        status = dtls_set_mtu(ctx, buffer, size);
     else
     {
         SCHAN_WARN("context attribute %lu cannot be set\n", attribute);

@@ -89,6 +89,7 @@ static SECURITY_STATUS context_create(struct schan_credential *cred, const WCHAR
     params.flags = ctx->is_server && wants_client_cert(cred, req) ? SCHAN_SESSION_REQUEST_CLIENT_CERT : 0;
     if (!ctx->is_server && !cred->cert && !(req & ISC_REQ_USE_SUPPLIED_CREDS))
         params.flags |= SCHAN_SESSION_PAUSE_FOR_CLIENT_CERT;   /* SEC_I_INCOMPLETE_CREDENTIALS if asked */
+    dtls_session_params(input, req, &params);
     status = unix_call_status(SCHAN_CALL_SESSION_CREATE, &params, &params.status);
     heap_free(target_utf8);
     ctx->session = params.session;
@@ -384,6 +385,28 @@ static ULONG returned_flags(ULONG req, BOOL server)
     return ret;
 }
 
+/* Windows' record (Wine's DTLS tests): a context's first call answers a zero
+ * expiry, later calls "never expires", and a call refused for its output
+ * buffers on an existing context answers zero too. */
+static void set_expiry(TimeStamp *expiry, BOOL known)
+{
+    if (known)
+        set_never_expires(expiry);
+    else if (expiry)
+        expiry->LowPart = expiry->HighPart = 0;
+}
+
+/* A call on an existing context refused before any step: Windows still
+ * reports the flags every TLS context has, and a zero expiry. */
+static void report_refused_call(const struct context_request *r)
+{
+    if (!r->ctx)
+        return;
+    if (r->attrs)
+        *r->attrs = ISC_RET_REPLAY_DETECT | ISC_RET_SEQUENCE_DETECT | ISC_RET_CONFIDENTIALITY;
+    set_expiry(r->expiry, FALSE);
+}
+
 /* A step on an existing context, whatever state it is in. */
 static SECURITY_STATUS continue_context(struct schan_context *ctx, const struct context_request *r, BOOL allocate)
 {
@@ -528,7 +551,8 @@ static SECURITY_STATUS first_call(const struct context_request *r, BOOL allocate
     if (status)
         return status;
     status = continue_context(ctx, r, allocate);
-    if (status != SEC_I_CONTINUE_NEEDED && status != SEC_E_OK && status != SEC_I_INCOMPLETE_CREDENTIALS)
+    if (status != SEC_I_CONTINUE_NEEDED && status != SEC_E_OK && status != SEC_I_INCOMPLETE_CREDENTIALS
+        && status != SEC_I_MESSAGE_FRAGMENT)
     {
         handle_release(&ctx->hdr);   /* a failed first call leaves no handle */
         return status;
@@ -550,7 +574,12 @@ SECURITY_STATUS schannel_context_call(const struct context_request *r)
     SECURITY_STATUS status;
     BOOL allocate;
 
-    if ((status = check_output(r->output, r->req, &allocate)) || (status = check_input(r->input)))
+    if ((status = check_output(r->output, r->req, &allocate)))
+    {
+        report_refused_call(r);
+        return status;
+    }
+    if ((status = check_input(r->input)))
         return status;
     if (r->ctx)
         status = continue_call(r, allocate, &ctx);
@@ -563,7 +592,7 @@ SECURITY_STATUS schannel_context_call(const struct context_request *r)
     if (r->attrs && status != SEC_E_INCOMPLETE_MESSAGE)
         *r->attrs = ctx->ret_flags = returned_flags(allocate ? r->req | ISC_REQ_ALLOCATE_MEMORY : r->req, r->server);
     if (status != SEC_E_INCOMPLETE_MESSAGE)
-        set_never_expires(r->expiry);
+        set_expiry(r->expiry, r->ctx != NULL);
     handle_release(&ctx->hdr);
     return status;
 }

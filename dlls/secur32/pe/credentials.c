@@ -10,6 +10,8 @@
 #define SP_PROT_TLS_CLIENTS (SP_PROT_TLS1_0_CLIENT | SP_PROT_TLS1_1_CLIENT | SP_PROT_TLS1_2_CLIENT | SP_PROT_TLS1_3_CLIENT)
 #define SP_PROT_TLS_SERVERS (SP_PROT_TLS_CLIENTS >> 1)
 #define SP_PROT_DTLS_ANY (SP_PROT_DTLS1_0 | SP_PROT_DTLS1_2)
+#define SP_PROT_DTLS_CLIENTS (SP_PROT_DTLS1_0_CLIENT | SP_PROT_DTLS1_2_CLIENT)
+#define SP_PROT_DTLS_SERVERS (SP_PROT_DTLS_CLIENTS >> 1)
 #define SP_PROT_SSL_ANY (SP_PROT_SSL2 | SP_PROT_SSL3 | SP_PROT_PCT1)
 
 /* The caller's choices, whichever struct carried them. */
@@ -100,22 +102,24 @@ static SECURITY_STATUS read_request(const void *auth, struct cred_request *req)
     }
 }
 
-/* The enabled protocols folded onto the client bits, or 0 on mismatch. */
+/* The enabled protocols folded onto the client bits, or 0 on mismatch.
+ * A credential may hold TLS and DTLS versions at once (the system default,
+ * and SCH_CREDENTIALS): ISC/ASC_REQ_DATAGRAM picks DTLS per context.  Only
+ * SCHANNEL_CRED naming both TLS and DTLS bits is refused, as on Windows. */
 static DWORD resolve_protocols(const struct cred_request *req, ULONG use, DWORD *out)
 {
     BOOL server = use == SECPKG_CRED_INBOUND;
-    DWORD mine = server ? SP_PROT_TLS_SERVERS : SP_PROT_TLS_CLIENTS, enabled = req->enabled, result;
+    DWORD mine = server ? SP_PROT_TLS_SERVERS | SP_PROT_DTLS_SERVERS : SP_PROT_TLS_CLIENTS | SP_PROT_DTLS_CLIENTS;
+    DWORD enabled = req->enabled, result;
 
     if (req->version == SCH_CREDENTIALS_VERSION || !enabled)
     {
-        enabled = SP_PROT_TLS1_2 | ((req->version == SCH_CREDENTIALS_VERSION) ? SP_PROT_TLS1_3 : 0);
+        enabled = SP_PROT_TLS1_2 | SP_PROT_DTLS_ANY | ((req->version == SCH_CREDENTIALS_VERSION) ? SP_PROT_TLS1_3 : 0);
         enabled &= ~req->disabled;
     }
-    if ((enabled & SP_PROT_DTLS_ANY) && (enabled & (SP_PROT_TLS_CLIENTS | SP_PROT_TLS_SERVERS)))
-        return SEC_E_ALGORITHM_MISMATCH;
-    if (enabled & SP_PROT_DTLS_ANY)
+    else if ((enabled & SP_PROT_DTLS_ANY) && (enabled & (SP_PROT_TLS_CLIENTS | SP_PROT_TLS_SERVERS)))
     {
-        SCHAN_ERR("DTLS is not supported yet by this Schannel\n");
+        SCHAN_WARN("grbitEnabledProtocols %#lx mixes TLS and DTLS; returning SEC_E_ALGORITHM_MISMATCH\n", enabled);
         return SEC_E_ALGORITHM_MISMATCH;
     }
     enabled &= mine;
@@ -367,10 +371,16 @@ SECURITY_STATUS schannel_free_credentials(PCredHandle handle)
     return handle_remove(handle, HANDLE_TYPE_CRED) ? SEC_E_OK : SEC_E_INVALID_HANDLE;
 }
 
+/* TLS and DTLS together come only from the defaults (a caller cannot ask
+ * for both): such a credential reports its TLS versions, as before DTLS. */
 static SECURITY_STATUS query_supported_protocols(struct schan_credential *cred, void *buffer)
 {
     SecPkgCred_SupportedProtocols *out = buffer;
-    out->grbitProtocol = cred->use == SECPKG_CRED_INBOUND ? cred->protocols >> 1 : cred->protocols;
+    DWORD protocols = cred->protocols;
+
+    if (protocols & SP_PROT_TLS_CLIENTS)
+        protocols &= ~SP_PROT_DTLS_CLIENTS;
+    out->grbitProtocol = cred->use == SECPKG_CRED_INBOUND ? protocols >> 1 : protocols;
     return SEC_E_OK;
 }
 

@@ -192,7 +192,12 @@ static union {
     void *slots[64];
 } lsa_table;
 
-static SECPKG_DLL_FUNCTIONS dll_functions = { lsa_alloc_heap, lsa_free_heap, lsa_register_callback };
+/* Designated: newer MinGW headers (gcc 14's) add fields after these three. */
+static SECPKG_DLL_FUNCTIONS dll_functions = {
+    .AllocateHeap = lsa_alloc_heap,
+    .FreeHeap = lsa_free_heap,
+    .RegisterCallback = lsa_register_callback,
+};
 
 static void build_lsa_table(void)
 {

@@ -12,10 +12,11 @@ static SECURITY_STATUS encrypt_record(struct schan_context *ctx, PSecBufferDesc 
     SecBuffer *header = buffer_find(msg, SECBUFFER_STREAM_HEADER, 0);
     SecBuffer *data = buffer_find(msg, SECBUFFER_DATA, 0);
     SecBuffer *trailer = buffer_find(msg, SECBUFFER_STREAM_TRAILER, 0);
+    enum handshake_state state = context_state(ctx);
     SECURITY_STATUS status;
 
-    if (context_state(ctx) != HS_DONE)
-    {
+    if (state != HS_DONE && !(state == HS_RENEGOTIATE && context_is_datagram(ctx)))
+    {   /* DTLS: a flight to send again (SEC_I_RENEGOTIATE) does not stop the records */
         SCHAN_WARN("EncryptMessage on a context whose handshake is not complete or that was shut down; returning "
                    "SEC_E_CONTEXT_EXPIRED\n");
         return SEC_E_CONTEXT_EXPIRED;

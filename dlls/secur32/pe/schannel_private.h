@@ -100,6 +100,13 @@ SECURITY_STATUS peer_chain_validate(struct schan_context *ctx);
 /* SECPKG_ATTR_ISSUER_LIST_EX: the CA names of the server's CertificateRequest. */
 SECURITY_STATUS issuer_list_query(struct schan_context *ctx, SecPkgContext_IssuerListInfoEx *out);
 
+/* dtls.c */
+BOOL context_is_datagram(const struct schan_context *ctx);
+void dtls_session_params(PSecBufferDesc input, ULONG req, struct schan_session_create_params *params);
+SECURITY_STATUS dtls_query_mtu(struct schan_context *ctx, SEC_DTLS_MTU *out);
+SECURITY_STATUS dtls_set_mtu(struct schan_context *ctx, const SEC_DTLS_MTU *in, ULONG size);
+SECURITY_STATUS dtls_query_srtp(struct schan_context *ctx, SecPkgContext_SrtpParameters *out);
+
 /* contexts.c */
 static inline enum handshake_state context_state(struct schan_context *ctx)
 {

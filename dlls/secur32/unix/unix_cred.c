@@ -73,13 +73,15 @@ static void prio_add_versions(struct prio_buf *b, uint32_t protocols)
     if (protocols & SCHAN_PROT_TLS1_2) prio_add(b, ":+VERS-TLS1.2");
     if (protocols & SCHAN_PROT_TLS1_1) prio_add(b, ":+VERS-TLS1.1");
     if (protocols & SCHAN_PROT_TLS1_0) prio_add(b, ":+VERS-TLS1.0");
+    if (protocols & SCHAN_PROT_DTLS1_2) prio_add(b, ":+VERS-DTLS1.2");
+    if (protocols & SCHAN_PROT_DTLS1_0) prio_add(b, ":+VERS-DTLS1.0");
     /* Peers of old protocols often only sign with SHA-1; the system default
      * may have dropped it, so name it explicitly. */
     if (protocols & (SCHAN_PROT_TLS1_0 | SCHAN_PROT_TLS1_1))
         prio_add(b, ":+SIGN-RSA-SHA1:+SIGN-ECDSA-SHA1:+SHA1:+AES-128-CBC:+AES-256-CBC");
 }
 
-static void build_priority(const struct schan_cred_create_params *p, struct prio_buf *b)
+static void build_priority(const struct schan_cred_create_params *p, uint32_t protocols, struct prio_buf *b)
 {
     b->len = 0;
     b->text[0] = 0;
@@ -87,7 +89,7 @@ static void build_priority(const struct schan_cred_create_params *p, struct prio
      * MAC-then-encrypt, as Windows' record of it (Wine's schannel tests: a
      * TLS 1.0 HelloRequest's trailer is 32 bytes) and its sizes show. */
     prio_add(b, "NORMAL:%NO_ETM");
-    prio_add_versions(b, p->protocols);
+    prio_add_versions(b, protocols);
     if (p->flags & SCHAN_CRED_ALLOW_NULL)
         prio_add(b, ":+NULL");
     if (p->flags & SCHAN_CRED_STRONG_CRYPTO)
@@ -303,6 +305,8 @@ static void destroy_cred(struct schan_cred *cred)
         gnutls_privkey_deinit(cred->client_key);
     if (cred->priority)
         gnutls_priority_deinit(cred->priority);
+    if (cred->dtls_priority)
+        gnutls_priority_deinit(cred->dtls_priority);
     if (cred->ticket_key.data)
     {
         gnutls_memset(cred->ticket_key.data, 0, cred->ticket_key.size);
@@ -340,12 +344,33 @@ static void set_lifespan(struct schan_cred *cred, const struct schan_cred_create
         cred->lifespan_s = (time_t)((p->session_lifespan_ms + 999) / 1000);
 }
 
-static uint32_t init_cred(struct schan_cred *cred, const struct schan_cred_create_params *p)
+/* The priority of the credential's sessions of one transport, with only
+ * that transport's versions: GnuTLS must never see a DTLS version in a TLS
+ * session (it then answered an SSLv2 hello with TLS 1.2 on a TLS 1.3-only
+ * server) nor the reverse.  None when the credential has no such version. */
+static uint32_t init_priority(const struct schan_cred *cred, const struct schan_cred_create_params *p,
+                              uint32_t protocols, gnutls_priority_t *out)
 {
     struct prio_buf prio;
     const char *err_pos = NULL;
-    uint32_t status;
     int ret;
+
+    if (!protocols)
+        return SCHAN_SEC_E_OK;
+    build_priority(p, protocols, &prio);
+    if ((ret = gnutls_priority_init2(out, prio.text, &err_pos, 0)) < 0)
+    {
+        ERR("GnuTLS rejects the credential's algorithm settings (%s at \"%s\" in \"%s\"): returning "
+            "SEC_E_ALGORITHM_MISMATCH\n", gnutls_strerror(ret), err_pos ? err_pos : "?", prio.text);
+        return SCHAN_SEC_E_ALGORITHM_MISMATCH;
+    }
+    TRACE("%s credential %p: priority \"%s\"\n", cred->is_server ? "server" : "client", (void *)cred, prio.text);
+    return SCHAN_SEC_E_OK;
+}
+
+static uint32_t init_cred(struct schan_cred *cred, const struct schan_cred_create_params *p)
+{
+    uint32_t status;
 
     if (gnutls_certificate_allocate_credentials(&cred->certs) < 0)
         return SCHAN_SEC_E_INSUFFICIENT_MEMORY;
@@ -355,14 +380,9 @@ static uint32_t init_cred(struct schan_cred *cred, const struct schan_cred_creat
         gnutls_certificate_set_retrieve_function2(cred->certs, retrieve_client_cert);
     if (cred->is_server)
         gnutls_certificate_set_known_dh_params(cred->certs, GNUTLS_SEC_PARAM_MEDIUM);
-    build_priority(p, &prio);
-    if ((ret = gnutls_priority_init2(&cred->priority, prio.text, &err_pos, 0)) < 0)
-    {
-        ERR("GnuTLS rejects the credential's algorithm settings (%s at \"%s\" in \"%s\"): returning "
-            "SEC_E_ALGORITHM_MISMATCH\n", gnutls_strerror(ret), err_pos ? err_pos : "?", prio.text);
-        return SCHAN_SEC_E_ALGORITHM_MISMATCH;
-    }
-    TRACE("%s credential %p: priority \"%s\"\n", cred->is_server ? "server" : "client", (void *)cred, prio.text);
+    if ((status = init_priority(cred, p, p->protocols & SCHAN_PROT_TLS_ALL, &cred->priority))
+        || (status = init_priority(cred, p, p->protocols & SCHAN_PROT_DTLS_ALL, &cred->dtls_priority)))
+        return status;
     if (cred->is_server && cred->resumable
         && gnutls_session_ticket_key_generate(&cred->ticket_key) < 0)
         return SCHAN_SEC_E_INTERNAL_ERROR;
@@ -380,7 +400,7 @@ unix_status schan_cred_create(void *args)
         p->status = SCHAN_SEC_E_INTERNAL_ERROR;
         return (unix_status)SCHAN_STATUS_SUCCESS;
     }
-    if (!(p->protocols & SCHAN_PROT_TLS_ALL) || (p->cert_count && !p->certs))
+    if (!(p->protocols & (SCHAN_PROT_TLS_ALL | SCHAN_PROT_DTLS_ALL)) || (p->cert_count && !p->certs))
         return (unix_status)SCHAN_STATUS_INVALID_PARAMETER;
     if (!(cred = calloc(1, sizeof(*cred))))
         return (unix_status)SCHAN_STATUS_NO_MEMORY;

@@ -8,6 +8,11 @@
  * (the native unit tests) a small reader of WINEDEBUG stands in, printing
  * the same "class:schannel:fn message" lines without the thread prefix.
  *
+ * Wine's functions are called only from a thread inside one of our Unix
+ * calls (a thread Wine made: they read its per-thread state), in the calling
+ * convention the running Wine uses (unix_wine_dbg.c).  Any other thread
+ * writes the same lines to stderr itself.
+ *
  * GnuTLS's own log goes to trace:schannel too, but only when trace is on and
  * SECUR32_GNUTLS_LOG_LEVEL is 1..8: level 9 and up print key material.
  */
@@ -19,33 +24,22 @@
 #include <string.h>
 
 #include "unix_private.h"
+#include "unix_wine_dbg.h"
 
 #define MAX_GNUTLS_LOG_LEVEL 8
 
-/* Wine's public debug ABI: the flags byte caches the enabled classes (bit n
- * = class n; bit 7 = not looked up yet), followed by the channel name. */
-struct wine_debug_channel {
-    unsigned char flags;
-    char name[15];
-};
-
-/* Wine's __cdecl: on x86-64 its Unix libraries use the Windows calling
- * convention for these exports too. */
-#ifdef __x86_64__
-#define WINE_CDECL __attribute__((ms_abi))
-#else
-#define WINE_CDECL
-#endif
-typedef unsigned char (WINE_CDECL *get_channel_flags_fn)(struct wine_debug_channel *);
-typedef int (WINE_CDECL *dbg_header_fn)(int cls, struct wine_debug_channel *, const char *);
-typedef int (WINE_CDECL *dbg_output_fn)(const char *);
-
+/* ntdll.so's exports (NULL outside Wine) and the convention they use, found
+ * on the first call from a Wine thread (unix_wine_dbg.c). */
+static void *wine_get_flags, *wine_header, *wine_output, *wine_strdup;
+static int dbg_abi = WINE_DBG_ABI_UNKNOWN;     /* enum wine_dbg_abi, atomic */
 static struct wine_debug_channel channel = { 0xff, "schannel" };
-static get_channel_flags_fn wine_get_flags;
-static dbg_header_fn wine_header;
-static dbg_output_fn wine_output;
 static unsigned char fallback_flags;
 static pthread_once_t dbg_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t abi_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Set while this thread is inside one of our Unix calls: such a thread was
+ * made by Wine and has the per-thread state Wine's debug functions use.  A
+ * pthread of our own never has it, and never calls into Wine. */
+static __thread int in_wine_call;
 
 /* ---- outside Wine: WINEDEBUG read the way Wine reads it ---- */
 
@@ -125,14 +119,14 @@ static void resolve(void)
 
     if (!dlsym(RTLD_DEFAULT, "__wine_dbg_output"))
         dl_iterate_phdr(find_ntdll, &ntdll);
-    wine_get_flags = (get_channel_flags_fn)wine_symbol(ntdll, "__wine_dbg_get_channel_flags");
-    wine_header = (dbg_header_fn)wine_symbol(ntdll, "__wine_dbg_header");
-    wine_output = (dbg_output_fn)wine_symbol(ntdll, "__wine_dbg_output");
-    if (!wine_get_flags || !wine_header || !wine_output)
-    {
+    wine_get_flags = wine_symbol(ntdll, "__wine_dbg_get_channel_flags");
+    wine_header = wine_symbol(ntdll, "__wine_dbg_header");
+    wine_output = wine_symbol(ntdll, "__wine_dbg_output");
+    wine_strdup = wine_symbol(ntdll, "__wine_dbg_strdup");
+    if (!wine_get_flags || !wine_header || !wine_output || !wine_strdup)
         wine_get_flags = NULL;
-        fallback_flags = parse_winedebug(getenv("WINEDEBUG"));
-    }
+    /* Also under Wine: threads Wine did not make read WINEDEBUG themselves. */
+    fallback_flags = parse_winedebug(getenv("WINEDEBUG"));
     /* ntdll.so stays loaded for the life of the process: no dlclose. */
 }
 
@@ -141,51 +135,95 @@ static void dbg_init(void)
     pthread_once(&dbg_once, resolve);
 }
 
-/* Wine's debug functions read the calling thread's Wine state: they may run
- * only inside a call Wine made on its own thread.  Anywhere else the line is
- * dropped, or with SECUR32_DEBUG_STRICT=1 (the tests) the process aborts so
- * the mistake cannot go unseen. */
-static int wine_thread_guard(void)
+/* A line asked for outside a call Wine made on its own thread: such a
+ * thread may not use Wine's debug functions.  With SECUR32_DEBUG_STRICT=1
+ * (the tests) the process aborts there, so the mistake cannot go unseen. */
+static void outside_wine_call(void)
 {
     static const char msg[] = "secur32.so: debug output outside a call from a Wine thread\n";
-    const char *strict;
+    const char *strict = getenv("SECUR32_DEBUG_STRICT");
 
-    if (schan_in_wine_call())
-        return 1;
-    strict = getenv("SECUR32_DEBUG_STRICT");
     if (strict && *strict == '1')
     {
         fputs(msg, stderr);
         abort();
     }
-    return 0;
+}
+
+void schan_dbg_enter_wine_call(int *saved)
+{
+    *saved = in_wine_call;
+    in_wine_call = 1;
+}
+
+void schan_dbg_leave_wine_call(int saved)
+{
+    in_wine_call = saved;
+}
+
+/* The convention of Wine's debug exports, or NONE when this thread may not
+ * or cannot call them (outside Wine, or a thread Wine did not make). */
+static enum wine_dbg_abi wine_abi(void)
+{
+    int abi;
+
+    dbg_init();
+    if (!wine_get_flags)
+        return WINE_DBG_ABI_NONE;
+    if (!in_wine_call)
+    {
+        outside_wine_call();
+        return WINE_DBG_ABI_NONE;
+    }
+    abi = __atomic_load_n(&dbg_abi, __ATOMIC_ACQUIRE);
+    if (abi != WINE_DBG_ABI_UNKNOWN)
+        return (enum wine_dbg_abi)abi;
+    pthread_mutex_lock(&abi_lock);
+    abi = __atomic_load_n(&dbg_abi, __ATOMIC_ACQUIRE);
+    if (abi == WINE_DBG_ABI_UNKNOWN)
+    {
+        abi = wine_dbg_probe_abi(wine_strdup);
+        __atomic_store_n(&dbg_abi, abi, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&abi_lock);
+    return (enum wine_dbg_abi)abi;
 }
 
 int schan_dbg_enabled(enum schan_dbg_class cls)
 {
+    enum wine_dbg_abi abi = wine_abi();
     unsigned char flags;
 
-    dbg_init();
-    if (!wine_get_flags)
-        return (fallback_flags >> cls) & 1;
-    if (!wine_thread_guard())
-        return 0;
+    if (abi == WINE_DBG_ABI_NONE)
+    {
+        /* Wine's cached answer when it has one, else WINEDEBUG's. */
+        flags = wine_get_flags ? __atomic_load_n(&channel.flags, __ATOMIC_RELAXED) : 0x80;
+        if (flags & 0x80)
+            flags = fallback_flags;
+        return (flags >> cls) & 1;
+    }
     flags = channel.flags;
     if (flags & 0x80)
-        flags = wine_get_flags(&channel);
+        flags = abi == WINE_DBG_ABI_MS ? wine_dbg_flags_ms(wine_get_flags, &channel)
+                                       : wine_dbg_flags_sysv(wine_get_flags, &channel);
     return (flags >> cls) & 1;
 }
 
 static void emit(enum schan_dbg_class cls, const char *func, const char *line)
 {
     static const char *const names[] = { "fixme", "err", "warn", "trace" };
+    enum wine_dbg_abi abi = wine_abi();
 
-    if (wine_get_flags)
+    if (abi == WINE_DBG_ABI_MS)
     {
-        if (!wine_thread_guard())
-            return;
-        if (wine_header(cls, &channel, func) != -1)
-            wine_output(line);
+        if (wine_dbg_header_ms(wine_header, cls, &channel, func) != -1)
+            wine_dbg_output_ms(wine_output, line);
+        return;
+    }
+    if (abi == WINE_DBG_ABI_SYSV)
+    {
+        if (wine_dbg_header_sysv(wine_header, cls, &channel, func) != -1)
+            wine_dbg_output_sysv(wine_output, line);
         return;
     }
     fprintf(stderr, "%s:%s:%s %s", names[cls], channel.name, func, line);

@@ -116,23 +116,32 @@ static uint32_t init_session(struct schan_session *session, const struct schan_s
     /* No automatic TLS 1.3 rekey: it would put a KeyUpdate record in front
      * of an ENCRYPT's record, and ENCRYPT must yield exactly one record. */
     unsigned int flags = (cred->is_server ? GNUTLS_SERVER : GNUTLS_CLIENT) | GNUTLS_NONBLOCK
-                         | GNUTLS_NO_AUTO_REKEY;
+                         | GNUTLS_NO_AUTO_REKEY | schan_dtls_init_flags(p);
     gnutls_datum_t alpn[MAX_ALPN_PROTOCOLS];
+    gnutls_priority_t priority;
     unsigned int alpn_count;
+    uint32_t status;
 
     if (!cred->resumable)
         flags |= GNUTLS_NO_TICKETS;
+    else if (cred->is_server)
+        flags |= GNUTLS_NO_AUTO_SEND_TICKET;   /* one ticket, see send_ticket() */
     if (gnutls_init(&session->s, flags) < 0)
         return SCHAN_SEC_E_INSUFFICIENT_MEMORY;
     gnutls_session_set_ptr(session->s, session);
     schan_keylog_attach(session->s);
-    if (gnutls_priority_set(session->s, cred->priority) < 0
+    priority = (flags & GNUTLS_DATAGRAM) ? cred->dtls_priority : cred->priority;
+    if (!priority)
+        return SCHAN_SEC_E_ALGORITHM_MISMATCH;   /* the PE half refuses this first */
+    if (gnutls_priority_set(session->s, priority) < 0
         || gnutls_credentials_set(session->s, GNUTLS_CRD_CERTIFICATE, cred->certs) < 0)
         return SCHAN_SEC_E_INTERNAL_ERROR;
     schan_transport_attach(session->s, &session->recv, &session->send);
     gnutls_handshake_set_timeout(session->s, 0);
     gnutls_handshake_set_hook_function(session->s, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_BOTH,
                                        post_handshake_hook);
+    if ((status = schan_dtls_session_init(session, p)) != SCHAN_SEC_E_OK)
+        return status;
     if (p->alpn && p->alpn_size)
     {
         if (!(alpn_count = parse_alpn(SCHAN_PTR(p->alpn), p->alpn_size, alpn)))
@@ -147,7 +156,7 @@ static uint32_t init_session(struct schan_session *session, const struct schan_s
         setup_server(session, p->flags);
         return SCHAN_SEC_E_OK;
     }
-    if (schan_certreq_init(session, p->flags) < 0)
+    if (schan_certreq_init(session, session->dtls ? 0 : p->flags) < 0)
         return SCHAN_SEC_E_INSUFFICIENT_MEMORY;
     return setup_client(session, SCHAN_PTR(p->target));
 }
@@ -155,6 +164,7 @@ static uint32_t init_session(struct schan_session *session, const struct schan_s
 static void free_session(struct schan_session *session)
 {
     schan_certreq_free(session);
+    schan_dtls_session_free(session);
     if (session->s)
         gnutls_deinit(session->s);
     schan_output_free(&session->send.out);
@@ -215,7 +225,7 @@ static int is_tls13(gnutls_session_t s)
     return gnutls_protocol_get_version(s) == GNUTLS_TLS1_3;
 }
 
-static uint32_t handshake_failed(struct schan_session *session, int err,
+uint32_t handshake_failed(struct schan_session *session, int err,
                                  struct schan_handshake_params *p)
 {
     uint32_t status = schan_map_error(session->s, err);
@@ -233,10 +243,32 @@ static uint32_t handshake_failed(struct schan_session *session, int err,
     return status;
 }
 
-static uint32_t handshake_completed(struct schan_session *session)
+/* A TLS 1.3 server sends ONE NewSessionTicket, with the output of the call
+ * that takes the client's Finished (the last AcceptSecurityContext step).
+ * GnuTLS by itself sends two, early, behind its own Finished: a client that
+ * completes the handshake and closes without reading them (gnutls-cli
+ * --resume does) closes with unread data, so its kernel resets the
+ * connection, and Wine 10 reports that reset to our recv before the client's
+ * Finished that came first (WSAECONNRESET mid-handshake; Wine 8 delivers the
+ * data first).  After the client's Finished, a client that wants to resume
+ * waits for the ticket and reads it; one that does not has nothing else
+ * unread. */
+static void send_ticket(struct schan_session *session)
+{
+    int ret;
+
+    if (!session->is_server || !session->cred->resumable || !is_tls13(session->s))
+        return;
+    ret = gnutls_session_ticket_send(session->s, 1, 0);
+    if (ret < 0)
+        WARN("no session ticket sent: %s\n", gnutls_strerror(ret));
+}
+
+uint32_t handshake_completed(struct schan_session *session)
 {
     session->done = 1;
     schan_record_sizes_update(session);
+    send_ticket(session);
     schan_diag_negotiated(session);
     /* A TLS 1.3 client only becomes resumable with the ticket that follows. */
     if (!is_tls13(session->s))
@@ -244,7 +276,7 @@ static uint32_t handshake_completed(struct schan_session *session)
     return SCHAN_SEC_E_OK;
 }
 
-static int warning_to_skip(gnutls_session_t s, int ret)
+int warning_to_skip(gnutls_session_t s, int ret)
 {
     return ret == GNUTLS_E_WARNING_ALERT_RECEIVED && gnutls_alert_get(s) != GNUTLS_A_CLOSE_NOTIFY;
 }
@@ -438,7 +470,7 @@ static int send_control(struct schan_session *session)
     return ret;
 }
 
-static uint32_t emit_control(struct schan_session *session, struct schan_handshake_params *p)
+uint32_t emit_control(struct schan_session *session, struct schan_handshake_params *p)
 {
     int ret;
 
@@ -449,7 +481,7 @@ static uint32_t emit_control(struct schan_session *session, struct schan_handsha
     return ret < 0 ? schan_map_error(session->s, ret) : SCHAN_SEC_E_OK;
 }
 
-static void deliver_output(struct schan_session *session, struct schan_handshake_params *p)
+void deliver_output(struct schan_session *session, struct schan_handshake_params *p)
 {
     struct schan_output *out = &session->send.out;
 
@@ -469,6 +501,11 @@ unix_status schan_handshake(void *args)
     if (!session || (p->input_size && !p->input))
         return (unix_status)SCHAN_STATUS_INVALID_PARAMETER;
     p->consumed = p->missing = p->output_len = p->output_copied = p->output_is_alert = 0;
+    if (session->dtls)
+    {
+        schan_dtls_handshake(session, p);
+        return (unix_status)SCHAN_STATUS_SUCCESS;
+    }
     schan_output_reset(&session->send.out);
     if (session->pending_control)
         p->status = emit_control(session, p);

@@ -19,6 +19,8 @@ static uint32_t protocol_bit(gnutls_protocol_t version)
     case GNUTLS_TLS1_1: return SCHAN_PROT_TLS1_1;
     case GNUTLS_TLS1_2: return SCHAN_PROT_TLS1_2;
     case GNUTLS_TLS1_3: return SCHAN_PROT_TLS1_3;
+    case GNUTLS_DTLS1_0: return SCHAN_PROT_DTLS1_0;
+    case GNUTLS_DTLS1_2: return SCHAN_PROT_DTLS1_2;
     default: return 0;
     }
 }
@@ -252,6 +254,8 @@ static void fill_stream_sizes(struct schan_session *session, struct schan_connec
     info->header_size = SCHAN_RECORD_HEADER_SIZE + session->explicit_nonce;
     info->trailer_size = overhead > info->header_size ? (uint32_t)(overhead - info->header_size) : 0;
     info->max_message = (uint32_t)session->max_plaintext;
+    if (session->dtls)
+        schan_dtls_sizes(session, info);
     info->block_size = info->cipher_block_size;
 }
 

@@ -32,29 +32,21 @@ unix_status schan_get_info(void *args)
     if (schan_global_init() < 0)
         return (unix_status)SCHAN_STATUS_NOT_IMPLEMENTED;
     params->abi_version = SCHAN_UNIX_ABI_VERSION;
-    params->supported_protocols = SCHAN_PROT_TLS_ALL;
+    params->supported_protocols = SCHAN_PROT_TLS_ALL | SCHAN_PROT_DTLS_ALL;
     memset(params->gnutls_version, 0, sizeof(params->gnutls_version));
     strncpy(params->gnutls_version, version ? version : "", sizeof(params->gnutls_version) - 1);
     return (unix_status)SCHAN_STATUS_SUCCESS;
 }
 
-/* Every entry marks the thread as one Wine made and entered us from, for as
- * long as the call runs: only then may the debug output use Wine's
- * functions (unix_debug.c).  Nothing is stored beyond the thread's flag. */
-static __thread unsigned int wine_call_depth;
-
-int schan_in_wine_call(void)
-{
-    return wine_call_depth != 0;
-}
-
+/* Each entry marks its thread as Wine's for the debug output (unix_debug.c). */
 #define WINE_ENTRY(fn) \
     static unix_status entry_##fn(void *args) \
     { \
+        int saved; \
         unix_status status; \
-        wine_call_depth++; \
+        schan_dbg_enter_wine_call(&saved); \
         status = fn(args); \
-        wine_call_depth--; \
+        schan_dbg_leave_wine_call(saved); \
         return status; \
     }
 WINE_ENTRY(schan_get_info)
@@ -72,22 +64,38 @@ WINE_ENTRY(schan_get_channel_binding)
 WINE_ENTRY(schan_export_keying_material)
 WINE_ENTRY(schan_control)
 WINE_ENTRY(schan_get_issuers)
+WINE_ENTRY(schan_dtls_mtu)
+WINE_ENTRY(schan_get_srtp)
+
+#define SCHAN_ENTRY_TABLE { \
+    [SCHAN_CALL_GET_INFO] = entry_schan_get_info, \
+    [SCHAN_CALL_CRED_CREATE] = entry_schan_cred_create, \
+    [SCHAN_CALL_CRED_FREE] = entry_schan_cred_free, \
+    [SCHAN_CALL_SESSION_CREATE] = entry_schan_session_create, \
+    [SCHAN_CALL_SESSION_FREE] = entry_schan_session_free, \
+    [SCHAN_CALL_HANDSHAKE] = entry_schan_handshake, \
+    [SCHAN_CALL_TAKE_OUTPUT] = entry_schan_take_output, \
+    [SCHAN_CALL_ENCRYPT] = entry_schan_encrypt, \
+    [SCHAN_CALL_DECRYPT] = entry_schan_decrypt, \
+    [SCHAN_CALL_GET_CONNECTION_INFO] = entry_schan_get_connection_info, \
+    [SCHAN_CALL_GET_PEER_CERTS] = entry_schan_get_peer_certs, \
+    [SCHAN_CALL_GET_CHANNEL_BINDING] = entry_schan_get_channel_binding, \
+    [SCHAN_CALL_EXPORT_KEYING_MATERIAL] = entry_schan_export_keying_material, \
+    [SCHAN_CALL_CONTROL] = entry_schan_control, \
+    [SCHAN_CALL_GET_ISSUERS] = entry_schan_get_issuers, \
+    [SCHAN_CALL_DTLS_MTU] = entry_schan_dtls_mtu, \
+    [SCHAN_CALL_GET_SRTP] = entry_schan_get_srtp, \
+}
 
 __attribute__((visibility("default")))
-unix_status (*const __wine_unix_call_funcs[SCHAN_CALL_COUNT])(void *) = {
-    [SCHAN_CALL_GET_INFO] = entry_schan_get_info,
-    [SCHAN_CALL_CRED_CREATE] = entry_schan_cred_create,
-    [SCHAN_CALL_CRED_FREE] = entry_schan_cred_free,
-    [SCHAN_CALL_SESSION_CREATE] = entry_schan_session_create,
-    [SCHAN_CALL_SESSION_FREE] = entry_schan_session_free,
-    [SCHAN_CALL_HANDSHAKE] = entry_schan_handshake,
-    [SCHAN_CALL_TAKE_OUTPUT] = entry_schan_take_output,
-    [SCHAN_CALL_ENCRYPT] = entry_schan_encrypt,
-    [SCHAN_CALL_DECRYPT] = entry_schan_decrypt,
-    [SCHAN_CALL_GET_CONNECTION_INFO] = entry_schan_get_connection_info,
-    [SCHAN_CALL_GET_PEER_CERTS] = entry_schan_get_peer_certs,
-    [SCHAN_CALL_GET_CHANNEL_BINDING] = entry_schan_get_channel_binding,
-    [SCHAN_CALL_EXPORT_KEYING_MATERIAL] = entry_schan_export_keying_material,
-    [SCHAN_CALL_CONTROL] = entry_schan_control,
-    [SCHAN_CALL_GET_ISSUERS] = entry_schan_get_issuers,
-};
+unix_status (*const __wine_unix_call_funcs[SCHAN_CALL_COUNT])(void *) = SCHAN_ENTRY_TABLE;
+
+#ifdef __x86_64__
+/* New WoW64 (Wine 9 on; the default of WineHQ's Wine 11): a 32-bit process
+ * has no i386 Unix library, and its calls come here with the 32-bit PE
+ * half's parameter structs.  Those have the same layout as the 64-bit ones
+ * (fixed-width fields, pointers as uint64_t, checked in schan_abi_layout.h),
+ * so the same entries serve. */
+__attribute__((visibility("default")))
+unix_status (*const __wine_unix_call_wow64_funcs[SCHAN_CALL_COUNT])(void *) = SCHAN_ENTRY_TABLE;
+#endif

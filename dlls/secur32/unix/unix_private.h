@@ -32,8 +32,10 @@ int schan_dbg_enabled(enum schan_dbg_class cls);
 void schan_dbg_printf(enum schan_dbg_class cls, const char *func, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void schan_dbg_gnutls_log_init(void);
-/* 1 while a call from Wine runs on this thread (unix_main.c). */
-int schan_in_wine_call(void);
+/* Around every entry from Wine's Unix call dispatcher: only such a thread may
+ * call Wine's debug functions (see unix_debug.c). */
+void schan_dbg_enter_wine_call(int *saved);
+void schan_dbg_leave_wine_call(int saved);
 /* "0a 1b ..." of at most buf_size - 1 characters; for headers, never secrets. */
 const char *schan_dbg_hex(const void *data, size_t size, char *buf, size_t buf_size);
 #define ERR(...)   schan_dbg_printf(SCHAN_DBG_ERR, __func__, __VA_ARGS__)
@@ -58,7 +60,8 @@ struct schan_cache_entry {
 
 struct schan_cred {
     gnutls_certificate_credentials_t certs;
-    gnutls_priority_t priority;
+    gnutls_priority_t priority;      /* TLS sessions: the TLS versions only */
+    gnutls_priority_t dtls_priority; /* DTLS sessions: the DTLS versions only */
     gnutls_datum_t ticket_key;      /* server, when resumption is allowed */
     /* Client certificate, handed out by the retrieve callback so it is sent
      * whatever CA names the server lists (as Windows does). */
@@ -130,6 +133,7 @@ enum schan_frame_result schan_frame_v2_hello(const uint8_t *data, size_t size,
 void schan_transport_attach(gnutls_session_t s, struct schan_recv_source *recv,
                             struct schan_send_sink *send);
 void schan_recv_set(struct schan_recv_source *recv, const uint8_t *data, size_t size);
+ssize_t schan_push_to_memory(gnutls_transport_ptr_t ptr, const void *buf, size_t len);
 void schan_output_reset(struct schan_output *out);
 void schan_output_free(struct schan_output *out);
 
@@ -169,10 +173,30 @@ struct schan_session {
     size_t max_plaintext;
     size_t record_overhead;
     unsigned int explicit_nonce;
+    struct schan_dtls *dtls;        /* DTLS sessions only (unix_dtls.c) */
 };
 
 /* unix_errors.c: the status and advice for each GnuTLS error and TLS alert. */
 uint32_t schan_map_error(gnutls_session_t s, int err);
+/* shared with unix_dtls.c */
+uint32_t handshake_failed(struct schan_session *session, int err, struct schan_handshake_params *p);
+uint32_t handshake_completed(struct schan_session *session);
+int warning_to_skip(gnutls_session_t s, int ret);
+uint32_t emit_control(struct schan_session *session, struct schan_handshake_params *p);
+void deliver_output(struct schan_session *session, struct schan_handshake_params *p);
+
+/* ---- DTLS (unix_dtls.c) ---- */
+
+unsigned int schan_dtls_init_flags(const struct schan_session_create_params *p);
+uint32_t schan_dtls_session_init(struct schan_session *session, const struct schan_session_create_params *p);
+void schan_dtls_session_free(struct schan_session *session);
+void schan_dtls_handshake(struct schan_session *session, struct schan_handshake_params *p);
+uint32_t schan_dtls_decrypt(struct schan_session *session, struct schan_decrypt_params *p);
+void schan_dtls_sizes(struct schan_session *session, struct schan_connection_info *info);
+size_t schan_dtls_max_message(struct schan_session *session);
+/* DTLS sessions: ENCRYPT and DECRYPT take turns (no-ops for TLS). */
+void schan_dtls_lock(struct schan_session *session);
+void schan_dtls_unlock(struct schan_session *session);
 uint32_t schan_map_alert(int description);
 const char *schan_error_advice(const struct schan_session *session, int err);
 const char *schan_alert_advice(const struct schan_session *session, int alert);
@@ -244,10 +268,15 @@ unix_status schan_get_connection_info(void *args);
 unix_status schan_get_peer_certs(void *args);
 unix_status schan_get_channel_binding(void *args);
 unix_status schan_export_keying_material(void *args);
+unix_status schan_dtls_mtu(void *args);
+unix_status schan_get_srtp(void *args);
 
 int schan_global_init(void);
 /* unix_record_sizes.c: caches the record sizes ENCRYPT and DECRYPT need,
  * once per handshake, so no record asks GnuTLS again. */
 void schan_record_sizes_update(struct schan_session *session);
+/* Explicit nonce/IV bytes between the record header and the ciphertext
+ * (also read by unix_dtls.c for a datagram's record). */
+unsigned int schan_explicit_nonce_size(gnutls_session_t s);
 
 #endif /* SCHAN_UNIX_PRIVATE_H */

@@ -12,12 +12,17 @@ static int session_usable(const struct schan_session *session)
 
 /* ---- ENCRYPT ---- */
 
+static size_t max_message(struct schan_session *session)
+{
+    return session->dtls ? schan_dtls_max_message(session) : session->max_plaintext;
+}
+
 static uint32_t check_encrypt_sizes(struct schan_session *session, const struct schan_encrypt_params *p)
 {
-    if (!p->data_size || p->data_size > session->max_plaintext)
+    if (!p->data_size || p->data_size > max_message(session))
     {
         WARN("EncryptMessage: the DATA buffer holds %u bytes; a record takes 1 to %zu (cbMaximumMessage)\n",
-             p->data_size, session->max_plaintext);
+             p->data_size, max_message(session));
         return SCHAN_SEC_E_INVALID_PARAMETER;
     }
     if (p->header_size < SCHAN_RECORD_HEADER_SIZE
@@ -66,7 +71,11 @@ unix_status schan_encrypt(void *args)
     if (!session_usable(session))
         p->status = SCHAN_SEC_E_CONTEXT_EXPIRED;
     else if ((p->status = check_encrypt_sizes(session, p)) == SCHAN_SEC_E_OK)
+    {
+        schan_dtls_lock(session);   /* DTLS only: DECRYPT may be sending a flight again */
         p->status = encrypt_record(session, p);
+        schan_dtls_unlock(session);
+    }
     return (unix_status)SCHAN_STATUS_SUCCESS;
 }
 
@@ -181,6 +190,8 @@ unix_status schan_decrypt(void *args)
         p->status = SCHAN_SEC_E_CONTEXT_EXPIRED;
     else if (session->peer_closed)
         p->status = SCHAN_SEC_I_CONTEXT_EXPIRED;
+    else if (session->dtls)
+        p->status = schan_dtls_decrypt(session, p);
     else
         p->status = decrypt_record(session, p);
     return (unix_status)SCHAN_STATUS_SUCCESS;

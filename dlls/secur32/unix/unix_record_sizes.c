@@ -7,8 +7,7 @@
 
 #include "unix_private.h"
 
-/* Explicit nonce/IV bytes between the record header and the ciphertext. */
-static unsigned int explicit_nonce_size(gnutls_session_t s)
+unsigned int schan_explicit_nonce_size(gnutls_session_t s)
 {
     gnutls_protocol_t version = gnutls_protocol_get_version(s);
     gnutls_cipher_algorithm_t cipher = gnutls_cipher_get(s);
@@ -39,5 +38,5 @@ void schan_record_sizes_update(struct schan_session *session)
 {
     session->max_plaintext = gnutls_record_get_max_size(session->s);
     session->record_overhead = gnutls_record_overhead_size(session->s);
-    session->explicit_nonce = explicit_nonce_size(session->s);
+    session->explicit_nonce = schan_explicit_nonce_size(session->s);
 }

@@ -146,7 +146,7 @@ static int scatter_append(struct schan_scatter *sc, const uint8_t *buf, size_t l
 
 /* A push never reports EAGAIN: GnuTLS would keep the record queued and send
  * it again later, into the wrong place.  A failure is final for the call. */
-static ssize_t push_to_memory(gnutls_transport_ptr_t ptr, const void *buf, size_t len)
+ssize_t schan_push_to_memory(gnutls_transport_ptr_t ptr, const void *buf, size_t len)
 {
     struct schan_send_sink *send = ptr;
     int ret;
@@ -169,7 +169,7 @@ void schan_transport_attach(gnutls_session_t s, struct schan_recv_source *recv,
     gnutls_transport_set_ptr2(s, recv, send);
     gnutls_transport_set_pull_function(s, pull_from_memory);
     gnutls_transport_set_pull_timeout_function(s, pull_timeout_memory);
-    gnutls_transport_set_push_function(s, push_to_memory);
+    gnutls_transport_set_push_function(s, schan_push_to_memory);
 }
 
 void schan_output_reset(struct schan_output *out)

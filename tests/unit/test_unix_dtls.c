@@ -1,0 +1,359 @@
+/*
+ * Native tests of the Unix half's DTLS sessions (unix_dtls.c), driven only
+ * through __wine_unix_call_funcs: the cookie exchange, one datagram per
+ * HANDSHAKE call with SEC_I_MESSAGE_FRAGMENT, retransmission on a call
+ * without input, records per datagram with replay detection, the MTU,
+ * SRTP, and the transport checks.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "schan_unix_abi.h"
+#include "../../dlls/secur32/unix/unix_private.h"
+#include "tap.h"
+
+extern unix_status (*const __wine_unix_call_funcs[SCHAN_CALL_COUNT])(void *);
+
+#define U64(p) ((uint64_t)(uintptr_t)(p))
+#define MAX_DGRAM 4096
+#define MAX_QUEUE 64
+
+static int call(enum schan_call code, void *params)
+{
+    return __wine_unix_call_funcs[code](params);
+}
+
+/* ---- a self-signed P-256 certificate in the PE half's raw form ---- */
+
+static gnutls_datum_t cert_der, key_parts[3];
+static struct schan_blob cert_blob;
+static struct schan_private_key cert_key;
+
+static void set_blob(struct schan_blob *b, const gnutls_datum_t *d)
+{
+    unsigned int skip = 0;
+
+    while (skip + 1 < d->size && !d->data[skip])
+        skip++;   /* unsigned big-endian, no sign byte */
+    b->data = U64(d->data + skip);
+    b->size = d->size - skip;
+}
+
+static void make_cert(void)
+{
+    gnutls_x509_privkey_t key;
+    gnutls_x509_crt_t crt;
+    gnutls_ecc_curve_t curve;
+    unsigned char serial[1] = { 7 };
+
+    gnutls_x509_privkey_init(&key);
+    gnutls_x509_privkey_generate(key, GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0);
+    gnutls_x509_crt_init(&crt);
+    gnutls_x509_crt_set_version(crt, 3);
+    gnutls_x509_crt_set_serial(crt, serial, sizeof(serial));
+    gnutls_x509_crt_set_activation_time(crt, time(NULL) - 3600);
+    gnutls_x509_crt_set_expiration_time(crt, time(NULL) + 86400);
+    gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, "dtls.test", 9);
+    gnutls_x509_crt_set_key(crt, key);
+    gnutls_x509_crt_sign2(crt, crt, key, GNUTLS_DIG_SHA256, 0);
+    gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &cert_der);
+    gnutls_x509_privkey_export_ecc_raw(key, &curve, &key_parts[0], &key_parts[1], &key_parts[2]);
+    cert_blob.data = U64(cert_der.data);
+    cert_blob.size = cert_der.size;
+    cert_key.type = SCHAN_KEY_ECC;
+    cert_key.curve = SCHAN_CURVE_P256;
+    for (int i = 0; i < 3; i++)
+        set_blob(&cert_key.parts[i], &key_parts[i]);
+    gnutls_x509_crt_deinit(crt);
+    gnutls_x509_privkey_deinit(key);
+}
+
+static uint64_t make_cred(int server, uint32_t protocols)
+{
+    struct schan_cred_create_params p = { .is_server = server, .protocols = protocols };
+
+    if (server)
+    {
+        p.cert_count = 1;
+        p.certs = U64(&cert_blob);
+        p.key = cert_key;
+    }
+    return call(SCHAN_CALL_CRED_CREATE, &p) || p.status ? 0 : p.cred;
+}
+
+static void free_cred(uint64_t cred)
+{
+    struct schan_cred_free_params p = { cred };
+    call(SCHAN_CALL_CRED_FREE, &p);
+}
+
+static uint32_t make_session(uint64_t cred, uint32_t flags, uint32_t mtu, const uint16_t *srtp, uint32_t n,
+                             uint64_t *session)
+{
+    struct schan_session_create_params p = { .cred = cred, .flags = flags, .mtu = mtu,
+                                             .srtp_profiles = U64(srtp), .srtp_profile_count = n };
+
+    *session = 0;
+    if (call(SCHAN_CALL_SESSION_CREATE, &p))
+        return SCHAN_SEC_E_INTERNAL_ERROR;
+    *session = p.session;
+    return p.status;
+}
+
+static void free_session(uint64_t session)
+{
+    struct schan_session_free_params p = { session };
+    if (session)
+        call(SCHAN_CALL_SESSION_FREE, &p);
+}
+
+/* ---- datagram queues ---- */
+
+struct queue {
+    uint8_t data[MAX_QUEUE][MAX_DGRAM];
+    size_t len[MAX_QUEUE];
+    int n;
+};
+
+static void push(struct queue *q, const uint8_t *data, size_t len)
+{
+    if (q->n < MAX_QUEUE && len <= MAX_DGRAM)
+    {
+        memcpy(q->data[q->n], data, len);
+        q->len[q->n++] = len;
+    }
+}
+
+static int pop(struct queue *q, uint8_t *out, size_t *len)
+{
+    if (!q->n)
+        return 0;
+    *len = q->len[0];
+    memcpy(out, q->data[0], *len);
+    memmove(q->data[0], q->data[1], (size_t)(q->n - 1) * MAX_DGRAM);
+    memmove(&q->len[0], &q->len[1], (size_t)(q->n - 1) * sizeof(q->len[0]));
+    q->n--;
+    return 1;
+}
+
+struct side {
+    uint64_t session;
+    uint32_t status;
+    int fragments, calls;
+    size_t largest;
+};
+
+/* One HANDSHAKE call (input: one datagram or none) and the rest of the
+ * flight; every output datagram goes to `out`. */
+static uint32_t hs_step(struct side *s, const uint8_t *in, size_t in_len, struct queue *out)
+{
+    static uint8_t buf[MAX_DGRAM];
+    struct schan_handshake_params p = { .session = s->session, .input = U64(in), .input_size = (uint32_t)in_len,
+                                        .output = U64(buf), .output_size = sizeof(buf) };
+
+    for (;;)
+    {
+        s->calls++;
+        call(SCHAN_CALL_HANDSHAKE, &p);
+        if (p.output_len && p.output_copied)
+        {
+            push(out, buf, p.output_len);
+            if (p.output_len > s->largest)
+                s->largest = p.output_len;
+        }
+        if (p.status != SCHAN_SEC_I_MESSAGE_FRAGMENT)
+            break;
+        s->fragments++;
+        p.input = 0;
+        p.input_size = 0;
+    }
+    return s->status = p.status;
+}
+
+/* Runs the handshake without loss; returns 1 when both sides are done. */
+static int run(struct side *c, struct side *sv, struct queue *to_s, struct queue *to_c)
+{
+    static uint8_t d[MAX_DGRAM];
+    size_t len;
+    int rounds = 0;
+
+    hs_step(c, NULL, 0, to_s);
+    while ((to_s->n || to_c->n) && rounds++ < 100)
+    {
+        while (pop(to_s, d, &len))
+            hs_step(sv, d, len, to_c);
+        while (pop(to_c, d, &len))
+            hs_step(c, d, len, to_s);
+    }
+    return c->status == SCHAN_SEC_E_OK && sv->status == SCHAN_SEC_E_OK;
+}
+
+static size_t encrypt_record(uint64_t session, const char *text, uint8_t *out)
+{
+    struct schan_connection_info info;
+    struct schan_get_connection_info_params ip = { .session = session, .info = U64(&info) };
+    size_t len = strlen(text);
+    struct schan_encrypt_params p = { .session = session };
+
+    call(SCHAN_CALL_GET_CONNECTION_INFO, &ip);
+    memcpy(out + info.header_size, text, len);
+    p.header = U64(out);
+    p.header_size = info.header_size;
+    p.data = U64(out + info.header_size);
+    p.data_size = (uint32_t)len;
+    p.trailer = U64(out + info.header_size + len);
+    p.trailer_size = info.trailer_size;
+    call(SCHAN_CALL_ENCRYPT, &p);
+    return p.status ? 0 : info.header_size + len + p.trailer_used;
+}
+
+static struct schan_decrypt_params decrypt(uint64_t session, uint8_t *data, size_t len)
+{
+    struct schan_decrypt_params p = { .session = session, .buffer = U64(data), .size = (uint32_t)len };
+    call(SCHAN_CALL_DECRYPT, &p);
+    return p;
+}
+
+/* ---- tests ---- */
+
+static void test_version(uint32_t cprot, uint32_t sprot, const char *name, uint32_t mtu)
+{
+    static const uint16_t srtp[] = { 0x0007, 0x0001 };
+    static struct queue to_s, to_c;
+    struct side c = { 0 }, sv = { 0 };
+    uint64_t ccred = make_cred(0, cprot), scred = make_cred(1, sprot);
+    static uint8_t rec[2 * MAX_DGRAM], copy[MAX_DGRAM];
+    struct schan_decrypt_params d;
+    struct schan_connection_info info;
+    struct schan_get_connection_info_params ip = { .info = U64(&info) };
+    struct schan_get_srtp_params sp = { 0 };
+    struct schan_dtls_mtu_params mp = { 0 };
+    size_t len, len2;
+
+    memset(&to_s, 0, sizeof(to_s));
+    memset(&to_c, 0, sizeof(to_c));
+    ok(ccred && scred, "%s: credentials", name);
+    ok_hex(make_session(ccred, SCHAN_SESSION_DATAGRAM, mtu, srtp, 2, &c.session), SCHAN_SEC_E_OK, "%s: client session", name);
+    ok_hex(make_session(scred, SCHAN_SESSION_DATAGRAM, mtu, srtp + 1, 1, &sv.session), SCHAN_SEC_E_OK,
+           "%s: server session", name);
+    hs_step(&c, NULL, 0, &to_s);
+    ok(c.status == SCHAN_SEC_I_CONTINUE_NEEDED && to_s.n == 1, "%s: ClientHello in one datagram", name);
+    /* a retransmission request repeats it (a fresh record number) */
+    hs_step(&c, NULL, 0, &to_s);
+    ok(to_s.n == 2 && to_s.len[0] == to_s.len[1] && to_s.data[1][0] == 22
+       && memcmp(to_s.data[0] + 5, to_s.data[1] + 5, 6), "%s: a call without input retransmits the ClientHello", name);
+    pop(&to_s, copy, &len);
+    hs_step(&sv, copy, len, &to_c);
+    ok(sv.status == SCHAN_SEC_I_CONTINUE_NEEDED && to_c.n == 1 && to_c.data[0][13] == 3,
+       "%s: the server answers with a HelloVerifyRequest", name);
+    ok(run(&c, &sv, &to_s, &to_c), "%s: handshake completes (%d+%d calls)", name, c.calls, sv.calls);
+    ok(!mtu || (c.largest <= mtu && sv.largest <= mtu && sv.fragments > 0),
+       "%s: datagrams within MTU %u (largest %zu/%zu, %d server fragments)", name, mtu, c.largest, sv.largest,
+       sv.fragments);
+    ip.session = c.session;
+    call(SCHAN_CALL_GET_CONNECTION_INFO, &ip);
+    ok(info.protocol == cprot && info.header_size >= 13, "%s: protocol %#x, header %u", name, info.protocol,
+       info.header_size);
+    sp.session = sv.session;
+    call(SCHAN_CALL_GET_SRTP, &sp);
+    ok(!sp.status && sp.profile == 0x0001 && !sp.mki_size, "%s: SRTP profile 0x0001 (%#x)", name, sp.profile);
+    mp.session = c.session;
+    call(SCHAN_CALL_DTLS_MTU, &mp);
+    ok(!mp.status && mp.mtu == (mtu ? mtu : 1096), "%s: MTU reads %u", name, mp.mtu);
+
+    len = encrypt_record(c.session, "first", rec);
+    memcpy(copy, rec, len);
+    d = decrypt(sv.session, rec, len);
+    ok(!d.status && d.data_len == 5 && !memcmp(rec + d.data_offset, "first", 5) && d.consumed == len,
+       "%s: a record decrypts in place", name);
+    d = decrypt(sv.session, copy, len);
+    ok_hex(d.status, SCHAN_SEC_E_OUT_OF_SEQUENCE, "%s: its replay is refused", name);
+    /* two records in one datagram: the first, then the second as EXTRA */
+    len = encrypt_record(c.session, "one", rec);
+    len2 = encrypt_record(c.session, "two", rec + len);
+    d = decrypt(sv.session, rec, len + len2);
+    ok(!d.status && d.consumed == len && d.data_len == 3, "%s: first of two records, the rest is EXTRA", name);
+    d = decrypt(sv.session, rec + len, len2);
+    ok(!d.status && d.data_len == 3 && !memcmp(rec + len + d.data_offset, "two", 3), "%s: then the second", name);
+    len = encrypt_record(c.session, "forged", rec);
+    rec[len - 1] ^= 0x80;
+    ok_hex(decrypt(sv.session, rec, len).status, SCHAN_SEC_E_DECRYPT_FAILURE, "%s: a forged record is dropped", name);
+    memset(rec, 0xee, 40);
+    ok_hex(decrypt(sv.session, rec, 40).status, SCHAN_SEC_E_DECRYPT_FAILURE, "%s: garbage is dropped", name);
+    len = encrypt_record(c.session, "still", rec);
+    d = decrypt(sv.session, rec, len);
+    ok(!d.status && d.data_len == 5, "%s: the session goes on", name);
+
+    free_session(c.session);
+    free_session(sv.session);
+    free_cred(ccred);
+    free_cred(scred);
+}
+
+static void test_transport_checks(void)
+{
+    uint64_t tls = make_cred(0, SCHAN_PROT_TLS1_2), dtls = make_cred(0, SCHAN_PROT_DTLS1_2);
+    uint64_t both = make_cred(0, SCHAN_PROT_TLS1_2 | SCHAN_PROT_DTLS1_2), s1;
+    uint64_t server = make_cred(1, SCHAN_PROT_DTLS1_2);
+    struct schan_dtls_mtu_params mp = { 0 };
+    struct schan_handshake_params hp = { 0 };
+    uint8_t garbage[64], out[256];
+
+    ok_hex(make_session(tls, SCHAN_SESSION_DATAGRAM, 0, NULL, 0, &s1), SCHAN_SEC_E_ALGORITHM_MISMATCH,
+           "a datagram session on a TLS-only credential");
+    free_session(s1);
+    ok_hex(make_session(dtls, 0, 0, NULL, 0, &s1), SCHAN_SEC_E_ALGORITHM_MISMATCH,
+           "a stream session on a DTLS-only credential");
+    free_session(s1);
+    ok_hex(make_session(both, 0, 0, NULL, 0, &s1), SCHAN_SEC_E_OK, "a stream session on a TLS+DTLS credential");
+    mp.session = s1;
+    call(SCHAN_CALL_DTLS_MTU, &mp);
+    ok_hex(mp.status, SCHAN_SEC_E_UNSUPPORTED_FUNCTION, "DTLS_MTU on a stream session");
+    free_session(s1);
+    ok_hex(make_session(both, SCHAN_SESSION_DATAGRAM, 0, NULL, 0, &s1), SCHAN_SEC_E_OK,
+           "a datagram session on a TLS+DTLS credential");
+    mp.session = s1;
+    mp.set = 1;
+    mp.mtu = 100;
+    call(SCHAN_CALL_DTLS_MTU, &mp);
+    ok_hex(mp.status, SCHAN_SEC_E_INVALID_PARAMETER, "an MTU of 100 bytes is refused");
+    mp.mtu = 400;
+    call(SCHAN_CALL_DTLS_MTU, &mp);
+    mp.set = 0;
+    call(SCHAN_CALL_DTLS_MTU, &mp);
+    ok(!mp.status && mp.mtu == 400, "the MTU is set to 400");
+    free_session(s1);
+    ok_hex(make_session(server, SCHAN_SESSION_DATAGRAM, 0, NULL, 0, &s1), SCHAN_SEC_E_OK, "a server session");
+    memset(garbage, 0x16, sizeof(garbage));
+    hp.session = s1;
+    hp.input = U64(garbage);
+    hp.input_size = sizeof(garbage);
+    hp.output = U64(out);
+    hp.output_size = sizeof(out);
+    call(SCHAN_CALL_HANDSHAKE, &hp);
+    ok(hp.status == SCHAN_SEC_E_INVALID_TOKEN && !hp.output_len, "a server's first datagram that is no ClientHello");
+    free_session(s1);
+    free_cred(tls);
+    free_cred(dtls);
+    free_cred(both);
+    free_cred(server);
+}
+
+int main(void)
+{
+    gnutls_global_init();
+    make_cert();
+    test_version(SCHAN_PROT_DTLS1_2, SCHAN_PROT_DTLS1_2, "DTLS1.2", 0);
+    test_version(SCHAN_PROT_DTLS1_0, SCHAN_PROT_DTLS1_0, "DTLS1.0", 0);
+    test_version(SCHAN_PROT_DTLS1_2, SCHAN_PROT_DTLS1_2, "DTLS1.2 MTU 256", 256);
+    test_version(SCHAN_PROT_DTLS1_0, SCHAN_PROT_DTLS1_0 | SCHAN_PROT_DTLS1_2, "DTLS1.0 MTU 300", 300);
+    test_transport_checks();
+    gnutls_free(cert_der.data);
+    for (int i = 0; i < 3; i++)
+        gnutls_free(key_parts[i].data);
+    gnutls_global_deinit();
+    return tap_done();
+}
