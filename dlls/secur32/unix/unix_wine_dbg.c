@@ -19,7 +19,13 @@
 
 #include "unix_wine_dbg.h"
 
+/* Never inlined or merged with the other convention's twin (clang, which
+ * builds the fuzz targets, has no noipa; optnone keeps it as separate). */
+#ifdef __clang__
+#define ABI_CALL __attribute__((noinline, optnone))
+#else
 #define ABI_CALL __attribute__((noinline, noipa))
+#endif
 
 #ifdef __x86_64__
 #define MS_ABI __attribute__((ms_abi))
