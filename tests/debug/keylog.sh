@@ -21,10 +21,11 @@ if ! command -v "$openssl" >/dev/null 2>&1; then
     echo "1..0 # SKIP openssl not found"; exit 0
 fi
 
-# wait_for FILE SED-EXPR: prints the port once FILE shows it (20 s at most).
+# wait_for FILE SED-EXPR: prints the port once FILE shows it (60 s at most:
+# a Wine program can take 20 s to start on a loaded 2-core machine).
 wait_for() {
     i=0
-    while [ $i -lt 100 ]; do
+    while [ $i -lt 300 ]; do
         p=$(sed -n "$2" "$1" 2>/dev/null | head -n 1)
         [ -n "$p" ] && { echo "$p"; return 0; }
         sleep 0.2; i=$((i+1))
@@ -68,7 +69,9 @@ for prot in tls12 tls13; do
         -keylogfile "$tmp/theirs.log" -quiet >"$tmp/s_client.out" 2>&1
     wait $ppid
     grep -q "received hello from openssl" "$tmp/peer.out" && grep -q "hello from the Schannel server" "$tmp/s_client.out"
-    check $? "$prot server: openssl s_client talked to it, both ways"
+    check $? "$prot server: openssl s_client talked to it, both ways (port ${port:-none})"
+    grep -q "received hello from openssl" "$tmp/peer.out" \
+        || { tail -n 15 "$tmp/peer.out"; tail -n 5 "$tmp/s_client.out"; } | sed 's/^/# /'   # why, for the log
     compare "$prot server" "$tmp/ours.log" "$tmp/theirs.log" $lines
 done
 
