@@ -51,10 +51,14 @@ leaf() {   # name issuer template-lines...
     return 0
 }
 
-ca root "secur32-gnutls validation root"
-ca inter "secur32-gnutls validation intermediate" root
-ca other "secur32-gnutls untrusted CA"
-ca added "secur32-gnutls CA added at test time"
+# Each PKI's CA names carry a tag of their own: tests that share a Wine
+# prefix (or an overlay of it) must never meet a root of the same name from
+# another run, which Wine's chain engine may pick instead of ours.
+tag=$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
+ca root "secur32-gnutls validation root $tag"
+ca inter "secur32-gnutls validation intermediate $tag" root
+ca other "secur32-gnutls untrusted CA $tag"
+ca added "secur32-gnutls CA added at test time $tag"
 key key.pem
 
 leaf valid root 'cn = "valid.test"' 'dns_name = "valid.test"'
