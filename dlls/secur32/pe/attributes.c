@@ -318,12 +318,27 @@ static BOOL needs_established(ULONG attribute)
     }
 }
 
+/* Attributes that show the server key's type or the RSA modulus size, which
+ * may need the certificate parsed (context_info_details); the others, such
+ * as SESSION_INFO that a client asks after every resumption, do not. */
+static BOOL needs_key_details(ULONG attribute)
+{
+    switch (attribute)
+    {
+    case SECPKG_ATTR_CONNECTION_INFO: case SECPKG_ATTR_CONNECTION_INFO_EX: case SECPKG_ATTR_CIPHER_INFO:
+    case SECPKG_ATTR_KEY_INFO:
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
 static SECURITY_STATUS query_attribute(struct schan_context *ctx, ULONG attribute, void *buffer, BOOL wide)
 {
-    BOOL cheap = attribute == SECPKG_ATTR_STREAM_SIZES || attribute == SECPKG_ATTR_SIZES;
+    BOOL details = needs_key_details(attribute);
 
     if (needs_established(attribute) && (ctx->state < HS_DONE || ctx->state == HS_FAILED
-                                         || !(cheap ? context_info(ctx) : context_info_details(ctx))))
+                                         || !(details ? context_info_details(ctx) : context_info(ctx))))
         return SEC_E_CONTEXT_EXPIRED;
     switch (attribute)
     {
