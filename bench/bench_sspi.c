@@ -65,13 +65,29 @@ static ULONG client_req(void)
 }
 
 /* What the handshake's key exchange really was, for the table's label. */
+/* CIPHER_INFO's dwKeyType is the TLS named group (RFC 8446 4.2.7). */
+static const char *group_name(DWORD id)
+{
+    switch (id)
+    {
+    case 23: return "SECP256R1";
+    case 24: return "SECP384R1";
+    case 25: return "SECP521R1";
+    case 29: return "X25519";
+    case 30: return "X448";
+    case 256: return "FFDHE2048";
+    case 257: return "FFDHE3072";
+    default: return "unknown group";
+    }
+}
+
 static void note_exchange(const char *name, CtxtHandle *ctx)
 {
     SecPkgContext_CipherInfo info;
 
     if (!QueryContextAttributesW(ctx, SECPKG_ATTR_CIPHER_INFO, &info))
-        printf("note %s: SSPI negotiated %ls, %ls %lu bits\n", name, info.szCipherSuite, info.szExchange,
-               info.dwMinExchangeLen);
+        printf("note %s: SSPI negotiated %ls, %ls, group %s (0x%lx)\n", name, info.szCipherSuite, info.szExchange,
+               group_name(info.dwKeyType), info.dwKeyType);
 }
 
 /* ---- credentials ---- */
