@@ -29,7 +29,8 @@
 #define SCHAN_STATUS_NOT_IMPLEMENTED    0xC0000002u
 
 /* SECURITY_STATUS values the Unix half reports in `status` fields.  They are
- * Windows' own numbers; the PE half checks them against winerror.h. */
+ * Windows' own numbers; the PE half checks each against winerror.h
+ * (dlls/secur32/pe/abi_checks.c, as the NTSTATUS and SCHAN_PROT_ values). */
 #define SCHAN_SEC_E_OK                      0x00000000u
 #define SCHAN_SEC_I_CONTINUE_NEEDED         0x00090312u
 #define SCHAN_SEC_I_CONTEXT_EXPIRED         0x00090317u
