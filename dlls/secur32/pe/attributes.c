@@ -397,7 +397,7 @@ static SECURITY_STATUS set_keying_material_info(struct schan_context *ctx, const
     return SEC_E_OK;
 }
 
-static SECURITY_STATUS set_context(PCtxtHandle handle, ULONG attribute, void *buffer, ULONG size)
+SECURITY_STATUS schannel_set_context(PCtxtHandle handle, ULONG attribute, void *buffer, ULONG size)
 {
     struct schan_context *ctx;
     SECURITY_STATUS status;
@@ -419,16 +419,4 @@ static SECURITY_STATUS set_context(PCtxtHandle handle, ULONG attribute, void *bu
     ReleaseSRWLockExclusive(&ctx->lock);
     handle_release(&ctx->hdr);
     return status;
-}
-
-SECURITY_STATUS WINAPI SetContextAttributesW(PCtxtHandle handle, ULONG attribute, void *buffer, ULONG size)
-{
-    TRACE("%p %lu %p %lu\n", handle, attribute, buffer, size);
-    return set_context(handle, attribute, buffer, size);
-}
-
-SECURITY_STATUS WINAPI SetContextAttributesA(PCtxtHandle handle, ULONG attribute, void *buffer, ULONG size)
-{
-    TRACE("%p %lu %p %lu\n", handle, attribute, buffer, size);
-    return set_context(handle, attribute, buffer, size);
 }

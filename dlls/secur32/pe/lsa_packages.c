@@ -958,7 +958,9 @@ static SECURITY_STATUS lsa_query_context_token(PCtxtHandle handle, HANDLE *token
 }
 
 /* One table for the three packages: which of them a handle belongs to is
- * recorded in the handle's object. */
+ * recorded in the handle's object.  SetContextAttributes and
+ * SetCredentialsAttributes stay NULL (SEC_E_UNSUPPORTED_FUNCTION): Wine's
+ * kerberos.dll and msv1_0.dll leave both out of their tables too. */
 const struct package_ops lsa_package_ops = {
     .acquire_credentials = lsa_acquire_credentials,
     .free_credentials = lsa_free_credentials,

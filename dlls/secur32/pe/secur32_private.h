@@ -113,9 +113,11 @@ struct package_ops {
                                            void *get_key_arg, PCredHandle handle, PTimeStamp expiry);
     SECURITY_STATUS (*free_credentials)(PCredHandle handle);
     SECURITY_STATUS (*query_credentials)(PCredHandle handle, ULONG attribute, void *buffer, BOOL wide);
+    SECURITY_STATUS (*set_credentials)(PCredHandle handle, ULONG attribute, void *buffer, ULONG size);
     SECURITY_STATUS (*context_call)(const struct context_request *r);
     SECURITY_STATUS (*delete_context)(PCtxtHandle handle);
     SECURITY_STATUS (*query_context)(PCtxtHandle handle, ULONG attribute, void *buffer, BOOL wide);
+    SECURITY_STATUS (*set_context)(PCtxtHandle handle, ULONG attribute, void *buffer, ULONG size);
     SECURITY_STATUS (*apply_control_token)(PCtxtHandle handle, PSecBufferDesc input);
     SECURITY_STATUS (*complete_auth_token)(PCtxtHandle handle, PSecBufferDesc input);
     SECURITY_STATUS (*make_signature)(PCtxtHandle handle, ULONG qop, PSecBufferDesc msg, ULONG seq);
