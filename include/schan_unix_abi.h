@@ -2,10 +2,11 @@
  * The call ABI between the PE half (secur32.dll, MinGW) and the Unix half
  * (secur32.so, GnuTLS) of the Schannel package.
  *
- * Both halves include this header and nothing else in common.  Every
- * parameter struct uses fixed-width types only: pointers travel as uint64_t
- * and sizes are explicit, so one Unix half serves a 64-bit and a 32-bit PE
- * half alike.  The PE half calls
+ * Both halves include this header, and schan_abi_layout.h which checks its
+ * layouts, and nothing else in common.  Every parameter struct uses
+ * fixed-width types only: pointers travel as uint64_t and sizes are
+ * explicit, so one Unix half serves a 64-bit and a 32-bit PE half alike.
+ * The PE half calls
  *     dispatcher(unix_handle, SCHAN_CALL_xxx, &params)
  * and the Unix half answers through __wine_unix_call_funcs[SCHAN_CALL_xxx].
  * The NTSTATUS a call returns only says whether the call itself worked

@@ -474,6 +474,18 @@ static void test_get_info(void)
     ok(!strcmp(p.gnutls_version, gnutls_check_version(NULL)), "GnuTLS version %s", p.gnutls_version);
 }
 
+/* schan_unix_abi.h: every SCHAN_CALL_xxx is answered through
+ * __wine_unix_call_funcs[SCHAN_CALL_xxx]; a hole would be a NULL call. */
+static void test_call_table(void)
+{
+    int missing = -1;
+
+    for (int i = SCHAN_CALL_COUNT - 1; i >= 0; i--)
+        if (!__wine_unix_call_funcs[i])
+            missing = i;
+    ok(missing < 0, "every one of the %d calls has an entry (first missing: %d)", SCHAN_CALL_COUNT, missing);
+}
+
 static void test_protocol(uint32_t prot, const struct test_cert *cert, const char *kind)
 {
     struct cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, prot, 0, 0, 0, cert };
@@ -1602,6 +1614,7 @@ int main(void)
     make_cert(&client_cert, 0, "client.test");
 
     test_get_info();
+    test_call_table();
     for (size_t i = 0; i < 4; i++)
     {
         test_protocol(prots[i], &rsa_cert, "RSA");
