@@ -141,6 +141,43 @@ static void test_over_4gib(void)
        "a list over 4 GiB: SEC_E_INTERNAL_ERROR, count 0, needed 0");
 }
 
+/* schan_list_call: the body both calls share. */
+static struct schan_session *seen;
+
+static const gnutls_datum_t *two_strings(struct schan_session *session, unsigned int *count)
+{
+    static gnutls_datum_t two[2] = { { (unsigned char *)"ab", 2 }, { (unsigned char *)"c", 1 } };
+
+    seen = session;
+    *count = 2;
+    return two;
+}
+
+static const gnutls_datum_t *nothing(struct schan_session *session, unsigned int *count)
+{
+    seen = session;
+    *count = 5;   /* a count without strings is no list */
+    return NULL;
+}
+
+static void test_list_call(void)
+{
+    struct schan_get_peer_certs_params p = { 0 };
+    struct schan_session session;
+    uint8_t buf[16];
+
+    ok(schan_list_call(&p, two_strings) == (unix_status)SCHAN_STATUS_INVALID_PARAMETER && !seen,
+       "no session: STATUS_INVALID_PARAMETER, the call's list not asked for");
+    p.session = U64(&session);
+    p.buffer = U64(buf);
+    p.size = sizeof(buf);
+    ok(schan_list_call(&p, two_strings) == (unix_status)SCHAN_STATUS_SUCCESS && seen == &session
+       && p.status == SCHAN_SEC_E_OK && p.count == 2 && p.needed == 11
+       && buf[0] == 2 && !memcmp(buf + 4, "ab", 2) && buf[6] == 1 && buf[10] == 'c', "a session: its strings, encoded");
+    ok(schan_list_call(&p, nothing) == (unix_status)SCHAN_STATUS_SUCCESS && p.status == SCHAN_SEC_E_OK
+       && !p.count && !p.needed, "no strings (NULL): the empty list");
+}
+
 int main(void)
 {
     test_empty();
@@ -148,5 +185,6 @@ int main(void)
     test_round_trip();
     test_reader_bounds();
     test_over_4gib();
+    test_list_call();
     return tap_done();
 }

@@ -263,15 +263,15 @@ uint8_t *schan_certreq_resume(struct schan_session *session, const struct schan_
 
 /* ---- GET_ISSUERS ---- */
 
+static const gnutls_datum_t *listed_issuers(struct schan_session *session, unsigned int *count)
+{
+    struct schan_certreq *c = session->certreq;
+
+    *count = c ? c->issuer_count : 0;
+    return c ? c->issuers : NULL;
+}
+
 unix_status schan_get_issuers(void *args)
 {
-    struct schan_get_peer_certs_params *p = args;
-    struct schan_session *session = SCHAN_PTR(p->session);
-    struct schan_certreq *c;
-
-    if (!session)
-        return (unix_status)SCHAN_STATUS_INVALID_PARAMETER;
-    c = session->certreq;
-    schan_list_put(p, c ? c->issuers : NULL, c ? c->issuer_count : 0);
-    return (unix_status)SCHAN_STATUS_SUCCESS;
+    return schan_list_call(args, listed_issuers);
 }

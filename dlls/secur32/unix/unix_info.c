@@ -303,18 +303,14 @@ unix_status schan_get_connection_info(void *args)
 
 /* ---- GET_PEER_CERTS ---- */
 
+static const gnutls_datum_t *peer_certs(struct schan_session *session, unsigned int *count)
+{
+    return gnutls_certificate_get_peers(session->s, count);
+}
+
 unix_status schan_get_peer_certs(void *args)
 {
-    struct schan_get_peer_certs_params *p = args;
-    struct schan_session *session = SCHAN_PTR(p->session);
-    const gnutls_datum_t *list;
-    unsigned int count = 0;
-
-    if (!session)
-        return (unix_status)SCHAN_STATUS_INVALID_PARAMETER;
-    list = gnutls_certificate_get_peers(session->s, &count);
-    schan_list_put(p, list, list ? count : 0);
-    return (unix_status)SCHAN_STATUS_SUCCESS;
+    return schan_list_call(args, peer_certs);
 }
 
 /* ---- GET_CHANNEL_BINDING ---- */

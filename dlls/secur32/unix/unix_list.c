@@ -1,7 +1,8 @@
 /*
  * The one writer of the list encoding that GET_PEER_CERTS and GET_ISSUERS
  * answer with (include/schan_unix_abi.h; the PE half reads it in
- * pe/abi_list.c).  The calls only say which byte strings they list.
+ * pe/abi_list.c), and the one body of both calls: each only says which
+ * byte strings of the session it lists.
  */
 #include <string.h>
 
@@ -46,4 +47,18 @@ void schan_list_put(struct schan_get_peer_certs_params *p, const gnutls_datum_t 
             memcpy(out + 4, items[i].data, items[i].size);
         out += 4 + items[i].size;
     }
+}
+
+unix_status schan_list_call(void *args, const gnutls_datum_t *(*items)(struct schan_session *, unsigned int *))
+{
+    struct schan_get_peer_certs_params *p = args;
+    struct schan_session *session = SCHAN_PTR(p->session);
+    const gnutls_datum_t *list;
+    unsigned int count = 0;
+
+    if (!session)
+        return (unix_status)SCHAN_STATUS_INVALID_PARAMETER;
+    list = items(session, &count);
+    schan_list_put(p, list, list ? count : 0);
+    return (unix_status)SCHAN_STATUS_SUCCESS;
 }

@@ -255,6 +255,10 @@ void schan_diag_warning_alert(struct schan_session *session);
  * these byte strings, in the ABI's list encoding; sets count, needed and
  * status.  items may be NULL when count is 0. */
 void schan_list_put(struct schan_get_peer_certs_params *p, const gnutls_datum_t *items, unsigned int count);
+/* The whole of a list call: its params' session (else
+ * STATUS_INVALID_PARAMETER), whose strings items() returns (NULL or a
+ * count of 0 for none), answered with schan_list_put. */
+unix_status schan_list_call(void *args, const gnutls_datum_t *(*items)(struct schan_session *, unsigned int *));
 
 /* ---- function table entries ---- */
 
