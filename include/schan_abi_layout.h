@@ -76,4 +76,10 @@ SCHAN_ABI_OFFSET(schan_dtls_mtu_params, mtu, 12);
 SCHAN_ABI_SIZE(schan_get_srtp_params, 280);
 SCHAN_ABI_OFFSET(schan_get_srtp_params, status, 272);
 
+/* The SCHAN_DISABLE_* bit ranges of schan_cred_create_params.disabled_algs:
+ * each enum must fit its range, or one kind's bit would disable another's. */
+_Static_assert(SCHAN_CIPHER_UNKNOWN < 16, "ABI: enum schan_cipher outgrows SCHAN_DISABLE_CIPHER's 16 bits");
+_Static_assert(SCHAN_MAC_UNKNOWN < 8, "ABI: enum schan_mac outgrows SCHAN_DISABLE_MAC's 8 bits");
+_Static_assert(SCHAN_KX_UNKNOWN < 8, "ABI: enum schan_kx outgrows SCHAN_DISABLE_KX's 8 bits");
+
 #endif /* SCHAN_ABI_LAYOUT_H */

@@ -2,10 +2,11 @@
  * The call ABI between the PE half (secur32.dll, MinGW) and the Unix half
  * (secur32.so, GnuTLS) of the Schannel package.
  *
- * Both halves include this header and nothing else in common.  Every
- * parameter struct uses fixed-width types only: pointers travel as uint64_t
- * and sizes are explicit, so one Unix half serves a 64-bit and a 32-bit PE
- * half alike.  The PE half calls
+ * Both halves include this header, and schan_abi_layout.h which checks its
+ * layouts, and nothing else in common.  Every parameter struct uses
+ * fixed-width types only: pointers travel as uint64_t and sizes are
+ * explicit, so one Unix half serves a 64-bit and a 32-bit PE half alike.
+ * The PE half calls
  *     dispatcher(unix_handle, SCHAN_CALL_xxx, &params)
  * and the Unix half answers through __wine_unix_call_funcs[SCHAN_CALL_xxx].
  * The NTSTATUS a call returns only says whether the call itself worked
@@ -29,7 +30,8 @@
 #define SCHAN_STATUS_NOT_IMPLEMENTED    0xC0000002u
 
 /* SECURITY_STATUS values the Unix half reports in `status` fields.  They are
- * Windows' own numbers; the PE half checks them against winerror.h. */
+ * Windows' own numbers; the PE half checks each against winerror.h
+ * (dlls/secur32/pe/abi_checks.c, as the NTSTATUS and SCHAN_PROT_ values). */
 #define SCHAN_SEC_E_OK                      0x00000000u
 #define SCHAN_SEC_I_CONTINUE_NEEDED         0x00090312u
 #define SCHAN_SEC_I_CONTEXT_EXPIRED         0x00090317u
@@ -340,21 +342,34 @@ struct schan_get_connection_info_params {
     uint32_t flags;            /* SCHAN_INFO_* */
 };
 
-/* SCHAN_CALL_GET_PEER_CERTS: the peer's chain as sent, leaf first, written to
- * buffer as repeated { uint32_t length (little-endian); DER bytes }.
- * When size is too small nothing is written and `needed` says how much. */
+/* The two calls that answer with a list of byte strings, GET_PEER_CERTS and
+ * GET_ISSUERS, share this parameter struct and one encoding (written by
+ * unix/unix_list.c, read by pe/abi_list.c): the `count` strings back to
+ * back in `buffer`, each as { uint32_t length (little-endian); bytes }, in
+ * `needed` bytes in all.
+ *   - An empty list is status SEC_E_OK, count 0, needed 0: nothing to write,
+ *     whatever buffer and size say.
+ *   - When size < needed (buffer 0 to ask), status is SEC_E_BUFFER_TOO_SMALL,
+ *     nothing is written, and needed and count say what a call with that
+ *     much room gets.
+ *   - Otherwise status is SEC_E_OK and the list is written.
+ * (SEC_E_INTERNAL_ERROR, count 0 and needed 0 if it would exceed 4 GiB.) */
 struct schan_get_peer_certs_params {
     uint64_t session;
     uint64_t buffer;
     uint32_t size;
     uint32_t needed;           /* out */
     uint32_t count;            /* out */
-    uint32_t status;           /* out: SEC_E_OK, SEC_E_BUFFER_TOO_SMALL, SEC_E_NO_CREDENTIALS */
+    uint32_t status;           /* out: SEC_E_OK or SEC_E_BUFFER_TOO_SMALL */
 };
 
+/* SCHAN_CALL_GET_PEER_CERTS: the peer's chain as sent (DER), leaf first;
+ * empty when the peer sent none (a client that was not asked, or had none)
+ * or before the handshake got that far. */
+
 /* SCHAN_CALL_GET_ISSUERS: the certificate authorities (DER Names) listed in
- * the server's CertificateRequest, in the format of GET_PEER_CERTS and with
- * its parameter struct; count 0 when none were listed or none was asked. */
+ * the server's CertificateRequest; empty when none were listed or none was
+ * asked.  Parameters: struct schan_get_peer_certs_params. */
 
 /* SCHAN_CALL_GET_CHANNEL_BINDING (RFC 5929). */
 enum schan_binding_kind { SCHAN_BINDING_UNIQUE = 1, SCHAN_BINDING_ENDPOINT = 2 };

@@ -97,6 +97,13 @@ static void test_credentials(void)
            "credential names: the package's answer");
     ok_hex(QueryCredentialsAttributesW(&cred, SECPKG_CRED_ATTR_NAMES, NULL), SEC_E_INVALID_PARAMETER,
            "credential attribute without a buffer");
+    /* Routed to NTLM, which sets no attribute (nor does Wine's builtin), not
+     * to Schannel, which would not know the handle.  secur32 does not export
+     * SetCredentialsAttributes: callers reach it through the tables. */
+    ok_hex(InitSecurityInterfaceW()->SetCredentialsAttributesW(&cred, SECPKG_CRED_ATTR_NAMES, &names, sizeof(names)),
+           SEC_E_UNSUPPORTED_FUNCTION, "SetCredentialsAttributesW on NTLM: unsupported");
+    ok_hex(InitSecurityInterfaceA()->SetCredentialsAttributesA(&cred, SECPKG_CRED_ATTR_NAMES, &names, sizeof(names)),
+           SEC_E_UNSUPPORTED_FUNCTION, "SetCredentialsAttributesA on NTLM: unsupported");
     copy = cred;
     bogus.dwLower = cred.dwLower;
     bogus.dwUpper = cred.dwUpper;
@@ -283,6 +290,10 @@ static void test_allocate_memory(void)
         FreeContextBuffer(pkg.PackageInfo);
     sizes.cbMaxToken = 0;
     QueryContextAttributesW(&ctx, SECPKG_ATTR_SIZES, &sizes);   /* answered or not before completion: no crash */
+    ok_hex(SetContextAttributesW(&ctx, SECPKG_ATTR_SIZES, &sizes, sizeof(sizes)), SEC_E_UNSUPPORTED_FUNCTION,
+           "SetContextAttributesW on NTLM: unsupported");
+    ok_hex(SetContextAttributesA(&ctx, SECPKG_ATTR_SIZES, &sizes, sizeof(sizes)), SEC_E_UNSUPPORTED_FUNCTION,
+           "SetContextAttributesA on NTLM: unsupported");
     ok_hex(EncryptMessage(&ctx, 0, NULL, 0), EncryptMessage(&ctx, 0, NULL, 0), "EncryptMessage on an NTLM context "
            "is routed to NTLM and answers consistently");
     ok_hex(DeleteSecurityContext(&ctx), SEC_E_OK, "DeleteSecurityContext");
@@ -314,6 +325,8 @@ static void test_schannel_unaffected(void)
     FreeContextBuffer(out);
     ok_hex(MakeSignature(&ctx, 0, NULL, 0), SEC_E_UNSUPPORTED_FUNCTION, "MakeSignature on Schannel: unsupported");
     ok_hex(DeleteSecurityContext(&ctx), SEC_E_OK, "Schannel DeleteSecurityContext");
+    ok_hex(SetContextAttributesA(&ctx, SECPKG_ATTR_DTLS_MTU, &buf, sizeof(buf)), SEC_E_INVALID_HANDLE,
+           "SetContextAttributesA on a deleted Schannel context");
     ok_hex(FreeCredentialsHandle(&cred), SEC_E_OK, "Schannel FreeCredentialsHandle");
     if (acquire("NTLM", SECPKG_CRED_INBOUND, &ntlm_cred) == SEC_E_OK)
     {

@@ -330,6 +330,12 @@ static void run_issuers(const char *name, int port, int want_count)
             {
                 ok(issuers.cIssuers == (ULONG)want_count, "%s: ISSUER_LIST_EX names %d CA(s) (got %lu)", name,
                    want_count, issuers.cIssuers);
+                for (ULONG i = 0; i < issuers.cIssuers; i++)
+                {
+                    char dn[256] = "";
+                    CertNameToStrA(X509_ASN_ENCODING, &issuers.aIssuers[i], CERT_X500_NAME_STR, dn, sizeof(dn));
+                    ok(strstr(dn, "CN=") != NULL, "%s: CA name %lu decodes (%s)", name, i, dn);
+                }
                 FreeContextBuffer(issuers.aIssuers);
             }
             req |= ISC_REQ_USE_SUPPLIED_CREDS;

@@ -474,6 +474,18 @@ static void test_get_info(void)
     ok(!strcmp(p.gnutls_version, gnutls_check_version(NULL)), "GnuTLS version %s", p.gnutls_version);
 }
 
+/* schan_unix_abi.h: every SCHAN_CALL_xxx is answered through
+ * __wine_unix_call_funcs[SCHAN_CALL_xxx]; a hole would be a NULL call. */
+static void test_call_table(void)
+{
+    int missing = -1;
+
+    for (int i = SCHAN_CALL_COUNT - 1; i >= 0; i--)
+        if (!__wine_unix_call_funcs[i])
+            missing = i;
+    ok(missing < 0, "every one of the %d calls has an entry (first missing: %d)", SCHAN_CALL_COUNT, missing);
+}
+
 static void test_protocol(uint32_t prot, const struct test_cert *cert, const char *kind)
 {
     struct cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, prot, 0, 0, 0, cert };
@@ -1004,8 +1016,64 @@ static void test_peer_certs(void)
     connect_pair(&c, ccred, scred, "server.test", 0);
     p.session = c.server.session;
     call(SCHAN_CALL_GET_PEER_CERTS, &p);
-    ok(p.status == SCHAN_SEC_E_NO_CREDENTIALS && p.count == 0, "no client certificate: SEC_E_NO_CREDENTIALS");
+    ok(p.status == SCHAN_SEC_E_OK && p.count == 0 && p.needed == 0, "no client certificate: an empty list");
     free_conn(&c);
+    free_cred(ccred);
+    free_cred(scred);
+}
+
+/* GET_ISSUERS: the CA names of the server's CertificateRequest, in the list
+ * encoding of GET_PEER_CERTS, and the same empty list when there are none. */
+static void test_issuers(void)
+{
+    struct cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, &client_cert };
+    struct cred_opts so = { 1, 0, SCHAN_CRED_REQUEST_CLIENT_CERT, 0, 0, &ecc_cert };
+    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL), fresh;
+    struct schan_get_peer_certs_params p = { 0 };
+    gnutls_datum_t dn = { NULL, 0 };
+    gnutls_x509_crt_t crt;
+    uint8_t buf[4096];
+    struct conn c;
+
+    fresh = make_session(ccred, "server.test", NULL, 0, 0);
+    p.session = fresh;
+    call(SCHAN_CALL_GET_ISSUERS, &p);
+    ok(p.status == SCHAN_SEC_E_OK && !p.count && !p.needed, "issuers before the handshake: an empty list");
+    call(SCHAN_CALL_GET_PEER_CERTS, &p);
+    ok(p.status == SCHAN_SEC_E_OK && !p.count && !p.needed, "peer certs before the handshake: an empty list");
+    free_session(fresh);
+
+    ok(connect_pair(&c, ccred, scred, "server.test", 0), "a server that names no CA");
+    p.session = c.client.session;
+    call(SCHAN_CALL_GET_ISSUERS, &p);
+    ok(p.status == SCHAN_SEC_E_OK && !p.count && !p.needed, "no CA named: an empty list");
+    p.session = c.server.session;
+    call(SCHAN_CALL_GET_ISSUERS, &p);
+    ok(p.status == SCHAN_SEC_E_OK && !p.count && !p.needed, "a server's session: an empty list");
+    free_conn(&c);
+
+    /* A server that trusts the client's certificate names its subject. */
+    gnutls_x509_crt_init(&crt);
+    gnutls_x509_crt_import(crt, &client_cert.der, GNUTLS_X509_FMT_DER);
+    gnutls_x509_crt_get_raw_dn(crt, &dn);
+    ok(gnutls_certificate_set_x509_trust_mem(((struct schan_cred *)(uintptr_t)scred)->certs, &client_cert.der,
+                                             GNUTLS_X509_FMT_DER) == 1, "the server trusts one CA");
+    /* another name: the first connection's session would be resumed, without a CertificateRequest */
+    ok(connect_pair(&c, ccred, scred, "other.test", 0), "a server that names one CA");
+    p.session = c.client.session;
+    p.buffer = 0;
+    p.size = 0;
+    call(SCHAN_CALL_GET_ISSUERS, &p);
+    ok(p.status == SCHAN_SEC_E_BUFFER_TOO_SMALL && p.count == 1 && p.needed == 4 + dn.size,
+       "one CA: size query says %u bytes (got %u)", 4 + dn.size, p.needed);
+    p.buffer = U64(buf);
+    p.size = sizeof(buf);
+    call(SCHAN_CALL_GET_ISSUERS, &p);
+    ok(p.status == SCHAN_SEC_E_OK && p.count == 1 && buf[0] == (dn.size & 0xff) && buf[1] == (dn.size >> 8)
+       && !memcmp(buf + 4, dn.data, dn.size), "the client gets the CA's DER name");
+    free_conn(&c);
+    gnutls_free(dn.data);
+    gnutls_x509_crt_deinit(crt);
     free_cred(ccred);
     free_cred(scred);
 }
@@ -1546,6 +1614,7 @@ int main(void)
     make_cert(&client_cert, 0, "client.test");
 
     test_get_info();
+    test_call_table();
     for (size_t i = 0; i < 4; i++)
     {
         test_protocol(prots[i], &rsa_cert, "RSA");
@@ -1572,6 +1641,7 @@ int main(void)
     test_bindings_and_ekm(SCHAN_PROT_TLS1_3);
     test_connection_info();
     test_peer_certs();
+    test_issuers();
     test_pause_without_thread(SCHAN_PROT_TLS1_2, 0, 0);
     test_pause_without_thread(SCHAN_PROT_TLS1_3, 0, 0);
     test_pause_without_thread(SCHAN_PROT_TLS1_3, 1, 0);

@@ -375,25 +375,6 @@ static SECURITY_STATUS query_attribute(struct schan_context *ctx, ULONG attribut
     }
 }
 
-SECURITY_STATUS schannel_query_context(PCtxtHandle handle, ULONG attribute, void *buffer, BOOL wide)
-{
-    struct schan_context *ctx;
-    SECURITY_STATUS status;
-
-    if (!(ctx = context_ref(handle)))
-        return SEC_E_INVALID_HANDLE;
-    if (!buffer)
-        status = SEC_E_INVALID_PARAMETER;
-    else
-    {
-        AcquireSRWLockExclusive(&ctx->lock);
-        status = query_attribute(ctx, attribute, buffer, wide);
-        ReleaseSRWLockExclusive(&ctx->lock);
-    }
-    handle_release(&ctx->hdr);
-    return status;
-}
-
 static SECURITY_STATUS set_keying_material_info(struct schan_context *ctx, const SecPkgContext_KeyingMaterialInfo *in,
                                                 ULONG size)
 {
@@ -412,38 +393,54 @@ static SECURITY_STATUS set_keying_material_info(struct schan_context *ctx, const
     return SEC_E_OK;
 }
 
-static SECURITY_STATUS set_context(PCtxtHandle handle, ULONG attribute, void *buffer, ULONG size)
+static SECURITY_STATUS set_attribute(struct schan_context *ctx, ULONG attribute, void *buffer, ULONG size)
+{
+    switch (attribute)
+    {
+    case SECPKG_ATTR_KEYING_MATERIAL_INFO: return set_keying_material_info(ctx, buffer, size);
+    case SECPKG_ATTR_DTLS_MTU: return dtls_set_mtu(ctx, buffer, size);
+    default:
+        SCHAN_WARN("context attribute %lu cannot be set\n", attribute);
+        return SEC_E_UNSUPPORTED_FUNCTION;
+    }
+}
+
+/* Query and set alike: a buffer is required, and the context stays locked
+ * while its attribute is read or written. */
+struct attribute_call {
+    ULONG attribute;
+    void *buffer;
+    ULONG size;     /* set */
+    BOOL wide;      /* query */
+    BOOL set;
+};
+
+static SECURITY_STATUS context_attribute(PCtxtHandle handle, const struct attribute_call *call)
 {
     struct schan_context *ctx;
     SECURITY_STATUS status;
 
     if (!(ctx = context_ref(handle)))
         return SEC_E_INVALID_HANDLE;
-    AcquireSRWLockExclusive(&ctx->lock);
-    if (!buffer)
+    if (!call->buffer)
         status = SEC_E_INVALID_PARAMETER;
-    else if (attribute == SECPKG_ATTR_KEYING_MATERIAL_INFO)
-        status = set_keying_material_info(ctx, buffer, size);
-    else if (attribute == SECPKG_ATTR_DTLS_MTU)
-        status = dtls_set_mtu(ctx, buffer, size);
     else
     {
-        SCHAN_WARN("context attribute %lu cannot be set\n", attribute);
-        status = SEC_E_UNSUPPORTED_FUNCTION;
+        AcquireSRWLockExclusive(&ctx->lock);
+        status = call->set ? set_attribute(ctx, call->attribute, call->buffer, call->size)
+                           : query_attribute(ctx, call->attribute, call->buffer, call->wide);
+        ReleaseSRWLockExclusive(&ctx->lock);
     }
-    ReleaseSRWLockExclusive(&ctx->lock);
     handle_release(&ctx->hdr);
     return status;
 }
 
-SECURITY_STATUS WINAPI SetContextAttributesW(PCtxtHandle handle, ULONG attribute, void *buffer, ULONG size)
+SECURITY_STATUS schannel_query_context(PCtxtHandle handle, ULONG attribute, void *buffer, BOOL wide)
 {
-    TRACE("%p %lu %p %lu\n", handle, attribute, buffer, size);
-    return set_context(handle, attribute, buffer, size);
+    return context_attribute(handle, &(struct attribute_call){ attribute, buffer, 0, wide, FALSE });
 }
 
-SECURITY_STATUS WINAPI SetContextAttributesA(PCtxtHandle handle, ULONG attribute, void *buffer, ULONG size)
+SECURITY_STATUS schannel_set_context(PCtxtHandle handle, ULONG attribute, void *buffer, ULONG size)
 {
-    TRACE("%p %lu %p %lu\n", handle, attribute, buffer, size);
-    return set_context(handle, attribute, buffer, size);
+    return context_attribute(handle, &(struct attribute_call){ attribute, buffer, size, FALSE, TRUE });
 }

@@ -93,3 +93,29 @@ SECURITY_STATUS unix_call_status(enum schan_call code, void *params, const UINT3
 {
     return unix_call(code, params) ? SEC_E_INTERNAL_ERROR : (SECURITY_STATUS)*status;
 }
+
+SECURITY_STATUS unix_call_list(enum schan_call code, UINT64 session, struct schan_list *list)
+{
+    struct schan_get_peer_certs_params params = { .session = session };
+
+    memset(list, 0, sizeof(*list));
+    if (unix_call(code, &params))
+        return SEC_E_INTERNAL_ERROR;
+    if (params.status != SCHAN_SEC_E_BUFFER_TOO_SMALL)
+        return params.status == SCHAN_SEC_E_OK && !params.needed ? SEC_E_OK : SEC_E_INTERNAL_ERROR;
+    if (!(list->data = heap_alloc_zero(params.needed)))
+        return SEC_E_INSUFFICIENT_MEMORY;
+    params.buffer = to_u64(list->data);
+    params.size = params.needed;
+    /* each string takes 4 bytes at least: a count beyond that is no list */
+    if (unix_call(code, &params) || params.status != SCHAN_SEC_E_OK || params.needed > params.size
+        || params.count > params.needed / 4)
+    {
+        heap_free(list->data);
+        list->data = NULL;
+        return SEC_E_INTERNAL_ERROR;
+    }
+    list->size = params.needed;
+    list->count = params.count;
+    return SEC_E_OK;
+}

@@ -441,7 +441,7 @@ SECURITY_STATUS schannel_query_credentials(PCredHandle handle, ULONG attribute, 
     return status;
 }
 
-static SECURITY_STATUS set_credentials(PCredHandle handle, ULONG attribute, void *buffer, ULONG size)
+SECURITY_STATUS schannel_set_credentials(PCredHandle handle, ULONG attribute, void *buffer, ULONG size)
 {
     struct schan_credential *cred = credential_ref(handle);
     SECURITY_STATUS status = SEC_E_OK;
@@ -462,16 +462,4 @@ static SECURITY_STATUS set_credentials(PCredHandle handle, ULONG attribute, void
     }
     handle_release(&cred->hdr);
     return status;
-}
-
-SECURITY_STATUS WINAPI SetCredentialsAttributesW(PCredHandle handle, ULONG attribute, void *buffer, ULONG size)
-{
-    TRACE("%p %lu %p %lu\n", handle, attribute, buffer, size);
-    return set_credentials(handle, attribute, buffer, size);
-}
-
-SECURITY_STATUS WINAPI SetCredentialsAttributesA(PCredHandle handle, ULONG attribute, void *buffer, ULONG size)
-{
-    TRACE("%p %lu %p %lu\n", handle, attribute, buffer, size);
-    return set_credentials(handle, attribute, buffer, size);
 }

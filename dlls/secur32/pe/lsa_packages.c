@@ -111,21 +111,15 @@ static NTSTATUS NTAPI lsa_free_client_buffer(PLSA_CLIENT_REQUEST req, PVOID p)
     return STATUS_SUCCESS;
 }
 
-static NTSTATUS NTAPI lsa_copy_to_client(PLSA_CLIENT_REQUEST req, ULONG size, PVOID client, PVOID src)
+/* CopyToClientBuffer and CopyFromClientBuffer alike: the client lives in
+ * this process, so either way is one memcpy(dst, src) (the two take their
+ * buffers in that order). */
+static NTSTATUS NTAPI lsa_copy_client(PLSA_CLIENT_REQUEST req, ULONG size, PVOID dst, PVOID src)
 {
     (void)req;
-    if (size && (!client || !src))
+    if (size && (!dst || !src))
         return STATUS_ACCESS_VIOLATION;
-    memcpy(client, src, size);
-    return STATUS_SUCCESS;
-}
-
-static NTSTATUS NTAPI lsa_copy_from_client(PLSA_CLIENT_REQUEST req, ULONG size, PVOID dst, PVOID client)
-{
-    (void)req;
-    if (size && (!client || !dst))
-        return STATUS_ACCESS_VIOLATION;
-    memcpy(dst, client, size);
+    memcpy(dst, src, size);
     return STATUS_SUCCESS;
 }
 
@@ -210,8 +204,8 @@ static void build_lsa_table(void)
     t->FreeLsaHeap = lsa_free_heap;
     t->AllocateClientBuffer = lsa_alloc_client_buffer;
     t->FreeClientBuffer = lsa_free_client_buffer;
-    t->CopyToClientBuffer = lsa_copy_to_client;
-    t->CopyFromClientBuffer = lsa_copy_from_client;
+    t->CopyToClientBuffer = lsa_copy_client;
+    t->CopyFromClientBuffer = lsa_copy_client;
     t->GetClientInfo = lsa_get_client_info;
     t->GetCallInfo = lsa_get_call_info;
     t->FreeReturnBuffer = lsa_free_heap;
@@ -958,7 +952,9 @@ static SECURITY_STATUS lsa_query_context_token(PCtxtHandle handle, HANDLE *token
 }
 
 /* One table for the three packages: which of them a handle belongs to is
- * recorded in the handle's object. */
+ * recorded in the handle's object.  SetContextAttributes and
+ * SetCredentialsAttributes stay NULL (SEC_E_UNSUPPORTED_FUNCTION): Wine's
+ * kerberos.dll and msv1_0.dll leave both out of their tables too. */
 const struct package_ops lsa_package_ops = {
     .acquire_credentials = lsa_acquire_credentials,
     .free_credentials = lsa_free_credentials,

@@ -44,17 +44,23 @@ static BOOLEAN user_name_w(EXTENDED_NAME_FORMAT format, WCHAR *name, DWORD name_
     }
 }
 
-BOOLEAN WINAPI GetUserNameExW(EXTENDED_NAME_FORMAT format, LPWSTR buf, PULONG size)
+/* GetUserNameExA/W's name, once the caller gave a place for its size. */
+static BOOLEAN user_name_for(EXTENDED_NAME_FORMAT format, const ULONG *size, WCHAR *name, DWORD name_size)
 {
-    WCHAR name[UNLEN + MAX_COMPUTERNAME_LENGTH + 2];
-
-    TRACE("%d %p %p\n", format, buf, size);
     if (!size)
     {
         SetLastError(ERROR_INVALID_PARAMETER);
         return FALSE;
     }
-    if (!user_name_w(format, name, ARRAY_SIZE(name)))
+    return user_name_w(format, name, name_size);
+}
+
+BOOLEAN WINAPI GetUserNameExW(EXTENDED_NAME_FORMAT format, LPWSTR buf, PULONG size)
+{
+    WCHAR name[UNLEN + MAX_COMPUTERNAME_LENGTH + 2];
+
+    TRACE("%d %p %p\n", format, buf, size);
+    if (!user_name_for(format, size, name, ARRAY_SIZE(name)))
         return FALSE;
     return copy_name_w(name, buf, size);
 }
@@ -65,12 +71,7 @@ BOOLEAN WINAPI GetUserNameExA(EXTENDED_NAME_FORMAT format, LPSTR buf, PULONG siz
     int len;
 
     TRACE("%d %p %p\n", format, buf, size);
-    if (!size)
-    {
-        SetLastError(ERROR_INVALID_PARAMETER);
-        return FALSE;
-    }
-    if (!user_name_w(format, name, ARRAY_SIZE(name)))
+    if (!user_name_for(format, size, name, ARRAY_SIZE(name)))
         return FALSE;
     len = WideCharToMultiByte(CP_ACP, 0, name, -1, NULL, 0, NULL, NULL);
     if (!buf || *size < (ULONG)len)

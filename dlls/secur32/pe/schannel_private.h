@@ -72,9 +72,11 @@ SECURITY_STATUS schannel_acquire_credentials(const struct package_desc *pkg, con
                                              void *get_key_arg, PCredHandle handle, PTimeStamp expiry);
 SECURITY_STATUS schannel_free_credentials(PCredHandle handle);
 SECURITY_STATUS schannel_query_credentials(PCredHandle handle, ULONG attribute, void *buffer, BOOL wide);
+SECURITY_STATUS schannel_set_credentials(PCredHandle handle, ULONG attribute, void *buffer, ULONG size);
 SECURITY_STATUS schannel_context_call(const struct context_request *r);
 SECURITY_STATUS schannel_delete_context(PCtxtHandle handle);
 SECURITY_STATUS schannel_query_context(PCtxtHandle handle, ULONG attribute, void *buffer, BOOL wide);
+SECURITY_STATUS schannel_set_context(PCtxtHandle handle, ULONG attribute, void *buffer, ULONG size);
 SECURITY_STATUS schannel_apply_control_token(PCtxtHandle handle, PSecBufferDesc input);
 SECURITY_STATUS schannel_encrypt(PCtxtHandle handle, ULONG qop, PSecBufferDesc msg, ULONG seq);
 SECURITY_STATUS schannel_decrypt(PCtxtHandle handle, PSecBufferDesc msg, ULONG seq, ULONG *qop);

@@ -13,6 +13,7 @@
 #include <schannel.h>
 
 #include "schan_unix_abi.h"
+#include "abi_list.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -40,6 +41,12 @@ NTSTATUS unix_call(enum schan_call code, void *params);
 /* unix_call for a call that answers in a `status` member of its params:
  * that answer, or SEC_E_INTERNAL_ERROR if the call itself failed. */
 SECURITY_STATUS unix_call_status(enum schan_call code, void *params, const UINT32 *status);
+/* A list call (GET_PEER_CERTS, GET_ISSUERS) on a session, its size asked
+ * first: SEC_E_OK with *list to read with schan_list_next (abi_list.h) and
+ * free with heap_free(list->data) - empty, data NULL, when nothing is
+ * listed - or SEC_E_INSUFFICIENT_MEMORY, or SEC_E_INTERNAL_ERROR when a
+ * call failed or the list changed between the two. */
+SECURITY_STATUS unix_call_list(enum schan_call code, UINT64 session, struct schan_list *list);
 static inline UINT64 to_u64(const void *p) { return (UINT64)(ULONG_PTR)p; }
 
 /* The expiry Windows gives what does not expire (credentials, contexts). */
@@ -113,9 +120,11 @@ struct package_ops {
                                            void *get_key_arg, PCredHandle handle, PTimeStamp expiry);
     SECURITY_STATUS (*free_credentials)(PCredHandle handle);
     SECURITY_STATUS (*query_credentials)(PCredHandle handle, ULONG attribute, void *buffer, BOOL wide);
+    SECURITY_STATUS (*set_credentials)(PCredHandle handle, ULONG attribute, void *buffer, ULONG size);
     SECURITY_STATUS (*context_call)(const struct context_request *r);
     SECURITY_STATUS (*delete_context)(PCtxtHandle handle);
     SECURITY_STATUS (*query_context)(PCtxtHandle handle, ULONG attribute, void *buffer, BOOL wide);
+    SECURITY_STATUS (*set_context)(PCtxtHandle handle, ULONG attribute, void *buffer, ULONG size);
     SECURITY_STATUS (*apply_control_token)(PCtxtHandle handle, PSecBufferDesc input);
     SECURITY_STATUS (*complete_auth_token)(PCtxtHandle handle, PSecBufferDesc input);
     SECURITY_STATUS (*make_signature)(PCtxtHandle handle, ULONG qop, PSecBufferDesc msg, ULONG seq);

@@ -9,6 +9,9 @@
  */
 #include "secur32_private.h"
 
+/* The calls a package may leave out of its table. */
+#define OPTIONAL_CALL(ops, fn, ...) ((ops)->fn ? (ops)->fn(__VA_ARGS__) : SEC_E_UNSUPPORTED_FUNCTION)
+
 static SECURITY_STATUS enumerate_packages(ULONG *count, void **infos, BOOL wide)
 {
     const struct package_desc *pkgs[16];
@@ -131,6 +134,18 @@ SECURITY_STATUS WINAPI QueryCredentialsAttributesA(PCredHandle handle, ULONG att
     return package_owner(handle)->query_credentials(handle, attribute, buffer, FALSE);
 }
 
+/* SetCredentialsAttributesA/W take the same structures (none holds a string). */
+SECURITY_STATUS WINAPI SetCredentialsAttributesW(PCredHandle handle, ULONG attribute, void *buffer, ULONG size)
+{
+    TRACE("%p %lu %p %lu\n", handle, attribute, buffer, size);
+    return OPTIONAL_CALL(package_owner(handle), set_credentials, handle, attribute, buffer, size);
+}
+
+SECURITY_STATUS WINAPI SetCredentialsAttributesA(PCredHandle handle, ULONG attribute, void *buffer, ULONG size)
+{
+    return SetCredentialsAttributesW(handle, attribute, buffer, size);
+}
+
 /* ------------------------------------------------------------------ contexts */
 
 static SECURITY_STATUS context_call(const struct context_request *r)
@@ -211,10 +226,20 @@ SECURITY_STATUS WINAPI QueryContextAttributesA(PCtxtHandle handle, ULONG attribu
     return package_owner(handle)->query_context(handle, attribute, buffer, FALSE);
 }
 
-/* ------------------------------------------------------------------ messages */
+/* SetContextAttributesA/W as well: the attributes that can be set hold no
+ * strings (KEYING_MATERIAL_INFO's label is ANSI in both). */
+SECURITY_STATUS WINAPI SetContextAttributesW(PCtxtHandle handle, ULONG attribute, void *buffer, ULONG size)
+{
+    TRACE("%p %lu %p %lu\n", handle, attribute, buffer, size);
+    return OPTIONAL_CALL(package_owner(handle), set_context, handle, attribute, buffer, size);
+}
 
-/* The calls a package may leave out of its table. */
-#define OPTIONAL_CALL(ops, fn, ...) ((ops)->fn ? (ops)->fn(__VA_ARGS__) : SEC_E_UNSUPPORTED_FUNCTION)
+SECURITY_STATUS WINAPI SetContextAttributesA(PCtxtHandle handle, ULONG attribute, void *buffer, ULONG size)
+{
+    return SetContextAttributesW(handle, attribute, buffer, size);
+}
+
+/* ------------------------------------------------------------------ messages */
 
 SECURITY_STATUS WINAPI EncryptMessage(PCtxtHandle handle, ULONG qop, PSecBufferDesc msg, ULONG seq)
 {

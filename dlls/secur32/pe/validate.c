@@ -6,52 +6,30 @@
  */
 #include "schannel_private.h"
 
-static BYTE *fetch_peer_certs(struct schan_context *ctx, UINT32 *size, UINT32 *count)
-{
-    struct schan_get_peer_certs_params params = { .session = ctx->session };
-    BYTE *buf;
-
-    unix_call(SCHAN_CALL_GET_PEER_CERTS, &params);
-    if (!params.needed || !(buf = heap_alloc_zero(params.needed)))
-        return NULL;
-    params.buffer = to_u64(buf);
-    params.size = params.needed;
-    if (unix_call(SCHAN_CALL_GET_PEER_CERTS, &params) || params.status)
-    {
-        heap_free(buf);
-        return NULL;
-    }
-    *size = params.needed;
-    *count = params.count;
-    return buf;
-}
-
 SECURITY_STATUS peer_chain_load(struct schan_context *ctx)
 {
-    UINT32 size = 0, count = 0, i, pos = 0, len;
+    struct schan_list list;
     PCCERT_CONTEXT cert;
-    BYTE *buf;
+    const uint8_t *der;
+    uint32_t len;
 
     if (ctx->peer_store)
         return SEC_E_OK;
-    if (!(buf = fetch_peer_certs(ctx, &size, &count)))
-        return SEC_E_OK;   /* no peer certificate (e.g. a server that did not ask) */
+    /* no peer certificate (e.g. a server that did not ask): no store */
+    if (unix_call_list(SCHAN_CALL_GET_PEER_CERTS, ctx->session, &list) || !list.count)
+        return SEC_E_OK;
     ctx->peer_store = CertOpenStore(CERT_STORE_PROV_MEMORY, 0, 0, CERT_STORE_CREATE_NEW_FLAG, NULL);
-    for (i = 0; ctx->peer_store && i < count && pos + 4 <= size; i++)
+    while (ctx->peer_store && schan_list_next(&list, &der, &len))
     {
-        memcpy(&len, buf + pos, 4);
-        pos += 4;
-        if (len > size - pos)
-            break;
         cert = NULL;
-        if (!CertAddEncodedCertificateToStore(ctx->peer_store, X509_ASN_ENCODING, buf + pos, len,
-                                              CERT_STORE_ADD_ALWAYS, i == 0 ? &cert : NULL))
-            SCHAN_WARN("peer certificate %u could not be parsed by crypt32 (error %#lx)\n", i, GetLastError());
-        if (i == 0)
+        if (!CertAddEncodedCertificateToStore(ctx->peer_store, X509_ASN_ENCODING, der, len, CERT_STORE_ADD_ALWAYS,
+                                              list.index == 1 ? &cert : NULL))
+            SCHAN_WARN("peer certificate %u could not be parsed by crypt32 (error %#lx)\n", list.index - 1,
+                       GetLastError());
+        if (list.index == 1)
             ctx->peer_cert = cert;
-        pos += len;
     }
-    heap_free(buf);
+    heap_free(list.data);
     return SEC_E_OK;
 }
 
@@ -482,39 +460,30 @@ SECURITY_STATUS peer_chain_validate(struct schan_context *ctx)
  * (FreeContextBuffer on aIssuers frees it all). */
 SECURITY_STATUS issuer_list_query(struct schan_context *ctx, SecPkgContext_IssuerListInfoEx *out)
 {
-    struct schan_get_peer_certs_params params = { .session = ctx->session };
-    UINT32 i, pos = 0, len;
+    struct schan_list list;
+    SECURITY_STATUS status;
     CERT_NAME_BLOB *names;
-    BYTE *raw, *data;
+    const uint8_t *name;
+    uint32_t len;
+    BYTE *data;
 
     memset(out, 0, sizeof(*out));
-    if (unix_call(SCHAN_CALL_GET_ISSUERS, &params) || !params.needed || !params.count)
-        return SEC_E_OK;
-    if (!(raw = heap_alloc_zero(params.needed)))
+    if ((status = unix_call_list(SCHAN_CALL_GET_ISSUERS, ctx->session, &list)) || !list.count)
+        return status;
+    if (!(names = context_buffer_alloc(list.count * sizeof(*names) + list.size)))
+    {
+        heap_free(list.data);
         return SEC_E_INSUFFICIENT_MEMORY;
-    params.buffer = to_u64(raw);
-    params.size = params.needed;
-    if (unix_call(SCHAN_CALL_GET_ISSUERS, &params) || params.status
-        || !(names = context_buffer_alloc(params.count * sizeof(*names) + params.needed)))
-    {
-        heap_free(raw);
-        return params.status ? SEC_E_INTERNAL_ERROR : SEC_E_INSUFFICIENT_MEMORY;
     }
-    data = (BYTE *)(names + params.count);
-    for (i = 0; i < params.count && pos + 4 <= params.needed; i++)
+    data = (BYTE *)(names + list.count);
+    while (schan_list_next(&list, &name, &len))
     {
-        memcpy(&len, raw + pos, 4);
-        pos += 4;
-        if (len > params.needed - pos)
-            break;
-        memcpy(data, raw + pos, len);
-        names[i].pbData = data;
-        names[i].cbData = len;
+        memcpy(data, name, len);
+        names[out->cIssuers].pbData = data;
+        names[out->cIssuers++].cbData = len;
         data += len;
-        pos += len;
     }
-    heap_free(raw);
+    heap_free(list.data);
     out->aIssuers = names;
-    out->cIssuers = i;
     return SEC_E_OK;
 }

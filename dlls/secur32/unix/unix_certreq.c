@@ -263,38 +263,15 @@ uint8_t *schan_certreq_resume(struct schan_session *session, const struct schan_
 
 /* ---- GET_ISSUERS ---- */
 
+static const gnutls_datum_t *listed_issuers(struct schan_session *session, unsigned int *count)
+{
+    struct schan_certreq *c = session->certreq;
+
+    *count = c ? c->issuer_count : 0;
+    return c ? c->issuers : NULL;
+}
+
 unix_status schan_get_issuers(void *args)
 {
-    struct schan_get_peer_certs_params *p = args;
-    struct schan_session *session = SCHAN_PTR(p->session);
-    struct schan_certreq *c;
-    size_t needed = 0;
-    uint8_t *out;
-
-    if (!session)
-        return (unix_status)SCHAN_STATUS_INVALID_PARAMETER;
-    c = session->certreq;
-    p->count = c ? c->issuer_count : 0;
-    for (unsigned int i = 0; i < p->count; i++)
-        needed += 4 + (size_t)c->issuers[i].size;
-    p->needed = (uint32_t)needed;
-    p->status = SCHAN_SEC_E_OK;
-    if (!needed)
-        return (unix_status)SCHAN_STATUS_SUCCESS;
-    if (!p->buffer || p->size < needed)
-    {
-        p->status = SCHAN_SEC_E_BUFFER_TOO_SMALL;
-        return (unix_status)SCHAN_STATUS_SUCCESS;
-    }
-    out = SCHAN_PTR(p->buffer);
-    for (unsigned int i = 0; i < p->count; i++)
-    {
-        uint32_t len = c->issuers[i].size;
-        uint8_t le[4] = { len & 0xff, (len >> 8) & 0xff, (len >> 16) & 0xff, len >> 24 };
-
-        memcpy(out, le, 4);
-        memcpy(out + 4, c->issuers[i].data, len);
-        out += 4 + len;
-    }
-    return (unix_status)SCHAN_STATUS_SUCCESS;
+    return schan_list_call(args, listed_issuers);
 }

@@ -303,41 +303,14 @@ unix_status schan_get_connection_info(void *args)
 
 /* ---- GET_PEER_CERTS ---- */
 
+static const gnutls_datum_t *peer_certs(struct schan_session *session, unsigned int *count)
+{
+    return gnutls_certificate_get_peers(session->s, count);
+}
+
 unix_status schan_get_peer_certs(void *args)
 {
-    struct schan_get_peer_certs_params *p = args;
-    struct schan_session *session = SCHAN_PTR(p->session);
-    const gnutls_datum_t *list;
-    unsigned int count = 0;
-    uint8_t *out;
-    size_t needed = 0;
-
-    if (!session)
-        return (unix_status)SCHAN_STATUS_INVALID_PARAMETER;
-    list = gnutls_certificate_get_peers(session->s, &count);
-    p->count = list ? count : 0;
-    for (unsigned int i = 0; i < p->count; i++)
-        needed += 4 + (size_t)list[i].size;
-    p->needed = (uint32_t)needed;
-    if (!p->count)
-        p->status = SCHAN_SEC_E_NO_CREDENTIALS;
-    else if (!p->buffer || p->size < needed)
-        p->status = SCHAN_SEC_E_BUFFER_TOO_SMALL;
-    else
-    {
-        out = SCHAN_PTR(p->buffer);
-        for (unsigned int i = 0; i < p->count; i++)
-        {
-            uint32_t len = list[i].size;
-            uint8_t le[4] = { len & 0xff, (len >> 8) & 0xff, (len >> 16) & 0xff, len >> 24 };
-
-            memcpy(out, le, 4);
-            memcpy(out + 4, list[i].data, len);
-            out += 4 + len;
-        }
-        p->status = SCHAN_SEC_E_OK;
-    }
-    return (unix_status)SCHAN_STATUS_SUCCESS;
+    return schan_list_call(args, peer_certs);
 }
 
 /* ---- GET_CHANNEL_BINDING ---- */

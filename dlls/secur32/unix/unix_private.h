@@ -251,6 +251,15 @@ void schan_diag_not_tls(struct schan_session *session, const uint8_t *data, size
 void schan_diag_record_failed(struct schan_session *session, int err, uint32_t status);
 void schan_diag_warning_alert(struct schan_session *session);
 
+/* unix_list.c: answers a list call (GET_PEER_CERTS, GET_ISSUERS) with
+ * these byte strings, in the ABI's list encoding; sets count, needed and
+ * status.  items may be NULL when count is 0. */
+void schan_list_put(struct schan_get_peer_certs_params *p, const gnutls_datum_t *items, unsigned int count);
+/* The whole of a list call: its params' session (else
+ * STATUS_INVALID_PARAMETER), whose strings items() returns (NULL or a
+ * count of 0 for none), answered with schan_list_put. */
+unix_status schan_list_call(void *args, const gnutls_datum_t *(*items)(struct schan_session *, unsigned int *));
+
 /* ---- function table entries ---- */
 
 unix_status schan_get_info(void *args);
