@@ -75,5 +75,8 @@ SCHAN_ABI_SIZE(schan_dtls_mtu_params, 24);
 SCHAN_ABI_OFFSET(schan_dtls_mtu_params, mtu, 12);
 SCHAN_ABI_SIZE(schan_get_srtp_params, 280);
 SCHAN_ABI_OFFSET(schan_get_srtp_params, status, 272);
+SCHAN_ABI_SIZE(schan_verify_signature_params, 40);
+SCHAN_ABI_OFFSET(schan_verify_signature_params, issuer, 16);
+SCHAN_ABI_OFFSET(schan_verify_signature_params, status, 32);
 
 #endif /* SCHAN_ABI_LAYOUT_H */
