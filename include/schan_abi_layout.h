@@ -75,6 +75,9 @@ SCHAN_ABI_SIZE(schan_dtls_mtu_params, 24);
 SCHAN_ABI_OFFSET(schan_dtls_mtu_params, mtu, 12);
 SCHAN_ABI_SIZE(schan_get_srtp_params, 280);
 SCHAN_ABI_OFFSET(schan_get_srtp_params, status, 272);
+SCHAN_ABI_SIZE(schan_verify_signature_params, 40);
+SCHAN_ABI_OFFSET(schan_verify_signature_params, issuer, 16);
+SCHAN_ABI_OFFSET(schan_verify_signature_params, status, 32);
 
 /* The SCHAN_DISABLE_* bit ranges of schan_cred_create_params.disabled_algs:
  * each enum must fit its range, or one kind's bit would disable another's. */

@@ -168,6 +168,7 @@ enum schan_call {
     SCHAN_CALL_GET_ISSUERS,
     SCHAN_CALL_DTLS_MTU,
     SCHAN_CALL_GET_SRTP,
+    SCHAN_CALL_VERIFY_SIGNATURE,
     SCHAN_CALL_COUNT
 };
 
@@ -436,6 +437,19 @@ struct schan_get_srtp_params {
     uint32_t mki_size;         /* out */
     uint8_t mki[256];          /* out: master key identifier */
     uint32_t status;           /* out: SEC_E_OK, SEC_E_CONTEXT_EXPIRED (no handshake yet) */
+    uint32_t reserved;
+};
+
+/* SCHAN_CALL_VERIFY_SIGNATURE: whether `issuer`'s public key verifies the
+ * signature on `subject` (both DER certificates); nothing else is judged
+ * (names, dates, constraints stay crypt32's).  The PE half asks only about
+ * a link crypt32 called badly signed: Wine 8's crypt32 rejects valid P-256
+ * ECDSA signatures whose r or s is shorter than 32 bytes. */
+struct schan_verify_signature_params {
+    struct schan_blob subject;
+    struct schan_blob issuer;
+    uint32_t status;           /* out: SEC_E_OK when the signature verifies,
+                                  SEC_E_CERT_UNKNOWN when it does not or cannot be read */
     uint32_t reserved;
 };
 

@@ -14,10 +14,9 @@ mkdir -p "$dir"
 cd "$dir"
 
 key() { "$certtool" --generate-privkey --key-type ecdsa --curve secp256r1 --outfile "$1" >/dev/null 2>&1; }
-# The CAs sign with RSA: Wine 8's crypt32 rejects an ECDSA signature whose r
-# or s is shorter than 32 bytes (about 1 in 128 signatures; found when an
-# intermediate signed with a 31-byte r made its chain "untrusted" at random),
-# and these tests are about the verdicts, not that Wine bug.
+# These CAs sign with RSA, so that each verdict below is about what it
+# names: Wine 8's crypt32 rejects an ECDSA signature whose r or s is shorter
+# than 32 bytes (about 1 in 128), which the ECDSA cases at the end test.
 ca_key() { "$certtool" --generate-privkey --key-type rsa --bits 2048 --outfile "$1" >/dev/null 2>&1; }
 
 # template NAME LINES...: writes NAME.tmpl
@@ -84,6 +83,24 @@ leaf not-revoked root 'cn = "valid.test"' 'dns_name = "valid.test"' \
     "crl_dist_points = \"http://127.0.0.1:$crl_port/root.crl\""
 leaf offline root 'cn = "valid.test"' 'dns_name = "valid.test"' \
     "crl_dist_points = \"http://127.0.0.1:$dead_port/root.crl\""
+
+# An ECDSA CA, and a leaf whose signature has an r or s shorter than 32
+# bytes (signed again until one has; 1 in 128 does), which Wine 8's crypt32
+# calls badly signed: the DLL must still accept it.  And the same kind of
+# leaf with its signature broken, which must still be refused.
+"$certtool" --generate-privkey --key-type ecdsa --curve secp256r1 --outfile ecroot.key >/dev/null 2>&1
+template ecroot "cn = \"secur32-gnutls ECDSA root $tag\"" "ca" "cert_signing_key" "expiration_days = 30"
+"$certtool" --generate-self-signed --load-privkey ecroot.key --template ecroot.tmpl --outfile ecroot.pem >/dev/null 2>&1
+here=$(cd "$(dirname "$0")" && pwd)
+tries=0
+while :; do
+    leaf ec-short ecroot 'cn = "valid.test"' 'dns_name = "valid.test"'
+    python3 "$here/ecdsa-signature.py" short ec-short.pem && break
+    tries=$((tries + 1))
+    [ $tries -lt 3000 ] || { echo "no short ECDSA signature in $tries tries" >&2; exit 1; }
+done
+python3 "$here/ecdsa-signature.py" corrupt ec-short.pem ec-bad.pem
+cp ec-bad.pem ec-bad-chain.pem
 
 template crl "crl_next_update = 30" "crl_number = 1"
 "$certtool" --generate-crl --load-ca-privkey root.key --load-ca-certificate root.pem \

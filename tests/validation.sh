@@ -16,7 +16,7 @@ mkdir -p "$dir"
 
 servers=""
 for s in valid inter-leaf expired notyet ip wildcard cn-only selfsigned unknown-ca added-leaf revoked \
-         not-revoked offline; do
+         not-revoked offline ec-short ec-bad; do
     servers="$servers $s=$s-chain.pem,key.pem"
 done
 servers="$servers inter-missing=inter-leaf.pem,key.pem"
@@ -87,6 +87,10 @@ case no-cdp-revcheck $(port valid) valid.test revend NO_REVOCATION_CHECK
 case no-cdp-ignore-no-check $(port valid) valid.test revend+ignnocheck OK
 issuers client-cert-asked $(port ask-cert) 0
 issuers client-cert-asked-with-cas ${sport:-1} 1
+root add ecroot.pem
+case ecdsa-short-signature $(port ec-short) valid.test - OK chain=1
+case ecdsa-broken-signature $(port ec-bad) valid.test - UNTRUSTED_ROOT
+root del ecroot.pem
 root del root.pem
 case root-removed $(port valid) valid.test - UNTRUSTED_ROOT
 EOF

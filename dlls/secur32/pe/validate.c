@@ -219,12 +219,49 @@ static HRESULT revocation_error(const CERT_SIMPLE_CHAIN *simple, DWORD cred_flag
     return first_unknown;
 }
 
+/* ---- signatures crypt32 wrongly calls bad ---- */
+
+static BOOL link_verifies(PCCERT_CONTEXT subject, PCCERT_CONTEXT issuer)
+{
+    struct schan_verify_signature_params params = {
+        .subject = { to_u64(subject->pbCertEncoded), subject->cbCertEncoded },
+        .issuer = { to_u64(issuer->pbCertEncoded), issuer->cbCertEncoded },
+    };
+
+    return unix_call_status(SCHAN_CALL_VERIFY_SIGNATURE, &params, &params.status) == SEC_E_OK;
+}
+
+/* Wine 8's crypt32 rejects valid P-256 ECDSA signatures whose r or s is
+ * shorter than 32 bytes (about 1 in 128), which would fail such a server
+ * every time.  When the chain says "not signature valid", GnuTLS checks
+ * every link of it again, and the root's own signature if crypt32 flagged
+ * that; only if all of them verify is that one error taken back.  Windows
+ * and Wine 10 never get here with a valid chain. */
+static DWORD error_status(const CERT_CHAIN_CONTEXT *chain)
+{
+    DWORD e = chain->TrustStatus.dwErrorStatus;
+    const CERT_SIMPLE_CHAIN *simple;
+    DWORD n;
+
+    if (!(e & CERT_TRUST_IS_NOT_SIGNATURE_VALID) || chain->cChain != 1 || !(n = chain->rgpChain[0]->cElement))
+        return e;
+    simple = chain->rgpChain[0];
+    for (DWORD i = 0; i + 1 < n; i++)
+        if (!link_verifies(simple->rgpElement[i]->pCertContext, simple->rgpElement[i + 1]->pCertContext))
+            return e;
+    if ((simple->rgpElement[n - 1]->TrustStatus.dwErrorStatus & CERT_TRUST_IS_NOT_SIGNATURE_VALID)
+        && !link_verifies(simple->rgpElement[n - 1]->pCertContext, simple->rgpElement[n - 1]->pCertContext))
+        return e;
+    SCHAN_TRACE("crypt32 called a signature in the chain bad; GnuTLS verified every link\n");
+    return e & ~CERT_TRUST_IS_NOT_SIGNATURE_VALID;
+}
+
 /* The chain's own verdict, read from its trust status rather than from
  * Wine 8's SSL policy, which passes partial chains and reports an offline
  * CRL server as CERT_E_REVOCATION_FAILURE. */
 static DWORD chain_error(const CERT_CHAIN_CONTEXT *chain, DWORD cred_flags)
 {
-    DWORD e = chain->TrustStatus.dwErrorStatus, revocation;
+    DWORD e = error_status(chain), revocation;
 
     if (!chain->cChain || (e & (CERT_TRUST_IS_PARTIAL_CHAIN | CERT_TRUST_IS_CYCLIC)))
         return CERT_E_CHAINING;

@@ -66,6 +66,7 @@ WINE_ENTRY(schan_control)
 WINE_ENTRY(schan_get_issuers)
 WINE_ENTRY(schan_dtls_mtu)
 WINE_ENTRY(schan_get_srtp)
+WINE_ENTRY(schan_verify_signature)
 
 #define SCHAN_ENTRY_TABLE { \
     [SCHAN_CALL_GET_INFO] = entry_schan_get_info, \
@@ -85,6 +86,7 @@ WINE_ENTRY(schan_get_srtp)
     [SCHAN_CALL_GET_ISSUERS] = entry_schan_get_issuers, \
     [SCHAN_CALL_DTLS_MTU] = entry_schan_dtls_mtu, \
     [SCHAN_CALL_GET_SRTP] = entry_schan_get_srtp, \
+    [SCHAN_CALL_VERIFY_SIGNATURE] = entry_schan_verify_signature, \
 }
 
 __attribute__((visibility("default")))

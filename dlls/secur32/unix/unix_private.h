@@ -279,6 +279,7 @@ unix_status schan_get_channel_binding(void *args);
 unix_status schan_export_keying_material(void *args);
 unix_status schan_dtls_mtu(void *args);
 unix_status schan_get_srtp(void *args);
+unix_status schan_verify_signature(void *args);
 
 int schan_global_init(void);
 /* unix_record_sizes.c: caches the record sizes ENCRYPT and DECRYPT need,
