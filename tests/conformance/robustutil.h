@@ -11,50 +11,12 @@
 #include <string.h>
 #include "tlsutil.h"
 
-/* A byte queue between the two sides. */
-struct rwire {
-    BYTE *data;
-    ULONG len, cap;
-};
-
-static inline void rw_push(struct rwire *w, const void *data, ULONG len)
-{
-    if (!len)
-        return;
-    if (w->len + len > w->cap)
-    {
-        ULONG cap = w->cap ? w->cap : 4096;
-        BYTE *grown;
-
-        while (cap < w->len + len)
-            cap *= 2;
-        if (!(grown = realloc(w->data, cap)))
-            abort();
-        w->data = grown;
-        w->cap = cap;
-    }
-    memcpy(w->data + w->len, data, len);
-    w->len += len;
-}
-
-static inline void rw_consume(struct rwire *w, ULONG len)
-{
-    if (len > w->len)
-        len = w->len;
-    memmove(w->data, w->data + len, w->len - len);
-    w->len -= len;
-}
-
-static inline void rw_free(struct rwire *w)
-{
-    free(w->data);
-    memset(w, 0, sizeof(*w));
-}
+/* The byte queues are tlsutil.h's struct wire. */
 
 struct rconn;
-/* Called with each token a side produced; it must rw_push what the peer
+/* Called with each token a side produced; it must wire_push what the peer
  * should receive (the default pushes the bytes unchanged). */
-typedef void (*rc_output_hook)(struct rconn *c, BOOL from_server, const BYTE *data, ULONG len, struct rwire *to);
+typedef void (*rc_output_hook)(struct rconn *c, BOOL from_server, const BYTE *data, ULONG len, struct wire *to);
 
 struct rconn {
     CredHandle *ccred, *scred;
@@ -62,7 +24,7 @@ struct rconn {
     BOOL have_cctx, have_sctx;
     const WCHAR *target;
     ULONG creq;                     /* the client's ISC flags (CLIENT_REQ unless changed) */
-    struct rwire c2s, s2c;          /* unread bytes for each side */
+    struct wire c2s, s2c;          /* unread bytes for each side */
     SECURITY_STATUS cstatus, sstatus;
     BOOL cdone, sdone, cfailed, sfailed;
     ULONG split;                    /* 0: deliver all; else at most this many more bytes per call */
@@ -83,20 +45,20 @@ static inline void rc_init(struct rconn *c, CredHandle *ccred, CredHandle *scred
 
 static inline void rc_output(struct rconn *c, BOOL from_server, const BYTE *data, ULONG len)
 {
-    struct rwire *to = from_server ? &c->s2c : &c->c2s;
+    struct wire *to = from_server ? &c->s2c : &c->c2s;
 
     if (!len || !data)
         return;
     if (c->hook)
         c->hook(c, from_server, data, len, to);
     else
-        rw_push(to, data, len);
+        wire_push(to, data, len);
 }
 
 /* One ISC or ASC call on the first `deliver` bytes of the side's wire. */
 static inline SECURITY_STATUS rc_step(struct rconn *c, BOOL server, ULONG deliver)
 {
-    struct rwire *in = server ? &c->c2s : &c->s2c;
+    struct wire *in = server ? &c->c2s : &c->s2c;
     SecBuffer ibuf[2], obuf[2];
     SecBufferDesc idesc = { SECBUFFER_VERSION, 2, ibuf }, odesc = { SECBUFFER_VERSION, 2, obuf };
     BOOL first = server ? !c->have_sctx : !c->have_cctx;
@@ -132,7 +94,7 @@ static inline SECURITY_STATUS rc_step(struct rconn *c, BOOL server, ULONG delive
         if (!first || server)
         {
             ULONG extra = ibuf[1].BufferType == SECBUFFER_EXTRA ? ibuf[1].cbBuffer : 0;
-            rw_consume(in, extra <= deliver ? deliver - extra : deliver);
+            wire_consume(in, extra <= deliver ? deliver - extra : deliver);
         }
     }
     FreeContextBuffer(obuf[0].pvBuffer);
@@ -149,7 +111,7 @@ static inline BOOL rc_running(SECURITY_STATUS s)
  * asking for more; records the status. */
 static inline void rc_side(struct rconn *c, BOOL server)
 {
-    struct rwire *in = server ? &c->c2s : &c->s2c;
+    struct wire *in = server ? &c->c2s : &c->s2c;
     SECURITY_STATUS *status = server ? &c->sstatus : &c->cstatus;
     ULONG avail = 0, before;
 
@@ -210,8 +172,8 @@ static inline void rc_free(struct rconn *c)
     if (c->have_sctx)
         DeleteSecurityContext(&c->sctx);
     c->have_cctx = c->have_sctx = FALSE;
-    rw_free(&c->c2s);
-    rw_free(&c->s2c);
+    wire_free(&c->c2s);
+    wire_free(&c->s2c);
 }
 
 /* One record of `len` bytes from a side onto the other's wire. */
@@ -241,7 +203,7 @@ static inline SECURITY_STATUS rc_send(struct rconn *c, BOOL from_server, const v
 }
 
 /* Answers SEC_I_RENEGOTIATE (TLS 1.3 tickets, KeyUpdate) with the EXTRA bytes. */
-static inline SECURITY_STATUS rc_renegotiate(struct rconn *c, BOOL server, struct rwire *in)
+static inline SECURITY_STATUS rc_renegotiate(struct rconn *c, BOOL server, struct wire *in)
 {
     SecBuffer ib[2], ob[1];
     SecBufferDesc idesc = { SECBUFFER_VERSION, 2, ib }, odesc = { SECBUFFER_VERSION, 1, ob };
@@ -259,16 +221,16 @@ static inline SECURITY_STATUS rc_renegotiate(struct rconn *c, BOOL server, struc
     rc_output(c, server, ob[0].pvBuffer, ob[0].cbBuffer);
     FreeContextBuffer(ob[0].pvBuffer);
     extra = ib[1].BufferType == SECBUFFER_EXTRA ? ib[1].cbBuffer : 0;
-    rw_consume(in, in->len - (extra <= in->len ? extra : in->len));
+    wire_consume(in, in->len - (extra <= in->len ? extra : in->len));
     return status;
 }
 
 /* Decrypts everything on a side's wire, appending plaintext to `plain`
  * (when not NULL).  Returns the first status that is not SEC_E_OK, or
  * SEC_E_OK.  SEC_E_INCOMPLETE_MESSAGE leaves the partial record queued. */
-static inline SECURITY_STATUS rc_recv(struct rconn *c, BOOL server, struct rwire *plain)
+static inline SECURITY_STATUS rc_recv(struct rconn *c, BOOL server, struct wire *plain)
 {
-    struct rwire *in = server ? &c->c2s : &c->s2c;
+    struct wire *in = server ? &c->c2s : &c->s2c;
     CtxtHandle *ctx = server ? &c->sctx : &c->cctx;
     SECURITY_STATUS status = SEC_E_OK;
 
@@ -287,11 +249,11 @@ static inline SECURITY_STATUS rc_recv(struct rconn *c, BOOL server, struct rwire
         for (i = 1; i < 4; i++)
         {
             if (b[i].BufferType == SECBUFFER_DATA && plain && b[i].cbBuffer)
-                rw_push(plain, b[i].pvBuffer, b[i].cbBuffer);
+                wire_push(plain, b[i].pvBuffer, b[i].cbBuffer);
             if (b[i].BufferType == SECBUFFER_EXTRA)
                 extra = b[i].cbBuffer;
         }
-        rw_consume(in, in->len - (extra <= in->len ? extra : in->len));
+        wire_consume(in, in->len - (extra <= in->len ? extra : in->len));
         if (status == SEC_I_RENEGOTIATE && (status = rc_renegotiate(c, server, in)) != SEC_E_OK)
             return status;
     }
@@ -301,7 +263,7 @@ static inline SECURITY_STATUS rc_recv(struct rconn *c, BOOL server, struct rwire
 /* `len` bytes each way; TRUE when both arrive intact. */
 static inline BOOL rc_exchange(struct rconn *c, ULONG len)
 {
-    struct rwire got = { 0 };
+    struct wire got = { 0 };
     BYTE *msg = malloc(len);
     BOOL good;
     ULONG i;
@@ -314,7 +276,7 @@ static inline BOOL rc_exchange(struct rconn *c, ULONG len)
     got.len = 0;
     good = good && rc_send(c, TRUE, msg, len) == SEC_E_OK && rc_recv(c, FALSE, &got) == SEC_E_OK
            && got.len == len && !memcmp(got.data, msg, len);
-    rw_free(&got);
+    wire_free(&got);
     free(msg);
     return good;
 }

@@ -16,8 +16,8 @@ static PCCERT_CONTEXT server_cert;
  * SEC_I_RENEGOTIATE, then ISC with the EXTRA bytes returns SEC_E_OK. */
 static int drain_tickets(struct tls_pair *p, int *renegotiations)
 {
-    BYTE buf[4096], reply[1024];
-    ULONG size = p->pending_app_size;
+    BYTE *buf = p->pending.data, reply[1024];   /* drained in place */
+    ULONG size = p->pending.len;
     SecBuffer db[4], ib[2], ob[1];
     SecBufferDesc ddesc = { SECBUFFER_VERSION, 4, db }, idesc = { SECBUFFER_VERSION, 2, ib };
     SecBufferDesc odesc = { SECBUFFER_VERSION, 1, ob };
@@ -25,7 +25,6 @@ static int drain_tickets(struct tls_pair *p, int *renegotiations)
     ULONG attrs;
     int i, failures = 0;
 
-    memcpy(buf, p->pending_app, size);
     *renegotiations = 0;
     while (size)
     {
@@ -65,6 +64,7 @@ static int drain_tickets(struct tls_pair *p, int *renegotiations)
             break;
         }
     }
+    p->pending.len = size;
     return failures;
 }
 

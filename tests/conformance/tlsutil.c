@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "tlsutil.h"
@@ -97,25 +98,50 @@ SECURITY_STATUS acquire_cred(CredHandle *cred, ULONG use, PCCERT_CONTEXT cert, B
     return AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)UNISP_NAME_W, use, NULL, auth, NULL, NULL, cred, &expiry);
 }
 
-/* A byte queue between the two sides. */
-struct wire {
-    BYTE data[65536];
-    ULONG len;
-};
-
-static void wire_push(struct wire *w, const void *data, ULONG len)
+BYTE *wire_space(struct wire *w, ULONG want)
 {
-    if (w->len + len <= sizeof(w->data))
+    ULONG cap = w->cap ? w->cap : 4096;
+    BYTE *grown;
+
+    if (want > ~(ULONG)0 - w->len)
     {
-        memcpy(w->data + w->len, data, len);
-        w->len += len;
+        fprintf(stderr, "wire: %lu + %lu bytes overflow a ULONG\n", (unsigned long)w->len, (unsigned long)want);
+        abort();
     }
+    if (w->len + want <= w->cap)
+        return w->data + w->len;
+    while (cap < w->len + want)
+        cap = cap > ~(ULONG)0 / 2 ? w->len + want : cap * 2;
+    if (!(grown = realloc(w->data, cap)))
+    {
+        fprintf(stderr, "wire: out of memory for %lu bytes\n", (unsigned long)cap);
+        abort();
+    }
+    w->data = grown;
+    w->cap = cap;
+    return w->data + w->len;
 }
 
-static void wire_consume(struct wire *w, ULONG len)
+void wire_push(struct wire *w, const void *data, ULONG len)
 {
+    if (!len)
+        return;
+    memcpy(wire_space(w, len), data, len);
+    w->len += len;
+}
+
+void wire_consume(struct wire *w, ULONG len)
+{
+    if (len > w->len)
+        len = w->len;
     memmove(w->data, w->data + len, w->len - len);
     w->len -= len;
+}
+
+void wire_free(struct wire *w)
+{
+    free(w->data);
+    memset(w, 0, sizeof(*w));
 }
 
 /* One ISC or ASC call on what the wire holds (limited by split). */
@@ -204,53 +230,61 @@ static ULONG window(struct tls_pair *p, struct wire *w, ULONG seen)
     return n > w->len ? w->len : n;
 }
 
+static BOOL drive_handshake(struct tls_pair *p, struct wire *c2s, struct wire *s2c);
+
 BOOL run_handshake(struct tls_pair *p)
 {
-    static struct wire c2s, s2c;
+    struct wire c2s = { 0 }, s2c = { 0 };
+    BOOL done;
+
+    p->pending.len = 0;
+    done = drive_handshake(p, &c2s, &s2c);
+    wire_free(&c2s);
+    wire_free(&s2c);
+    return done;
+}
+
+/* Alternates the sides, one call each, until both said SEC_E_OK or one failed. */
+static BOOL drive_handshake(struct tls_pair *p, struct wire *c2s, struct wire *s2c)
+{
     ULONG cseen = 0, sseen = 0;
     BOOL cdone = FALSE, sdone = FALSE;
     int guard = 0;
 
-    c2s.len = s2c.len = 0;
-    p->cstatus = step(p, FALSE, &s2c, &c2s, &cseen);
+    p->cstatus = step(p, FALSE, s2c, c2s, &cseen);
     if (p->cstatus != SEC_I_CONTINUE_NEEDED)
         return FALSE;
     while ((!cdone || !sdone) && guard++ < 200000)
     {
-        if (!sdone && c2s.len)
+        if (!sdone && c2s->len)
         {
-            sseen = window(p, &c2s, sseen);
-            p->sstatus = step(p, TRUE, &c2s, &s2c, &sseen);
+            sseen = window(p, c2s, sseen);
+            p->sstatus = step(p, TRUE, c2s, s2c, &sseen);
             if (p->sstatus == SEC_E_OK)
                 sdone = TRUE;
             else if (p->sstatus != SEC_I_CONTINUE_NEEDED && p->sstatus != SEC_E_INCOMPLETE_MESSAGE)
                 return FALSE;
         }
-        if (!cdone && s2c.len)
+        if (!cdone && s2c->len)
         {
-            cseen = window(p, &s2c, cseen);
-            p->cstatus = step(p, FALSE, &s2c, &c2s, &cseen);
+            cseen = window(p, s2c, cseen);
+            p->cstatus = step(p, FALSE, s2c, c2s, &cseen);
             if (p->cstatus == SEC_E_OK)
             {
                 cdone = TRUE;
-                memcpy(p->pending_app, s2c.data, s2c.len);   /* tickets etc. follow as records */
-                p->pending_app_size = s2c.len;
-                s2c.len = 0;
+                wire_push(&p->pending, s2c->data, s2c->len);   /* tickets etc. follow as records */
+                s2c->len = 0;
             }
             else if (p->cstatus != SEC_I_CONTINUE_NEEDED && p->cstatus != SEC_E_INCOMPLETE_MESSAGE)
                 return FALSE;
         }
         if (cdone && sdone)
             break;
-        if (!c2s.len && !s2c.len && !(cdone && !sdone))
+        if (!c2s->len && !s2c->len && !(cdone && !sdone))
             return FALSE;
     }
     /* Whatever the server's last call produced (TLS 1.3 tickets) waits for the client. */
-    if (s2c.len)
-    {
-        memcpy(p->pending_app + p->pending_app_size, s2c.data, s2c.len);
-        p->pending_app_size += s2c.len;
-    }
+    wire_push(&p->pending, s2c->data, s2c->len);
     return cdone && sdone;
 }
 
@@ -289,6 +323,7 @@ void free_pair(struct tls_pair *p)
     if (p->have_sctx)
         DeleteSecurityContext(&p->sctx);
     p->have_cctx = p->have_sctx = FALSE;
+    wire_free(&p->pending);
 }
 
 SECURITY_STATUS send_record(CtxtHandle *from, CtxtHandle *to, const BYTE *data, ULONG len, BYTE *out, ULONG *out_len)

@@ -16,6 +16,20 @@ PCCERT_CONTEXT load_pem_cert(const char *name);
 SECURITY_STATUS acquire_cred(CredHandle *cred, ULONG use, PCCERT_CONTEXT cert, BOOL v5, DWORD protocols,
                              DWORD flags);
 
+/* The one byte queue of the PE-side tests: it grows as needed, never drops
+ * bytes, and aborts (with a message) when memory runs out. */
+struct wire {
+    BYTE *data;
+    ULONG len, cap;
+};
+void wire_push(struct wire *w, const void *data, ULONG len);
+/* Room for `want` more bytes after the queued ones (to recv() into): the
+ * caller adds to `len` what it wrote there. */
+BYTE *wire_space(struct wire *w, ULONG want);
+/* Drops the first `len` bytes (all of them when len is larger). */
+void wire_consume(struct wire *w, ULONG len);
+void wire_free(struct wire *w);
+
 #define CLIENT_REQ (ISC_REQ_SEQUENCE_DETECT | ISC_REQ_REPLAY_DETECT | ISC_REQ_CONFIDENTIALITY | \
                     ISC_REQ_ALLOCATE_MEMORY | ISC_REQ_STREAM | ISC_REQ_USE_SUPPLIED_CREDS)
 #define SERVER_REQ (ASC_REQ_SEQUENCE_DETECT | ASC_REQ_REPLAY_DETECT | ASC_REQ_CONFIDENTIALITY | \
@@ -35,8 +49,7 @@ struct tls_pair {
     ULONG cattrs, sattrs;
     int calls;                   /* ISC+ASC calls made */
     int incomplete;              /* SEC_E_INCOMPLETE_MESSAGE results seen */
-    BYTE pending_app[4096];      /* bytes left for DecryptMessage after the handshake */
-    ULONG pending_app_size;
+    struct wire pending;         /* bytes left for DecryptMessage after the handshake */
 };
 
 /* Credentials for both sides (client: manual validation unless cflags says
@@ -49,6 +62,7 @@ void pair_teardown(struct tls_pair *p);
 
 /* Runs both sides to completion; returns FALSE if either failed. */
 BOOL run_handshake(struct tls_pair *p);
+/* Deletes both contexts and drops the pending bytes. */
 void free_pair(struct tls_pair *p);
 
 /* Encrypts `len` bytes with one side and decrypts them with the other.
