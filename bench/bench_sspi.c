@@ -276,13 +276,12 @@ static void decrypt_buffers(SecBufferDesc *desc, SecBuffer *b, void *data, ULONG
  * SEC_I_RENEGOTIATE, and the client's ISC takes the rest. */
 static void read_tickets(struct tls_pair *p)
 {
-    BYTE buf[4096];
-    ULONG size = p->pending_app_size, given, attrs;
+    BYTE *buf = p->pending.data;   /* read in place */
+    ULONG size = p->pending.len, given, attrs;
     SecBuffer db[4], ib[2], ob[1];
     SecBufferDesc ddesc, idesc = { SECBUFFER_VERSION, 2, ib }, odesc = { SECBUFFER_VERSION, 1, ob };
     SECURITY_STATUS status;
 
-    memcpy(buf, p->pending_app, size);
     while (size)
     {
         decrypt_buffers(&ddesc, db, buf, size);
@@ -303,6 +302,7 @@ static void read_tickets(struct tls_pair *p)
         size = ib[1].BufferType == SECBUFFER_EXTRA ? ib[1].cbBuffer : 0;
         memmove(buf, buf + given - size, size);
     }
+    p->pending.len = 0;
 }
 
 static void bench_full_handshakes(const char *name, PCCERT_CONTEXT cert, DWORD disabled)
@@ -466,8 +466,7 @@ struct conn {
     SOCKET s;
     CtxtHandle ctx;
     SecPkgContext_StreamSizes sizes;
-    BYTE in[65536];
-    ULONG in_len;
+    struct wire in;   /* received, not yet used (tlsutil.h's growable queue) */
 };
 
 static void send_all(SOCKET s, const void *data, ULONG len)
@@ -485,16 +484,15 @@ static void send_all(SOCKET s, const void *data, ULONG len)
 
 static void recv_more(struct conn *c)
 {
-    int n = recv(c->s, (char *)c->in + c->in_len, (int)(sizeof(c->in) - c->in_len), 0);
+    int n = recv(c->s, (char *)wire_space(&c->in, 65536), 65536, 0);
     if (n <= 0)
         die("recv", WSAGetLastError());
-    c->in_len += n;
+    c->in.len += n;
 }
 
 static void consume(struct conn *c, ULONG keep_tail)
 {
-    memmove(c->in, c->in + c->in_len - keep_tail, keep_tail);
-    c->in_len = keep_tail;
+    wire_consume(&c->in, c->in.len - keep_tail);
 }
 
 static void sock_connect(struct conn *c, int port)
@@ -507,7 +505,7 @@ static void sock_connect(struct conn *c, int port)
     if (c->s == INVALID_SOCKET || connect(c->s, (struct sockaddr *)&sa, sizeof(sa)))
         die("connect to 127.0.0.1", WSAGetLastError());
     setsockopt(c->s, IPPROTO_TCP, TCP_NODELAY, (const char *)&one, sizeof(one));
-    c->in_len = 0;
+    c->in.len = 0;
 }
 
 static void sock_handshake(struct conn *c, CredHandle *cred)
@@ -520,7 +518,7 @@ static void sock_handshake(struct conn *c, CredHandle *cred)
 
     for (;;)
     {
-        ib[0].BufferType = SECBUFFER_TOKEN; ib[0].pvBuffer = c->in; ib[0].cbBuffer = c->in_len;
+        ib[0].BufferType = SECBUFFER_TOKEN; ib[0].pvBuffer = c->in.data; ib[0].cbBuffer = c->in.len;
         ib[1].BufferType = SECBUFFER_EMPTY; ib[1].pvBuffer = NULL; ib[1].cbBuffer = 0;
         ob[0].BufferType = SECBUFFER_TOKEN; ob[0].pvBuffer = NULL; ob[0].cbBuffer = 0;
         status = InitializeSecurityContextW(cred, first ? NULL : &c->ctx, (SEC_WCHAR *)L"localhost", client_req(), 0,
@@ -540,7 +538,7 @@ static void sock_handshake(struct conn *c, CredHandle *cred)
         consume(c, ib[1].BufferType == SECBUFFER_EXTRA ? ib[1].cbBuffer : 0);
         if (status == SEC_E_OK)
             break;
-        if (!c->in_len)
+        if (!c->in.len)
             recv_more(c);
     }
     QueryContextAttributesW(&c->ctx, SECPKG_ATTR_STREAM_SIZES, &c->sizes);
@@ -588,9 +586,9 @@ static ULONG sock_decrypt(struct conn *c)
     SECURITY_STATUS status;
     ULONG got = 0;
 
-    while (c->in_len)
+    while (c->in.len)
     {
-        decrypt_buffers(&ddesc, db, c->in, c->in_len);
+        decrypt_buffers(&ddesc, db, c->in.data, c->in.len);
         status = DecryptMessage(&c->ctx, &ddesc, 0, NULL);
         if (status == SEC_E_INCOMPLETE_MESSAGE)
             break;

@@ -17,15 +17,12 @@
 #include <string.h>
 #include "tlsutil.h"
 
-#define BUF_SIZE 65536
-
 struct conn {
     SOCKET sock;
     CredHandle cred;
     CtxtHandle ctx;
     BOOL have_ctx, server;
-    BYTE buf[BUF_SIZE];
-    ULONG len;
+    struct wire in;   /* received and not yet used (tlsutil.h's growable queue) */
 };
 
 static DWORD disabled_protocols(const char *name)
@@ -92,21 +89,18 @@ static BOOL send_all(SOCKET s, const BYTE *data, ULONG len)
 
 static BOOL recv_more(struct conn *c)
 {
-    int n;
+    int n = recv(c->sock, (char *)wire_space(&c->in, 16384), 16384, 0);
 
-    if (c->len == BUF_SIZE)
-        return FALSE;
-    n = recv(c->sock, (char *)c->buf + c->len, (int)(BUF_SIZE - c->len), 0);
     if (n <= 0)
         return FALSE;
-    c->len += (ULONG)n;
+    c->in.len += (ULONG)n;
     return TRUE;
 }
 
 /* One ISC/ASC call on the buffered bytes; sends what it produces. */
 static SECURITY_STATUS context_step(struct conn *c, BOOL first)
 {
-    SecBuffer in[2] = { { c->len, SECBUFFER_TOKEN, c->buf }, { 0, SECBUFFER_EMPTY, NULL } };
+    SecBuffer in[2] = { { c->in.len, SECBUFFER_TOKEN, c->in.data }, { 0, SECBUFFER_EMPTY, NULL } };
     SecBuffer out[2] = { { 0, SECBUFFER_TOKEN, NULL }, { 0, SECBUFFER_ALERT, NULL } };
     SecBufferDesc idesc = { SECBUFFER_VERSION, 2, in }, odesc = { SECBUFFER_VERSION, 2, out };
     SECURITY_STATUS status;
@@ -130,8 +124,7 @@ static SECURITY_STATUS context_step(struct conn *c, BOOL first)
     if (status == SEC_E_INCOMPLETE_MESSAGE || (first && !c->server))
         return status;
     extra = in[1].BufferType == SECBUFFER_EXTRA ? in[1].cbBuffer : 0;
-    memmove(c->buf, c->buf + c->len - extra, extra);
-    c->len = extra;
+    wire_consume(&c->in, c->in.len - extra);
     return status;
 }
 
@@ -148,7 +141,7 @@ static BOOL handshake(struct conn *c)
     }
     for (;;)
     {
-        if (!c->len || status == SEC_E_INCOMPLETE_MESSAGE)
+        if (!c->in.len || status == SEC_E_INCOMPLETE_MESSAGE)
             if (!recv_more(c))
                 return fail("connection closed during the handshake", 0), FALSE;
         status = context_step(c, first);
@@ -164,22 +157,30 @@ static BOOL handshake(struct conn *c)
 static BOOL send_text(struct conn *c, const char *text)
 {
     SecPkgContext_StreamSizes sizes;
-    static BYTE record[BUF_SIZE];
     ULONG len = (ULONG)strlen(text);
+    BYTE *record;
+    BOOL sent;
     SecBuffer b[4];
     SecBufferDesc desc = { SECBUFFER_VERSION, 4, b };
     SECURITY_STATUS status;
 
     if ((status = QueryContextAttributesW(&c->ctx, SECPKG_ATTR_STREAM_SIZES, &sizes)))
         return fail("stream sizes", status), FALSE;
+    if (len > sizes.cbMaximumMessage || !(record = malloc(sizes.cbHeader + len + sizes.cbTrailer)))
+        return fail("message too long or out of memory", 0), FALSE;
     memcpy(record + sizes.cbHeader, text, len);
     b[0] = (SecBuffer){ sizes.cbHeader, SECBUFFER_STREAM_HEADER, record };
     b[1] = (SecBuffer){ len, SECBUFFER_DATA, record + sizes.cbHeader };
     b[2] = (SecBuffer){ sizes.cbTrailer, SECBUFFER_STREAM_TRAILER, record + sizes.cbHeader + len };
     b[3] = (SecBuffer){ 0, SECBUFFER_EMPTY, NULL };
     if ((status = EncryptMessage(&c->ctx, 0, &desc, 0)))
+    {
+        free(record);
         return fail("EncryptMessage", status), FALSE;
-    return send_all(c->sock, record, b[0].cbBuffer + b[1].cbBuffer + b[2].cbBuffer);
+    }
+    sent = send_all(c->sock, record, b[0].cbBuffer + b[1].cbBuffer + b[2].cbBuffer);
+    free(record);
+    return sent;
 }
 
 /* Decrypts until one record with data arrives; FALSE at close or error. */
@@ -192,9 +193,9 @@ static BOOL receive_text(struct conn *c)
 
     for (;;)
     {
-        if ((!c->len || status == SEC_E_INCOMPLETE_MESSAGE) && !recv_more(c))
+        if ((!c->in.len || status == SEC_E_INCOMPLETE_MESSAGE) && !recv_more(c))
             return FALSE;
-        b[0] = (SecBuffer){ c->len, SECBUFFER_DATA, c->buf };
+        b[0] = (SecBuffer){ c->in.len, SECBUFFER_DATA, c->in.data };
         for (i = 1; i < 4; i++)
             b[i] = (SecBuffer){ 0, SECBUFFER_EMPTY, NULL };
         status = DecryptMessage(&c->ctx, &desc, 0, NULL);
@@ -207,12 +208,9 @@ static BOOL receive_text(struct conn *c)
         if (status == SEC_E_OK && b[1].cbBuffer)
             printf("received %.*s\n", (int)b[1].cbBuffer, (const char *)b[1].pvBuffer);
         if (b[3].BufferType == SECBUFFER_EXTRA)
-        {
-            memmove(c->buf, b[3].pvBuffer, b[3].cbBuffer);
-            c->len = b[3].cbBuffer;
-        }
+            wire_consume(&c->in, c->in.len - b[3].cbBuffer);
         else
-            c->len = 0;
+            c->in.len = 0;
         if (status == SEC_I_RENEGOTIATE)
             status = context_step(c, FALSE);   /* answers tickets / key updates */
         else if (b[1].cbBuffer)
@@ -226,7 +224,7 @@ static void shutdown_tls(struct conn *c)
     SecBuffer b = { sizeof(type), SECBUFFER_TOKEN, &type };
     SecBufferDesc desc = { SECBUFFER_VERSION, 1, &b };
 
-    c->len = 0;
+    c->in.len = 0;
     if (ApplyControlToken(&c->ctx, &desc) == SEC_E_OK)
         context_step(c, FALSE);
 }
@@ -305,6 +303,7 @@ static int run_socket(BOOL server, const char *prot, int port)
     close_gracefully(c.sock);
     DeleteSecurityContext(&c.ctx);
     FreeCredentialsHandle(&c.cred);
+    wire_free(&c.in);
     if (cert)
         CertFreeCertificateContext(cert);
     WSACleanup();
