@@ -55,50 +55,33 @@ static inline void rc_output(struct rconn *c, BOOL from_server, const BYTE *data
         wire_push(to, data, len);
 }
 
-/* One ISC or ASC call on the first `deliver` bytes of the side's wire. */
+struct rc_sink {
+    struct rconn *c;
+    BOOL from_server;
+};
+
+static inline void rc_sink_output(void *user, const BYTE *data, ULONG len)
+{
+    struct rc_sink *sink = user;
+
+    rc_output(sink->c, sink->from_server, data, len);
+}
+
+/* One ISC or ASC call (tlsutil's tls_call_once) on the first `deliver`
+ * bytes of the side's wire; its output goes through the hook. */
 static inline SECURITY_STATUS rc_step(struct rconn *c, BOOL server, ULONG deliver)
 {
     struct wire *in = server ? &c->c2s : &c->s2c;
-    SecBuffer ibuf[2], obuf[2];
-    SecBufferDesc idesc = { SECBUFFER_VERSION, 2, ibuf }, odesc = { SECBUFFER_VERSION, 2, obuf };
-    BOOL first = server ? !c->have_sctx : !c->have_cctx;
+    struct rc_sink sink = { c, server };
+    struct tls_call call = { .cred = server ? c->scred : c->ccred, .ctx = server ? &c->sctx : &c->cctx,
+                             .have_ctx = server ? &c->have_sctx : &c->have_cctx, .server = server,
+                             .target = c->target, .req = server ? SERVER_REQ : c->creq,
+                             .sink = rc_sink_output, .user = &sink };
     SECURITY_STATUS status;
-    ULONG attrs = 0;
 
-    ibuf[0].BufferType = SECBUFFER_TOKEN;
-    ibuf[0].pvBuffer = in->data;
-    ibuf[0].cbBuffer = deliver;
-    ibuf[1].BufferType = SECBUFFER_EMPTY;
-    ibuf[1].pvBuffer = NULL;
-    ibuf[1].cbBuffer = 0;
-    obuf[0].BufferType = SECBUFFER_TOKEN;
-    obuf[0].pvBuffer = NULL;
-    obuf[0].cbBuffer = 0;
-    obuf[1].BufferType = SECBUFFER_ALERT;
-    obuf[1].pvBuffer = NULL;
-    obuf[1].cbBuffer = 0;
     c->calls++;
-    if (server)
-        status = AcceptSecurityContext(c->scred, first ? NULL : &c->sctx, &idesc, SERVER_REQ, 0,
-                                       first ? &c->sctx : NULL, &odesc, &attrs, NULL);
-    else
-        status = InitializeSecurityContextW(c->ccred, first ? NULL : &c->cctx, (SEC_WCHAR *)c->target,
-                                            c->creq, 0, 0, first ? NULL : &idesc, 0,
-                                            first ? &c->cctx : NULL, &odesc, &attrs, NULL);
-    if (first && (status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED))
-        *(server ? &c->have_sctx : &c->have_cctx) = TRUE;
-    if (status != SEC_E_INCOMPLETE_MESSAGE)
-    {
-        rc_output(c, server, obuf[0].pvBuffer, obuf[0].cbBuffer);
-        rc_output(c, server, obuf[1].pvBuffer, obuf[1].cbBuffer);
-        if (!first || server)
-        {
-            ULONG extra = ibuf[1].BufferType == SECBUFFER_EXTRA ? ibuf[1].cbBuffer : 0;
-            wire_consume(in, extra <= deliver ? deliver - extra : deliver);
-        }
-    }
-    FreeContextBuffer(obuf[0].pvBuffer);
-    FreeContextBuffer(obuf[1].pvBuffer);
+    status = tls_call_once(&call, in->data, deliver);
+    wire_consume(in, call.used);
     return status;
 }
 

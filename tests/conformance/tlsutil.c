@@ -144,82 +144,101 @@ void wire_free(struct wire *w)
     memset(w, 0, sizeof(*w));
 }
 
-/* One ISC or ASC call on what the wire holds (limited by split). */
-static SECURITY_STATUS step(struct tls_pair *p, BOOL server, struct wire *in, struct wire *out, ULONG *avail)
+/* The server's calls and the client's after its first take input. */
+static BOOL server_or_later(const struct tls_call *c, BOOL first)
+{
+    return c->server || !first;
+}
+
+/* The input descriptor of one call: the TOKEN and an EMPTY buffer for
+ * EXTRA, plus the ALPN list on the first call.  The client's first call
+ * carries only the ALPN list, or no descriptor at all (returns FALSE). */
+static BOOL call_input(const struct tls_call *c, BOOL first, const BYTE *in, ULONG in_len, SecBufferDesc *desc)
+{
+    SecBuffer *b = desc->pBuffers;
+
+    desc->cBuffers = 0;
+    if (server_or_later(c, first))
+    {
+        b[0] = (SecBuffer){ in_len, SECBUFFER_TOKEN, (void *)in };
+        b[1] = (SecBuffer){ 0, SECBUFFER_EMPTY, NULL };
+        desc->cBuffers = 2;
+    }
+    if (first && c->alpn)
+        b[desc->cBuffers++] = (SecBuffer){ c->alpn_size, SECBUFFER_APPLICATION_PROTOCOLS, (void *)c->alpn };
+    return desc->cBuffers != 0;
+}
+
+SECURITY_STATUS tls_call_once(struct tls_call *c, const BYTE *in, ULONG in_len)
 {
     SecBuffer ibuf[3], obuf[2];
-    SecBufferDesc idesc = { SECBUFFER_VERSION, 2, ibuf }, odesc = { SECBUFFER_VERSION, 2, obuf };
-    ULONG deliver = *avail, attrs = 0;
+    SecBufferDesc idesc = { SECBUFFER_VERSION, 0, ibuf }, odesc = { SECBUFFER_VERSION, 2, obuf };
+    BOOL first = !*c->have_ctx, has_input = call_input(c, first, in, in_len, &idesc);
     SECURITY_STATUS status;
-    BOOL first = server ? !p->have_sctx : !p->have_cctx;
 
-    ibuf[0].BufferType = SECBUFFER_TOKEN;
-    ibuf[0].pvBuffer = in->data;
-    ibuf[0].cbBuffer = deliver;
-    ibuf[1].BufferType = SECBUFFER_EMPTY;
-    ibuf[1].pvBuffer = NULL;
-    ibuf[1].cbBuffer = 0;
-    if (first && p->alpn)
-    {
-        ibuf[2].BufferType = SECBUFFER_APPLICATION_PROTOCOLS;
-        ibuf[2].pvBuffer = (void *)p->alpn;
-        ibuf[2].cbBuffer = p->alpn_size;
-        idesc.cBuffers = 3;
-    }
-    static BYTE token_space[32768], alert_space[512];
-
-    obuf[0].BufferType = SECBUFFER_TOKEN;
-    obuf[0].pvBuffer = p->caller_buffers ? token_space : NULL;
-    obuf[0].cbBuffer = p->caller_buffers ? sizeof(token_space) : 0;
-    obuf[1].BufferType = SECBUFFER_ALERT;
-    obuf[1].pvBuffer = p->caller_buffers ? alert_space : NULL;
-    obuf[1].cbBuffer = p->caller_buffers ? sizeof(alert_space) : 0;
-    p->calls++;
-    if (server)
-        status = AcceptSecurityContext(&p->scred, first ? NULL : &p->sctx, &idesc, p->sreq, 0,
-                                       first ? &p->sctx : NULL, &odesc, &attrs, NULL);
-    else if (first && !p->alpn)
-        status = InitializeSecurityContextW(&p->ccred, NULL, (SEC_WCHAR *)p->target, p->creq, 0, 0, NULL, 0,
-                                            &p->cctx, &odesc, &attrs, NULL);
+    obuf[0] = (SecBuffer){ c->token_space ? c->token_size : 0, SECBUFFER_TOKEN, c->token_space };
+    obuf[1] = (SecBuffer){ c->alert_space ? c->alert_size : 0, SECBUFFER_ALERT, c->alert_space };
+    c->attrs = c->used = 0;
+    if (c->server)
+        status = AcceptSecurityContext(c->cred, first ? NULL : c->ctx, &idesc, c->req, 0, first ? c->ctx : NULL,
+                                       &odesc, &c->attrs, NULL);
     else
+        status = InitializeSecurityContextW(c->cred, first ? NULL : c->ctx, (SEC_WCHAR *)c->target, c->req, 0, 0,
+                                            has_input ? &idesc : NULL, 0, first ? c->ctx : NULL, &odesc, &c->attrs,
+                                            NULL);
+    if (first && (status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED))
+        *c->have_ctx = TRUE;
+    if (status != SEC_E_INCOMPLETE_MESSAGE)
     {
-        if (first)   /* the first client call carries only the ALPN buffer */
+        if (obuf[0].pvBuffer && obuf[0].cbBuffer)
+            c->sink(c->user, obuf[0].pvBuffer, obuf[0].cbBuffer);
+        if (obuf[1].pvBuffer && obuf[1].cbBuffer)
+            c->sink(c->user, obuf[1].pvBuffer, obuf[1].cbBuffer);
+        if (server_or_later(c, first))
         {
-            ibuf[0] = ibuf[2];
-            idesc.cBuffers = 1;
+            ULONG extra = ibuf[1].BufferType == SECBUFFER_EXTRA ? ibuf[1].cbBuffer : 0;
+            c->used = extra <= in_len ? in_len - extra : in_len;
         }
-        status = InitializeSecurityContextW(&p->ccred, first ? NULL : &p->cctx, (SEC_WCHAR *)p->target, p->creq,
-                                            0, 0, &idesc, 0, first ? &p->cctx : NULL, &odesc, &attrs, NULL);
     }
-    if (status == SEC_E_INCOMPLETE_MESSAGE)
-    {
-        p->incomplete++;
-        return status;
-    }
-    if (server ? !p->have_sctx : !p->have_cctx)
-    {
-        if (status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED)
-            *(server ? &p->have_sctx : &p->have_cctx) = TRUE;
-    }
-    if (server)
-        p->sattrs = attrs;
-    else
-        p->cattrs = attrs;
-    if (obuf[0].cbBuffer && obuf[0].pvBuffer)
-        wire_push(out, obuf[0].pvBuffer, obuf[0].cbBuffer);
-    if (obuf[1].cbBuffer && obuf[1].pvBuffer)
-        wire_push(out, obuf[1].pvBuffer, obuf[1].cbBuffer);
-    if (!p->caller_buffers)
+    if (!c->token_space)
     {
         FreeContextBuffer(obuf[0].pvBuffer);
         FreeContextBuffer(obuf[1].pvBuffer);
     }
-    if (!first || server)
+    return status;
+}
+
+void tls_sink_wire(void *wire, const BYTE *data, ULONG len)
+{
+    wire_push(wire, data, len);
+}
+
+/* One ISC or ASC call on what the wire holds (limited by split). */
+static SECURITY_STATUS step(struct tls_pair *p, BOOL server, struct wire *in, struct wire *out, ULONG *avail)
+{
+    static BYTE token_space[32768], alert_space[512];
+    struct tls_call c = { .cred = server ? &p->scred : &p->ccred, .ctx = server ? &p->sctx : &p->cctx,
+                          .have_ctx = server ? &p->have_sctx : &p->have_cctx, .server = server, .target = p->target,
+                          .req = server ? p->sreq : p->creq, .alpn = p->alpn, .alpn_size = p->alpn_size,
+                          .sink = tls_sink_wire, .user = out };
+    SECURITY_STATUS status;
+
+    if (p->caller_buffers)
     {
-        ULONG extra = (ibuf[1].BufferType == SECBUFFER_EXTRA) ? ibuf[1].cbBuffer : 0;
-        wire_consume(in, deliver - extra);
-        *avail = extra;
+        c.token_space = token_space;
+        c.token_size = sizeof(token_space);
+        c.alert_space = alert_space;
+        c.alert_size = sizeof(alert_space);
     }
+    p->calls++;
+    if ((status = tls_call_once(&c, in->data, *avail)) == SEC_E_INCOMPLETE_MESSAGE)
+    {
+        p->incomplete++;
+        return status;
+    }
+    *(server ? &p->sattrs : &p->cattrs) = c.attrs;
+    wire_consume(in, c.used);
+    *avail -= c.used;   /* what is left is the EXTRA */
     return status;
 }
 

@@ -35,6 +35,32 @@ void wire_free(struct wire *w);
 #define SERVER_REQ (ASC_REQ_SEQUENCE_DETECT | ASC_REQ_REPLAY_DETECT | ASC_REQ_CONFIDENTIALITY | \
                     ASC_REQ_ALLOCATE_MEMORY | ASC_REQ_STREAM)
 
+/* One InitializeSecurityContextW (client) or AcceptSecurityContext (server)
+ * call, the step every SSPI driver of the tests shares: the in-memory pairs
+ * (run_handshake, robustutil.h) and the socket peers (tls_peer). */
+struct tls_call {
+    CredHandle *cred;
+    CtxtHandle *ctx;
+    BOOL *have_ctx;              /* FALSE: this call creates *ctx (set TRUE when it did) */
+    BOOL server;
+    const WCHAR *target;         /* the client's target name */
+    ULONG req;                   /* ISC_REQ_* or ASC_REQ_* */
+    const BYTE *alpn;            /* SEC_APPLICATION_PROTOCOLS for the first call, or NULL */
+    ULONG alpn_size;
+    BYTE *token_space, *alert_space;  /* the caller's output buffers, or NULL for ALLOCATE_MEMORY */
+    ULONG token_size, alert_size;
+    void (*sink)(void *user, const BYTE *data, ULONG len);  /* gets the TOKEN, then the ALERT bytes */
+    void *user;
+    ULONG attrs;                 /* out: the context attributes of this call */
+    ULONG used;                  /* out: input bytes consumed (all but EXTRA); 0 for the client's
+                                  * first call and for SEC_E_INCOMPLETE_MESSAGE */
+};
+/* Makes the call on `in_len` bytes at `in`; hands its output to the sink
+ * (not after SEC_E_INCOMPLETE_MESSAGE) and frees what the package allocated. */
+SECURITY_STATUS tls_call_once(struct tls_call *c, const BYTE *in, ULONG in_len);
+/* A sink that appends to the struct wire `wire`. */
+void tls_sink_wire(void *wire, const BYTE *data, ULONG len);
+
 struct tls_pair {
     CredHandle ccred, scred;
     CtxtHandle cctx, sctx;

@@ -97,59 +97,40 @@ static BOOL recv_more(struct conn *c)
     return TRUE;
 }
 
-/* One ISC/ASC call on the buffered bytes; sends what it produces. */
-static SECURITY_STATUS context_step(struct conn *c, BOOL first)
+static void send_to_socket(void *user, const BYTE *data, ULONG len)
 {
-    SecBuffer in[2] = { { c->in.len, SECBUFFER_TOKEN, c->in.data }, { 0, SECBUFFER_EMPTY, NULL } };
-    SecBuffer out[2] = { { 0, SECBUFFER_TOKEN, NULL }, { 0, SECBUFFER_ALERT, NULL } };
-    SecBufferDesc idesc = { SECBUFFER_VERSION, 2, in }, odesc = { SECBUFFER_VERSION, 2, out };
-    SECURITY_STATUS status;
-    ULONG attrs, extra;
+    send_all(((struct conn *)user)->sock, data, len);
+}
 
-    if (c->server)
-        status = AcceptSecurityContext(&c->cred, first ? NULL : &c->ctx, &idesc, SERVER_REQ, 0,
-                                       first ? &c->ctx : NULL, &odesc, &attrs, NULL);
-    else
-        status = InitializeSecurityContextW(&c->cred, first ? NULL : &c->ctx, (SEC_WCHAR *)L"localhost",
-                                            CLIENT_REQ, 0, 0, first ? NULL : &idesc, 0, first ? &c->ctx : NULL,
-                                            &odesc, &attrs, NULL);
-    if (first && (status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED))
-        c->have_ctx = TRUE;
-    if (out[0].pvBuffer && out[0].cbBuffer)
-        send_all(c->sock, out[0].pvBuffer, out[0].cbBuffer);
-    if (out[1].pvBuffer && out[1].cbBuffer)
-        send_all(c->sock, out[1].pvBuffer, out[1].cbBuffer);
-    FreeContextBuffer(out[0].pvBuffer);
-    FreeContextBuffer(out[1].pvBuffer);
-    if (status == SEC_E_INCOMPLETE_MESSAGE || (first && !c->server))
-        return status;
-    extra = in[1].BufferType == SECBUFFER_EXTRA ? in[1].cbBuffer : 0;
-    wire_consume(&c->in, c->in.len - extra);
+/* One ISC/ASC call (tlsutil's tls_call_once) on the buffered bytes; sends
+ * what it produces. */
+static SECURITY_STATUS context_step(struct conn *c)
+{
+    struct tls_call call = { .cred = &c->cred, .ctx = &c->ctx, .have_ctx = &c->have_ctx, .server = c->server,
+                             .target = L"localhost", .req = c->server ? SERVER_REQ : CLIENT_REQ,
+                             .sink = send_to_socket, .user = c };
+    SECURITY_STATUS status;
+
+    status = tls_call_once(&call, c->in.data, c->in.len);
+    wire_consume(&c->in, call.used);
     return status;
 }
 
 static BOOL handshake(struct conn *c)
 {
-    BOOL first = TRUE;
     SECURITY_STATUS status = SEC_I_CONTINUE_NEEDED;
 
-    if (!c->server)
-    {
-        if (context_step(c, TRUE) != SEC_I_CONTINUE_NEEDED)
-            return FALSE;
-        first = FALSE;
-    }
+    if (!c->server && context_step(c) != SEC_I_CONTINUE_NEEDED)
+        return FALSE;
     for (;;)
     {
         if (!c->in.len || status == SEC_E_INCOMPLETE_MESSAGE)
             if (!recv_more(c))
                 return fail("connection closed during the handshake", 0), FALSE;
-        status = context_step(c, first);
+        status = context_step(c);
         if (status == SEC_E_OK)
             return TRUE;
-        if (status == SEC_I_CONTINUE_NEEDED)
-            first = FALSE;
-        else if (status != SEC_E_INCOMPLETE_MESSAGE)
+        if (status != SEC_I_CONTINUE_NEEDED && status != SEC_E_INCOMPLETE_MESSAGE)
             return fail("handshake", status), FALSE;
     }
 }
@@ -212,7 +193,7 @@ static BOOL receive_text(struct conn *c)
         else
             c->in.len = 0;
         if (status == SEC_I_RENEGOTIATE)
-            status = context_step(c, FALSE);   /* answers tickets / key updates */
+            status = context_step(c);   /* answers tickets / key updates */
         else if (b[1].cbBuffer)
             return TRUE;
     }
@@ -226,7 +207,7 @@ static void shutdown_tls(struct conn *c)
 
     c->in.len = 0;
     if (ApplyControlToken(&c->ctx, &desc) == SEC_E_OK)
-        context_step(c, FALSE);
+        context_step(c);
 }
 
 /* FIN, then read until the peer closes too: closing with unread bytes
