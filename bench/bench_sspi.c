@@ -272,37 +272,13 @@ static void decrypt_buffers(SecBufferDesc *desc, SecBuffer *b, void *data, ULONG
     }
 }
 
-/* TLS 1.3 tickets that followed the handshake: DecryptMessage says
- * SEC_I_RENEGOTIATE, and the client's ISC takes the rest. */
+/* TLS 1.3 tickets that followed the handshake (tlsutil's pair_drain_tickets). */
 static void read_tickets(struct tls_pair *p)
 {
-    BYTE *buf = p->pending.data;   /* read in place */
-    ULONG size = p->pending.len, given, attrs;
-    SecBuffer db[4], ib[2], ob[1];
-    SecBufferDesc ddesc, idesc = { SECBUFFER_VERSION, 2, ib }, odesc = { SECBUFFER_VERSION, 1, ob };
-    SECURITY_STATUS status;
+    int renegotiations, failures = pair_drain_tickets(p, &renegotiations);
 
-    while (size)
-    {
-        decrypt_buffers(&ddesc, db, buf, size);
-        status = DecryptMessage(&p->cctx, &ddesc, 0, NULL);
-        if (status != SEC_I_RENEGOTIATE)
-            die("DecryptMessage of a ticket", status);
-        size = db[3].BufferType == SECBUFFER_EXTRA ? db[3].cbBuffer : 0;
-        memmove(buf, (BYTE *)db[3].pvBuffer, size);
-        given = size;
-        ib[0].BufferType = SECBUFFER_TOKEN; ib[0].pvBuffer = buf; ib[0].cbBuffer = size;
-        ib[1].BufferType = SECBUFFER_EMPTY; ib[1].pvBuffer = NULL; ib[1].cbBuffer = 0;
-        ob[0].BufferType = SECBUFFER_TOKEN; ob[0].pvBuffer = NULL; ob[0].cbBuffer = 0;
-        status = InitializeSecurityContextW(&p->ccred, &p->cctx, (SEC_WCHAR *)p->target, p->creq, 0, 0, &idesc, 0,
-                                            NULL, &odesc, &attrs, NULL);
-        FreeContextBuffer(ob[0].pvBuffer);
-        if (status != SEC_E_OK)
-            die("ISC after a ticket", status);
-        size = ib[1].BufferType == SECBUFFER_EXTRA ? ib[1].cbBuffer : 0;
-        memmove(buf, buf + given - size, size);
-    }
-    p->pending.len = 0;
+    if (failures)
+        die("reading the tickets after the handshake", failures);
 }
 
 static void bench_full_handshakes(const char *name, PCCERT_CONTEXT cert, DWORD disabled)

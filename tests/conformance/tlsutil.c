@@ -345,6 +345,62 @@ void free_pair(struct tls_pair *p)
     wire_free(&p->pending);
 }
 
+/* Drains tickets (TLS 1.3) waiting for the client: DecryptMessage says
+ * SEC_I_RENEGOTIATE, then ISC with the EXTRA bytes returns SEC_E_OK. */
+int pair_drain_tickets(struct tls_pair *p, int *renegotiations)
+{
+    BYTE *buf = p->pending.data, reply[1024];   /* drained in place */
+    ULONG size = p->pending.len;
+    SecBuffer db[4], ib[2], ob[1];
+    SecBufferDesc ddesc = { SECBUFFER_VERSION, 4, db }, idesc = { SECBUFFER_VERSION, 2, ib };
+    SecBufferDesc odesc = { SECBUFFER_VERSION, 1, ob };
+    SECURITY_STATUS status;
+    ULONG attrs;
+    int i, failures = 0;
+
+    *renegotiations = 0;
+    while (size)
+    {
+        db[0].BufferType = SECBUFFER_DATA; db[0].pvBuffer = buf; db[0].cbBuffer = size;
+        for (i = 1; i < 4; i++) { db[i].BufferType = SECBUFFER_EMPTY; db[i].pvBuffer = NULL; db[i].cbBuffer = 0; }
+        status = DecryptMessage(&p->cctx, &ddesc, 0, NULL);
+        if (status == SEC_I_RENEGOTIATE)
+        {
+            ULONG extra = db[3].BufferType == SECBUFFER_EXTRA ? db[3].cbBuffer : 0;
+            (*renegotiations)++;
+            memmove(buf, buf + size - extra, extra);
+            size = extra;
+            ib[0].BufferType = SECBUFFER_TOKEN; ib[0].pvBuffer = buf; ib[0].cbBuffer = size;
+            ib[1].BufferType = SECBUFFER_EMPTY; ib[1].pvBuffer = NULL; ib[1].cbBuffer = 0;
+            ob[0].BufferType = SECBUFFER_TOKEN;
+            ob[0].pvBuffer = p->caller_buffers ? reply : NULL;
+            ob[0].cbBuffer = p->caller_buffers ? sizeof(reply) : 0;
+            status = InitializeSecurityContextW(&p->ccred, &p->cctx, (SEC_WCHAR *)p->target, p->creq, 0, 0,
+                                                &idesc, 0, NULL, &odesc, &attrs, NULL);
+            if (!p->caller_buffers)
+                FreeContextBuffer(ob[0].pvBuffer);
+            if (status != SEC_E_OK)
+                failures++;
+            extra = ib[1].BufferType == SECBUFFER_EXTRA ? ib[1].cbBuffer : 0;
+            memmove(buf, buf + size - extra, extra);
+            size = extra;
+        }
+        else if (status == SEC_E_OK)
+        {
+            ULONG extra = db[3].BufferType == SECBUFFER_EXTRA ? db[3].cbBuffer : 0;
+            memmove(buf, buf + size - extra, extra);
+            size = extra;
+        }
+        else
+        {
+            failures++;
+            break;
+        }
+    }
+    p->pending.len = size;
+    return failures;
+}
+
 SECURITY_STATUS send_record(CtxtHandle *from, CtxtHandle *to, const BYTE *data, ULONG len, BYTE *out, ULONG *out_len)
 {
     SecPkgContext_StreamSizes sizes;

@@ -91,6 +91,12 @@ BOOL run_handshake(struct tls_pair *p);
 /* Deletes both contexts and drops the pending bytes. */
 void free_pair(struct tls_pair *p);
 
+/* Reads what followed the handshake (p->pending: TLS 1.3 tickets) as the
+ * client: DecryptMessage says SEC_I_RENEGOTIATE, then ISC with the EXTRA
+ * bytes returns SEC_E_OK.  Counts the renegotiations; returns the number
+ * of calls that failed (0 when all went well). */
+int pair_drain_tickets(struct tls_pair *p, int *renegotiations);
+
 /* Encrypts `len` bytes with one side and decrypts them with the other.
  * Returns the SECURITY_STATUS of the decrypt and copies the plaintext out. */
 SECURITY_STATUS send_record(CtxtHandle *from, CtxtHandle *to, const BYTE *data, ULONG len, BYTE *out,
