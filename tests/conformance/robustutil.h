@@ -162,50 +162,19 @@ static inline void rc_free(struct rconn *c)
 /* One record of `len` bytes from a side onto the other's wire. */
 static inline SECURITY_STATUS rc_send(struct rconn *c, BOOL from_server, const void *data, ULONG len)
 {
-    CtxtHandle *ctx = from_server ? &c->sctx : &c->cctx;
-    SecPkgContext_StreamSizes sizes;
-    SecBuffer b[4];
-    SecBufferDesc desc = { SECBUFFER_VERSION, 4, b };
-    SECURITY_STATUS status;
-    BYTE *record;
+    struct wire record = { 0 };
+    SECURITY_STATUS status = encrypt_record(from_server ? &c->sctx : &c->cctx, data, len, &record);
 
-    if ((status = QueryContextAttributesW(ctx, SECPKG_ATTR_STREAM_SIZES, &sizes)))
-        return status;
-    if (!(record = malloc(sizes.cbHeader + len + sizes.cbTrailer)))
-        return SEC_E_INSUFFICIENT_MEMORY;
-    b[0].BufferType = SECBUFFER_STREAM_HEADER; b[0].pvBuffer = record; b[0].cbBuffer = sizes.cbHeader;
-    b[1].BufferType = SECBUFFER_DATA; b[1].pvBuffer = record + sizes.cbHeader; b[1].cbBuffer = len;
-    b[2].BufferType = SECBUFFER_STREAM_TRAILER; b[2].pvBuffer = record + sizes.cbHeader + len;
-    b[2].cbBuffer = sizes.cbTrailer;
-    b[3].BufferType = SECBUFFER_EMPTY; b[3].pvBuffer = NULL; b[3].cbBuffer = 0;
-    memcpy(b[1].pvBuffer, data, len);
-    if ((status = EncryptMessage(ctx, 0, &desc, 0)) == SEC_E_OK)
-        rc_output(c, from_server, record, b[0].cbBuffer + b[1].cbBuffer + b[2].cbBuffer);
-    free(record);
+    if (status == SEC_E_OK)
+        rc_output(c, from_server, record.data, record.len);
+    wire_free(&record);
     return status;
 }
 
 /* Answers SEC_I_RENEGOTIATE (TLS 1.3 tickets, KeyUpdate) with the EXTRA bytes. */
 static inline SECURITY_STATUS rc_renegotiate(struct rconn *c, BOOL server, struct wire *in)
 {
-    SecBuffer ib[2], ob[1];
-    SecBufferDesc idesc = { SECBUFFER_VERSION, 2, ib }, odesc = { SECBUFFER_VERSION, 1, ob };
-    SECURITY_STATUS status;
-    ULONG attrs, extra;
-
-    ib[0].BufferType = SECBUFFER_TOKEN; ib[0].pvBuffer = in->data; ib[0].cbBuffer = in->len;
-    ib[1].BufferType = SECBUFFER_EMPTY; ib[1].pvBuffer = NULL; ib[1].cbBuffer = 0;
-    ob[0].BufferType = SECBUFFER_TOKEN; ob[0].pvBuffer = NULL; ob[0].cbBuffer = 0;
-    if (server)
-        status = AcceptSecurityContext(c->scred, &c->sctx, &idesc, SERVER_REQ, 0, NULL, &odesc, &attrs, NULL);
-    else
-        status = InitializeSecurityContextW(c->ccred, &c->cctx, (SEC_WCHAR *)c->target, c->creq, 0, 0,
-                                            &idesc, 0, NULL, &odesc, &attrs, NULL);
-    rc_output(c, server, ob[0].pvBuffer, ob[0].cbBuffer);
-    FreeContextBuffer(ob[0].pvBuffer);
-    extra = ib[1].BufferType == SECBUFFER_EXTRA ? ib[1].cbBuffer : 0;
-    wire_consume(in, in->len - (extra <= in->len ? extra : in->len));
-    return status;
+    return rc_step(c, server, in->len);
 }
 
 /* Decrypts everything on a side's wire, appending plaintext to `plain`

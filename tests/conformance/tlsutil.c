@@ -401,40 +401,48 @@ int pair_drain_tickets(struct tls_pair *p, int *renegotiations)
     return failures;
 }
 
-SECURITY_STATUS send_record(CtxtHandle *from, CtxtHandle *to, const BYTE *data, ULONG len, BYTE *out, ULONG *out_len)
+SECURITY_STATUS encrypt_record(CtxtHandle *ctx, const void *data, ULONG len, struct wire *out)
 {
     SecPkgContext_StreamSizes sizes;
-    SecBuffer eb[4], db[4];
-    SecBufferDesc edesc = { SECBUFFER_VERSION, 4, eb }, ddesc = { SECBUFFER_VERSION, 4, db };
-    static BYTE record[20000 + 256];
+    SecBuffer b[4];
+    SecBufferDesc desc = { SECBUFFER_VERSION, 4, b };
     SECURITY_STATUS status;
-    ULONG total;
+    BYTE *record;
+
+    if ((status = QueryContextAttributesW(ctx, SECPKG_ATTR_STREAM_SIZES, &sizes)))
+        return status;
+    record = wire_space(out, sizes.cbHeader + len + sizes.cbTrailer);
+    b[0] = (SecBuffer){ sizes.cbHeader, SECBUFFER_STREAM_HEADER, record };
+    b[1] = (SecBuffer){ len, SECBUFFER_DATA, record + sizes.cbHeader };
+    b[2] = (SecBuffer){ sizes.cbTrailer, SECBUFFER_STREAM_TRAILER, record + sizes.cbHeader + len };
+    b[3] = (SecBuffer){ 0, SECBUFFER_EMPTY, NULL };
+    memcpy(b[1].pvBuffer, data, len);
+    if ((status = EncryptMessage(ctx, 0, &desc, 0)) == SEC_E_OK)
+        out->len += b[0].cbBuffer + b[1].cbBuffer + b[2].cbBuffer;
+    return status;
+}
+
+SECURITY_STATUS send_record(CtxtHandle *from, CtxtHandle *to, const BYTE *data, ULONG len, BYTE *out, ULONG *out_len)
+{
+    struct wire record = { 0 };
+    SecBuffer db[4];
+    SecBufferDesc ddesc = { SECBUFFER_VERSION, 4, db };
+    SECURITY_STATUS status;
     int i;
 
     *out_len = 0;
-    if ((status = QueryContextAttributesW(from, SECPKG_ATTR_STREAM_SIZES, &sizes)))
-        return status;
-    eb[0].BufferType = SECBUFFER_STREAM_HEADER; eb[0].pvBuffer = record; eb[0].cbBuffer = sizes.cbHeader;
-    eb[1].BufferType = SECBUFFER_DATA; eb[1].pvBuffer = record + sizes.cbHeader; eb[1].cbBuffer = len;
-    eb[2].BufferType = SECBUFFER_STREAM_TRAILER; eb[2].pvBuffer = record + sizes.cbHeader + len;
-    eb[2].cbBuffer = sizes.cbTrailer;
-    eb[3].BufferType = SECBUFFER_EMPTY; eb[3].pvBuffer = NULL; eb[3].cbBuffer = 0;
-    memcpy(record + sizes.cbHeader, data, len);
-    if ((status = EncryptMessage(from, 0, &edesc, 0)))
-        return status;
-    total = eb[0].cbBuffer + eb[1].cbBuffer + eb[2].cbBuffer;
-    db[0].BufferType = SECBUFFER_DATA; db[0].pvBuffer = record; db[0].cbBuffer = total;
-    for (i = 1; i < 4; i++)
+    if ((status = encrypt_record(from, data, len, &record)) == SEC_E_OK)
     {
-        db[i].BufferType = SECBUFFER_EMPTY;
-        db[i].pvBuffer = NULL;
-        db[i].cbBuffer = 0;
+        db[0] = (SecBuffer){ record.len, SECBUFFER_DATA, record.data };
+        for (i = 1; i < 4; i++)
+            db[i] = (SecBuffer){ 0, SECBUFFER_EMPTY, NULL };
+        status = DecryptMessage(to, &ddesc, 0, NULL);
+        if (status == SEC_E_OK && db[1].BufferType == SECBUFFER_DATA)
+        {
+            memcpy(out, db[1].pvBuffer, db[1].cbBuffer);
+            *out_len = db[1].cbBuffer;
+        }
     }
-    status = DecryptMessage(to, &ddesc, 0, NULL);
-    if (status == SEC_E_OK && db[1].BufferType == SECBUFFER_DATA)
-    {
-        memcpy(out, db[1].pvBuffer, db[1].cbBuffer);
-        *out_len = db[1].cbBuffer;
-    }
+    wire_free(&record);
     return status;
 }

@@ -97,6 +97,10 @@ void free_pair(struct tls_pair *p);
  * of calls that failed (0 when all went well). */
 int pair_drain_tickets(struct tls_pair *p, int *renegotiations);
 
+/* EncryptMessage of `len` bytes as one stream record (header, data,
+ * trailer), appended to `out`. */
+SECURITY_STATUS encrypt_record(CtxtHandle *ctx, const void *data, ULONG len, struct wire *out);
+
 /* Encrypts `len` bytes with one side and decrypts them with the other.
  * Returns the SECURITY_STATUS of the decrypt and copies the plaintext out. */
 SECURITY_STATUS send_record(CtxtHandle *from, CtxtHandle *to, const BYTE *data, ULONG len, BYTE *out,

@@ -137,30 +137,13 @@ static BOOL handshake(struct conn *c)
 
 static BOOL send_text(struct conn *c, const char *text)
 {
-    SecPkgContext_StreamSizes sizes;
-    ULONG len = (ULONG)strlen(text);
-    BYTE *record;
-    BOOL sent;
-    SecBuffer b[4];
-    SecBufferDesc desc = { SECBUFFER_VERSION, 4, b };
-    SECURITY_STATUS status;
+    struct wire record = { 0 };
+    SECURITY_STATUS status = encrypt_record(&c->ctx, text, (ULONG)strlen(text), &record);
+    BOOL sent = status == SEC_E_OK && send_all(c->sock, record.data, record.len);
 
-    if ((status = QueryContextAttributesW(&c->ctx, SECPKG_ATTR_STREAM_SIZES, &sizes)))
-        return fail("stream sizes", status), FALSE;
-    if (len > sizes.cbMaximumMessage || !(record = malloc(sizes.cbHeader + len + sizes.cbTrailer)))
-        return fail("message too long or out of memory", 0), FALSE;
-    memcpy(record + sizes.cbHeader, text, len);
-    b[0] = (SecBuffer){ sizes.cbHeader, SECBUFFER_STREAM_HEADER, record };
-    b[1] = (SecBuffer){ len, SECBUFFER_DATA, record + sizes.cbHeader };
-    b[2] = (SecBuffer){ sizes.cbTrailer, SECBUFFER_STREAM_TRAILER, record + sizes.cbHeader + len };
-    b[3] = (SecBuffer){ 0, SECBUFFER_EMPTY, NULL };
-    if ((status = EncryptMessage(&c->ctx, 0, &desc, 0)))
-    {
-        free(record);
-        return fail("EncryptMessage", status), FALSE;
-    }
-    sent = send_all(c->sock, record, b[0].cbBuffer + b[1].cbBuffer + b[2].cbBuffer);
-    free(record);
+    wire_free(&record);
+    if (status)
+        fail("EncryptMessage", status);
     return sent;
 }
 
