@@ -484,23 +484,22 @@ static void sock_connect(struct conn *c, int port)
     c->in.len = 0;
 }
 
+static void send_to_socket(void *user, const BYTE *data, ULONG len)
+{
+    send_all(((struct conn *)user)->s, data, len);
+}
+
+/* The client's handshake with tlsutil's tls_call_once, one call per flight. */
 static void sock_handshake(struct conn *c, CredHandle *cred)
 {
-    SecBuffer ib[2], ob[1];
-    SecBufferDesc idesc = { SECBUFFER_VERSION, 2, ib }, odesc = { SECBUFFER_VERSION, 1, ob };
+    BOOL have_ctx = FALSE;
+    struct tls_call call = { .cred = cred, .ctx = &c->ctx, .have_ctx = &have_ctx, .target = L"localhost",
+                             .req = client_req(), .sink = send_to_socket, .user = c };
     SECURITY_STATUS status;
-    BOOL first = TRUE;
-    ULONG attrs;
 
     for (;;)
     {
-        ib[0].BufferType = SECBUFFER_TOKEN; ib[0].pvBuffer = c->in.data; ib[0].cbBuffer = c->in.len;
-        ib[1].BufferType = SECBUFFER_EMPTY; ib[1].pvBuffer = NULL; ib[1].cbBuffer = 0;
-        ob[0].BufferType = SECBUFFER_TOKEN; ob[0].pvBuffer = NULL; ob[0].cbBuffer = 0;
-        status = InitializeSecurityContextW(cred, first ? NULL : &c->ctx, (SEC_WCHAR *)L"localhost", client_req(), 0,
-                                            0, first ? NULL : &idesc, 0, first ? &c->ctx : NULL, &odesc, &attrs,
-                                            NULL);
-        first = FALSE;
+        status = tls_call_once(&call, c->in.data, c->in.len);
         if (status == SEC_E_INCOMPLETE_MESSAGE)
         {
             recv_more(c);
@@ -508,10 +507,7 @@ static void sock_handshake(struct conn *c, CredHandle *cred)
         }
         if (status != SEC_E_OK && status != SEC_I_CONTINUE_NEEDED)
             die("socket handshake", status);
-        if (ob[0].cbBuffer && ob[0].pvBuffer)
-            send_all(c->s, ob[0].pvBuffer, ob[0].cbBuffer);
-        FreeContextBuffer(ob[0].pvBuffer);
-        consume(c, ib[1].BufferType == SECBUFFER_EXTRA ? ib[1].cbBuffer : 0);
+        wire_consume(&c->in, call.used);
         if (status == SEC_E_OK)
             break;
         if (!c->in.len)
