@@ -2,7 +2,13 @@
  * A client/server pair driven through SSPI with no static state, so that
  * many can run at once on many threads, and with a hook on every token a
  * side sends, so that a test can mutate it in flight.  Used by hostile.c,
- * threads.c and longrun.c; everything is static (one test = one file).
+ * threads.c, longrun.c and misuse.c; everything is static (one test = one
+ * file).  The queue, the ISC/ASC step, the record encrypter and the context
+ * cleanup are tlsutil's; only the loop is its own, because it differs on
+ * purpose from run_handshake's: it feeds one side until that side stops
+ * asking (in chunks a test may choose per call) and hands every token to
+ * the hook, where run_handshake alternates one call per side and counts
+ * SEC_E_INCOMPLETE_MESSAGE for tls_inproc's split deliveries.
  */
 #ifndef ROBUSTUTIL_H
 #define ROBUSTUTIL_H
@@ -150,11 +156,7 @@ static inline BOOL rc_handshake(struct rconn *c)
 
 static inline void rc_free(struct rconn *c)
 {
-    if (c->have_cctx)
-        DeleteSecurityContext(&c->cctx);
-    if (c->have_sctx)
-        DeleteSecurityContext(&c->sctx);
-    c->have_cctx = c->have_sctx = FALSE;
+    delete_contexts(&c->cctx, &c->have_cctx, &c->sctx, &c->have_sctx);
     wire_free(&c->c2s);
     wire_free(&c->s2c);
 }

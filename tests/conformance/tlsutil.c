@@ -335,13 +335,18 @@ void pair_teardown(struct tls_pair *p)
     FreeCredentialsHandle(&p->scred);
 }
 
+void delete_contexts(CtxtHandle *cctx, BOOL *have_cctx, CtxtHandle *sctx, BOOL *have_sctx)
+{
+    if (*have_cctx)
+        DeleteSecurityContext(cctx);
+    if (*have_sctx)
+        DeleteSecurityContext(sctx);
+    *have_cctx = *have_sctx = FALSE;
+}
+
 void free_pair(struct tls_pair *p)
 {
-    if (p->have_cctx)
-        DeleteSecurityContext(&p->cctx);
-    if (p->have_sctx)
-        DeleteSecurityContext(&p->sctx);
-    p->have_cctx = p->have_sctx = FALSE;
+    delete_contexts(&p->cctx, &p->have_cctx, &p->sctx, &p->have_sctx);
     wire_free(&p->pending);
 }
 

@@ -88,6 +88,8 @@ void pair_teardown(struct tls_pair *p);
 
 /* Runs both sides to completion; returns FALSE if either failed. */
 BOOL run_handshake(struct tls_pair *p);
+/* Deletes the contexts that exist and clears their flags. */
+void delete_contexts(CtxtHandle *cctx, BOOL *have_cctx, CtxtHandle *sctx, BOOL *have_sctx);
 /* Deletes both contexts and drops the pending bytes. */
 void free_pair(struct tls_pair *p);
 
