@@ -139,7 +139,9 @@ struct side {
 
 static struct wire c2s, s2c;   /* tlsutil.h's growable queue */
 
-/* One call of one side on everything the peer sent; output into `to`. */
+/* One call of one side on everything the peer sent; output into `to`.
+ * Its own step, not tlsutil's tls_call_once: the output descriptor is the
+ * odd shape under test (form `f`), checked call by call. */
 static void step(struct side *s, enum form f, struct wire *from, struct wire *to, const char *proto)
 {
     SecBuffer in[2];

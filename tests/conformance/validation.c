@@ -170,7 +170,9 @@ struct client_run {
     BOOL chain_during_handshake;
 };
 
-/* One ISC call on `in`; sends its output; keeps EXTRA bytes in `in`. */
+/* One ISC call on `in`; sends its output; keeps EXTRA bytes in `in`.
+ * Its own step, not tlsutil's tls_call_once: it must see
+ * SEC_I_INCOMPLETE_CREDENTIALS and give the same bytes again, curl's way. */
 static SECURITY_STATUS isc_step(SOCKET s, CredHandle *cred, CtxtHandle *ctx, BOOL first, const WCHAR *target, ULONG req,
                                 struct wire *in)
 {
