@@ -306,37 +306,13 @@ static void decrypt_buffers(SecBufferDesc *desc, SecBuffer *b, void *data, ULONG
     }
 }
 
-/* TLS 1.3 tickets that followed the handshake: DecryptMessage says
- * SEC_I_RENEGOTIATE, and the client's ISC takes the rest. */
+/* TLS 1.3 tickets that followed the handshake (tlsutil's pair_drain_tickets). */
 static void read_tickets(struct tls_pair *p)
 {
-    BYTE buf[4096];
-    ULONG size = p->pending_app_size, given, attrs;
-    SecBuffer db[4], ib[2], ob[1];
-    SecBufferDesc ddesc, idesc = { SECBUFFER_VERSION, 2, ib }, odesc = { SECBUFFER_VERSION, 1, ob };
-    SECURITY_STATUS status;
+    int renegotiations, failures = pair_drain_tickets(p, &renegotiations);
 
-    memcpy(buf, p->pending_app, size);
-    while (size)
-    {
-        decrypt_buffers(&ddesc, db, buf, size);
-        status = DecryptMessage(&p->cctx, &ddesc, 0, NULL);
-        if (status != SEC_I_RENEGOTIATE)
-            die("DecryptMessage of a ticket", status);
-        size = db[3].BufferType == SECBUFFER_EXTRA ? db[3].cbBuffer : 0;
-        memmove(buf, (BYTE *)db[3].pvBuffer, size);
-        given = size;
-        ib[0].BufferType = SECBUFFER_TOKEN; ib[0].pvBuffer = buf; ib[0].cbBuffer = size;
-        ib[1].BufferType = SECBUFFER_EMPTY; ib[1].pvBuffer = NULL; ib[1].cbBuffer = 0;
-        ob[0].BufferType = SECBUFFER_TOKEN; ob[0].pvBuffer = NULL; ob[0].cbBuffer = 0;
-        status = InitializeSecurityContextW(&p->ccred, &p->cctx, (SEC_WCHAR *)p->target, p->creq, 0, 0, &idesc, 0,
-                                            NULL, &odesc, &attrs, NULL);
-        FreeContextBuffer(ob[0].pvBuffer);
-        if (status != SEC_E_OK)
-            die("ISC after a ticket", status);
-        size = ib[1].BufferType == SECBUFFER_EXTRA ? ib[1].cbBuffer : 0;
-        memmove(buf, buf + given - size, size);
-    }
+    if (failures)
+        die("reading the tickets after the handshake", failures);
 }
 
 static void bench_full_handshakes(const char *name, PCCERT_CONTEXT cert, DWORD disabled)
@@ -526,8 +502,7 @@ struct conn {
     SOCKET s;
     CtxtHandle ctx;
     SecPkgContext_StreamSizes sizes;
-    BYTE in[65536];
-    ULONG in_len;
+    struct wire in;   /* received, not yet used (tlsutil.h's growable queue) */
 };
 
 static void send_all(SOCKET s, const void *data, ULONG len)
@@ -545,16 +520,15 @@ static void send_all(SOCKET s, const void *data, ULONG len)
 
 static void recv_more(struct conn *c)
 {
-    int n = recv(c->s, (char *)c->in + c->in_len, (int)(sizeof(c->in) - c->in_len), 0);
+    int n = recv(c->s, (char *)wire_space(&c->in, 65536), 65536, 0);
     if (n <= 0)
         die("recv", WSAGetLastError());
-    c->in_len += n;
+    c->in.len += n;
 }
 
 static void consume(struct conn *c, ULONG keep_tail)
 {
-    memmove(c->in, c->in + c->in_len - keep_tail, keep_tail);
-    c->in_len = keep_tail;
+    wire_consume(&c->in, c->in.len - keep_tail);
 }
 
 static void sock_connect(struct conn *c, int port)
@@ -567,26 +541,25 @@ static void sock_connect(struct conn *c, int port)
     if (c->s == INVALID_SOCKET || connect(c->s, (struct sockaddr *)&sa, sizeof(sa)))
         die("connect to 127.0.0.1", WSAGetLastError());
     setsockopt(c->s, IPPROTO_TCP, TCP_NODELAY, (const char *)&one, sizeof(one));
-    c->in_len = 0;
+    c->in.len = 0;
 }
 
+static void send_to_socket(void *user, const BYTE *data, ULONG len)
+{
+    send_all(((struct conn *)user)->s, data, len);
+}
+
+/* The client's handshake with tlsutil's tls_call_once, one call per flight. */
 static void sock_handshake(struct conn *c, CredHandle *cred)
 {
-    SecBuffer ib[2], ob[1];
-    SecBufferDesc idesc = { SECBUFFER_VERSION, 2, ib }, odesc = { SECBUFFER_VERSION, 1, ob };
+    BOOL have_ctx = FALSE;
+    struct tls_call call = { .cred = cred, .ctx = &c->ctx, .have_ctx = &have_ctx, .target = L"localhost",
+                             .req = client_req(), .sink = send_to_socket, .user = c };
     SECURITY_STATUS status;
-    BOOL first = TRUE;
-    ULONG attrs;
 
     for (;;)
     {
-        ib[0].BufferType = SECBUFFER_TOKEN; ib[0].pvBuffer = c->in; ib[0].cbBuffer = c->in_len;
-        ib[1].BufferType = SECBUFFER_EMPTY; ib[1].pvBuffer = NULL; ib[1].cbBuffer = 0;
-        ob[0].BufferType = SECBUFFER_TOKEN; ob[0].pvBuffer = NULL; ob[0].cbBuffer = 0;
-        status = InitializeSecurityContextW(cred, first ? NULL : &c->ctx, (SEC_WCHAR *)L"localhost", client_req(), 0,
-                                            0, first ? NULL : &idesc, 0, first ? &c->ctx : NULL, &odesc, &attrs,
-                                            NULL);
-        first = FALSE;
+        status = tls_call_once(&call, c->in.data, c->in.len);
         if (status == SEC_E_INCOMPLETE_MESSAGE)
         {
             recv_more(c);
@@ -594,13 +567,10 @@ static void sock_handshake(struct conn *c, CredHandle *cred)
         }
         if (status != SEC_E_OK && status != SEC_I_CONTINUE_NEEDED)
             die("socket handshake", status);
-        if (ob[0].cbBuffer && ob[0].pvBuffer)
-            send_all(c->s, ob[0].pvBuffer, ob[0].cbBuffer);
-        FreeContextBuffer(ob[0].pvBuffer);
-        consume(c, ib[1].BufferType == SECBUFFER_EXTRA ? ib[1].cbBuffer : 0);
+        wire_consume(&c->in, call.used);
         if (status == SEC_E_OK)
             break;
-        if (!c->in_len)
+        if (!c->in.len)
             recv_more(c);
     }
     QueryContextAttributesW(&c->ctx, SECPKG_ATTR_STREAM_SIZES, &c->sizes);
@@ -648,9 +618,9 @@ static ULONG sock_decrypt(struct conn *c)
     SECURITY_STATUS status;
     ULONG got = 0;
 
-    while (c->in_len)
+    while (c->in.len)
     {
-        decrypt_buffers(&ddesc, db, c->in, c->in_len);
+        decrypt_buffers(&ddesc, db, c->in.data, c->in.len);
         status = DecryptMessage(&c->ctx, &ddesc, 0, NULL);
         if (status == SEC_E_INCOMPLETE_MESSAGE)
             break;

@@ -46,7 +46,12 @@ static SECURITY_STATUS call(struct end *e, BYTE *in, ULONG in_len)
                                         0, 0, in ? &idesc : NULL, 0, &e->ctx, &odesc, &attrs, NULL);
     if (!FAILED(st))
         e->have = TRUE;
-    if (ob.pvBuffer && ob.cbBuffer && ob.cbBuffer <= MAX_DGRAM && e->out->n < QLEN)
+    if (ob.pvBuffer && ob.cbBuffer && (ob.cbBuffer > MAX_DGRAM || e->out->n >= QLEN))
+    {
+        fprintf(stderr, "dtls_sspi: a %lu-byte datagram does not fit the queue\n", (unsigned long)ob.cbBuffer);
+        exit(1);
+    }
+    if (ob.pvBuffer && ob.cbBuffer)
     {
         memcpy(e->out->d[e->out->n], ob.pvBuffer, ob.cbBuffer);
         e->out->len[e->out->n++] = ob.cbBuffer;

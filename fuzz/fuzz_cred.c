@@ -9,19 +9,19 @@
  *   1-4 protocols, 5-8 disabled_algs, 9 flags, 10 min bits/8, 11 max bits/8,
  *   12-15 session lifespan (ms).
  */
-#include "fuzz_common.h"
+#include "../tests/unix_harness.h"
 
 #define OPTIONS 16
 
-static struct fz_cert peer_cert;
+static struct ux_cert peer_cert;
 static uint64_t peer_client_cred, peer_server_cred;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc; (void)argv;
-    fz_make_cert(&peer_cert, 0, "fuzz.example");
-    peer_client_cred = fz_cred(0, SCHAN_PROT_TLS_ALL, NULL);
-    peer_server_cred = fz_cred(1, SCHAN_PROT_TLS_ALL, &peer_cert);
+    ux_make_cert(&peer_cert, 0, "fuzz.example");
+    peer_client_cred = ux_cred(0, SCHAN_PROT_TLS_ALL, NULL);
+    peer_server_cred = ux_cred(1, SCHAN_PROT_TLS_ALL, &peer_cert);
     return peer_client_cred && peer_server_cred ? 0 : 1;
 }
 
@@ -52,13 +52,13 @@ static uint8_t *next_item(const uint8_t **data, size_t *size, uint32_t *len)
 
 static void try_use(uint64_t cred, int server)
 {
-    struct fz_pair p;
+    struct ux_pair p;
 
     if (server)
-        fz_pair_connect(&p, peer_client_cred, cred, "fuzz.example", NULL, 0);
+        ux_pair_connect(&p, peer_client_cred, cred, "fuzz.example", NULL, 0);
     else
-        fz_pair_connect(&p, cred, peer_server_cred, "fuzz.example", NULL, 0);
-    fz_pair_free(&p);
+        ux_pair_connect(&p, cred, peer_server_cred, "fuzz.example", NULL, 0);
+    ux_pair_free(&p);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -94,10 +94,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         items[n] = next_item(&data, &size, &p.key.parts[i].size);
         p.key.parts[i].data = U64(items[n]);
     }
-    if (fz_call(SCHAN_CALL_CRED_CREATE, &p) == 0 && p.cred)
+    if (ux_call(SCHAN_CALL_CRED_CREATE, &p) == 0 && p.cred)
     {
         try_use(p.cred, p.is_server);
-        fz_free_cred(p.cred);
+        ux_free_cred(p.cred);
     }
     for (unsigned int i = 0; i < n; i++)
         free(items[i]);

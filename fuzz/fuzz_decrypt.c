@@ -14,35 +14,35 @@
  * limit is 200 in a row).
  * When DECRYPT fails, the receiver then shuts down (the alert it owes).
  */
-#include "fuzz_common.h"
+#include "../tests/unix_harness.h"
 #include "../tests/forge.h"
 
-static struct fz_cert server_cert;
+static struct ux_cert server_cert;
 static uint64_t client_cred, server_cred[2];
-static struct fz_pair conns[2];
+static struct ux_pair conns[2];
 static int usable[2];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc; (void)argv;
-    fz_make_cert(&server_cert, 0, "fuzz.example");
-    client_cred = fz_cred(0, SCHAN_PROT_TLS_ALL, NULL);
-    server_cred[0] = fz_cred(1, SCHAN_PROT_TLS1_3, &server_cert);
-    server_cred[1] = fz_cred(1, SCHAN_PROT_TLS1_2, &server_cert);
+    ux_make_cert(&server_cert, 0, "fuzz.example");
+    client_cred = ux_cred(0, SCHAN_PROT_TLS_ALL, NULL);
+    server_cred[0] = ux_cred(1, SCHAN_PROT_TLS1_3, &server_cert);
+    server_cred[1] = ux_cred(1, SCHAN_PROT_TLS1_2, &server_cert);
     return client_cred && server_cred[0] && server_cred[1] ? 0 : 1;
 }
 
-static struct fz_pair *connection(int which)
+static struct ux_pair *connection(int which)
 {
-    struct fz_pair *p = &conns[which];
+    struct ux_pair *p = &conns[which];
 
     if (usable[which])
         return p;
-    fz_pair_free(p);
-    if (!fz_pair_connect(p, client_cred, server_cred[which], "fuzz.example", NULL, 0))
+    ux_pair_free(p);
+    if (!ux_pair_connect(p, client_cred, server_cred[which], "fuzz.example", NULL, 0))
         abort();
     /* TLS 1.3 tickets wait for the client. */
-    if (p->c_in.len && fz_decrypt_all(p->client, p->c_in.data, p->c_in.len) != SCHAN_SEC_E_OK)
+    if (p->c_in.len && ux_decrypt_all(p->client, p->c_in.data, p->c_in.len) != SCHAN_SEC_E_OK)
         abort();
     p->c_in.len = 0;
     usable[which] = 1;
@@ -50,41 +50,41 @@ static struct fz_pair *connection(int which)
 }
 
 /* The sender's plaintext in records of `chunk` bytes, appended to wire. */
-static void send_chunks(uint64_t from, const uint8_t *data, size_t size, size_t chunk, struct fz_buf *wire)
+static void send_chunks(uint64_t from, const uint8_t *data, size_t size, size_t chunk, struct ux_buf *wire)
 {
     static uint8_t record[SCHAN_MAX_PLAINTEXT + 1024];
 
     for (size_t pos = 0; pos < size; pos += chunk)
     {
         size_t n = size - pos < chunk ? size - pos : chunk;
-        size_t len = fz_encrypt(from, data + pos, n, record);
+        size_t len = ux_encrypt(from, data + pos, n, record);
 
         if (!len)
             abort();
-        fz_append(wire, record, len);
+        ux_append(wire, record, len);
     }
 }
 
-static void send_alert(uint64_t from, uint8_t level, uint8_t description, struct fz_buf *wire)
+static void send_alert(uint64_t from, uint8_t level, uint8_t description, struct ux_buf *wire)
 {
     struct schan_control_params c = { from, SCHAN_CONTROL_ALERT, level, description, 0 };
 
-    if (fz_call(SCHAN_CALL_CONTROL, &c) == 0 && c.status == SCHAN_SEC_E_OK)
-        fz_step(from, NULL, 0, wire);
+    if (ux_call(SCHAN_CALL_CONTROL, &c) == 0 && c.status == SCHAN_SEC_E_OK)
+        ux_step(from, NULL, 0, wire);
 }
 
-static void send_key_update(uint64_t from, struct fz_buf *wire)
+static void send_key_update(uint64_t from, struct ux_buf *wire)
 {
     struct schan_session *s = SCHAN_PTR(from);
 
     if (gnutls_protocol_get_version(s->s) != GNUTLS_TLS1_3)
         return;
     if (gnutls_session_key_update(s->s, GNUTLS_KU_PEER) == 0)
-        fz_append(wire, s->send.out.data, s->send.out.len);
+        ux_append(wire, s->send.out.data, s->send.out.len);
     schan_output_reset(&s->send.out);
 }
 
-static void send_empty_records(uint64_t from, int count, struct fz_buf *wire)
+static void send_empty_records(uint64_t from, int count, struct ux_buf *wire)
 {
     struct schan_session *s = SCHAN_PTR(from);
     uint8_t type = gnutls_protocol_get_version(s->s) == GNUTLS_TLS1_3 ? 23 : 22;
@@ -92,28 +92,28 @@ static void send_empty_records(uint64_t from, int count, struct fz_buf *wire)
     size_t len;
 
     for (int i = 0; i < count && (len = forge_empty_record(s->s, type, record)); i++)
-        fz_append(wire, record, len);
+        ux_append(wire, record, len);
 }
 
 /* After a failed DECRYPT: SCHANNEL_SHUTDOWN and the token it makes. */
 static void shut_down(uint64_t session)
 {
     struct schan_control_params c = { session, SCHAN_CONTROL_SHUTDOWN, 0, 0, 0 };
-    struct fz_buf out = { 0 };
+    struct ux_buf out = { 0 };
 
-    if (fz_call(SCHAN_CALL_CONTROL, &c) == 0)
-        fz_step(session, NULL, 0, &out);
-    fz_buf_free(&out);
+    if (ux_call(SCHAN_CALL_CONTROL, &c) == 0)
+        ux_step(session, NULL, 0, &out);
+    ux_buf_free(&out);
 }
 
-static void build_wire(uint64_t from, uint8_t mode, const uint8_t *data, size_t size, struct fz_buf *wire)
+static void build_wire(uint64_t from, uint8_t mode, const uint8_t *data, size_t size, struct ux_buf *wire)
 {
     size_t chunk = size ? data[0] + 1u : 1;
 
     switch (mode)
     {
     case 0:
-        fz_append(wire, data, size);
+        ux_append(wire, data, size);
         break;
     case 1:
         if (size > 1)
@@ -134,7 +134,7 @@ static void build_wire(uint64_t from, uint8_t mode, const uint8_t *data, size_t 
         if (size >= 2)
         {
             send_alert(from, data[0], data[1], wire);
-            fz_append(wire, data + 2, size - 2);
+            ux_append(wire, data + 2, size - 2);
         }
         break;
     }
@@ -142,8 +142,8 @@ static void build_wire(uint64_t from, uint8_t mode, const uint8_t *data, size_t 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct fz_buf wire = { 0 };
-    struct fz_pair *p;
+    struct ux_buf wire = { 0 };
+    struct ux_pair *p;
     uint64_t from, to;
     uint32_t status;
     int which;
@@ -164,7 +164,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint8_t *exact = malloc(wire.len);   /* exact size: ASan sees over-reads */
 
         memcpy(exact, wire.data, wire.len);
-        status = fz_decrypt_all(to, exact, wire.len);
+        status = ux_decrypt_all(to, exact, wire.len);
         free(exact);
         if (status != SCHAN_SEC_E_OK && status != SCHAN_SEC_E_INCOMPLETE_MESSAGE)
             shut_down(to);
@@ -172,6 +172,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (status != SCHAN_SEC_E_OK || (data[0] & 0x3c))
             usable[which] = 0;
     }
-    fz_buf_free(&wire);
+    ux_buf_free(&wire);
     return 0;
 }

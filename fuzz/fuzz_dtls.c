@@ -11,11 +11,11 @@
  *   3  the datagrams go to HANDSHAKE of a side in the middle of a handshake
  *      (after the cookie exchange), with calls without input between them.
  */
-#include "fuzz_common.h"
+#include "../tests/unix_harness.h"
 
 #define FAILED_STATUS(st) (((st) & 0x80000000u) != 0)
 
-static struct fz_cert server_cert;
+static struct ux_cert server_cert;
 static uint64_t client_cred[2], server_cred;   /* client: [0] DTLS 1.2, [1] DTLS 1.0 */
 static uint64_t conns[2][2];   /* [version][0 client, 1 server] */
 static int usable[2];
@@ -24,40 +24,40 @@ static uint64_t dtls_session(uint64_t cred)
 {
     struct schan_session_create_params p = { .cred = cred, .flags = SCHAN_SESSION_DATAGRAM, .mtu = 512 };
 
-    if (fz_call(SCHAN_CALL_SESSION_CREATE, &p) || p.status)
+    if (ux_call(SCHAN_CALL_SESSION_CREATE, &p) || p.status)
         return 0;
     return p.session;
 }
 
 /* One HANDSHAKE call and the rest of its flight, datagrams appended to out
  * each behind a 2-byte length. */
-static uint32_t flight(uint64_t session, const uint8_t *in, size_t len, struct fz_buf *out)
+static uint32_t flight(uint64_t session, const uint8_t *in, size_t len, struct ux_buf *out)
 {
-    struct fz_buf one = { 0 };
+    struct ux_buf one = { 0 };
     struct schan_handshake_params p;
     int guard = 0;
 
     do
     {
         one.len = 0;
-        p = fz_step(session, in, len, &one);
+        p = ux_step(session, in, len, &one);
         if (one.len)
         {
             uint8_t hdr[2] = { (uint8_t)(one.len >> 8), (uint8_t)one.len };
             if (one.len > 512)
                 abort();   /* above the MTU */
-            fz_append(out, hdr, 2);
-            fz_append(out, one.data, one.len);
+            ux_append(out, hdr, 2);
+            ux_append(out, one.data, one.len);
         }
         in = NULL;
         len = 0;
     } while (p.status == SCHAN_SEC_I_MESSAGE_FRAGMENT && ++guard < 64);
-    fz_buf_free(&one);
+    ux_buf_free(&one);
     return p.status;
 }
 
 /* Delivers every datagram of `wire` to `to`; returns its last status. */
-static uint32_t deliver(uint64_t to, struct fz_buf *wire, struct fz_buf *reply)
+static uint32_t deliver(uint64_t to, struct ux_buf *wire, struct ux_buf *reply)
 {
     uint32_t status = SCHAN_SEC_I_CONTINUE_NEEDED;
     size_t pos = 0;
@@ -73,7 +73,7 @@ static uint32_t deliver(uint64_t to, struct fz_buf *wire, struct fz_buf *reply)
 }
 
 /* Client and server up to `stop_after` rounds (0: to the end). */
-static int connect_dtls(uint64_t *c, uint64_t *s, int version, int stop_after, struct fz_buf *c_in, struct fz_buf *s_in)
+static int connect_dtls(uint64_t *c, uint64_t *s, int version, int stop_after, struct ux_buf *c_in, struct ux_buf *s_in)
 {
     uint32_t cs, ss = SCHAN_SEC_I_CONTINUE_NEEDED;
 
@@ -97,30 +97,30 @@ static int connect_dtls(uint64_t *c, uint64_t *s, int version, int stop_after, s
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc; (void)argv;
-    fz_make_cert(&server_cert, 0, "fuzz.example");
-    client_cred[0] = fz_cred(0, SCHAN_PROT_DTLS1_2, NULL);
-    client_cred[1] = fz_cred(0, SCHAN_PROT_DTLS1_0, NULL);
-    server_cred = fz_cred(1, SCHAN_PROT_DTLS1_0 | SCHAN_PROT_DTLS1_2, &server_cert);
+    ux_make_cert(&server_cert, 0, "fuzz.example");
+    client_cred[0] = ux_cred(0, SCHAN_PROT_DTLS1_2, NULL);
+    client_cred[1] = ux_cred(0, SCHAN_PROT_DTLS1_0, NULL);
+    server_cred = ux_cred(1, SCHAN_PROT_DTLS1_0 | SCHAN_PROT_DTLS1_2, &server_cert);
     return client_cred[0] && client_cred[1] && server_cred ? 0 : 1;
 }
 
 static void established(int version)
 {
-    struct fz_buf a = { 0 }, b = { 0 };
+    struct ux_buf a = { 0 }, b = { 0 };
 
     if (usable[version])
         return;
-    fz_free_session(conns[version][0]);
-    fz_free_session(conns[version][1]);
+    ux_free_session(conns[version][0]);
+    ux_free_session(conns[version][1]);
     if (!connect_dtls(&conns[version][0], &conns[version][1], version, 0, &a, &b))
         abort();
-    fz_buf_free(&a);
-    fz_buf_free(&b);
+    ux_buf_free(&a);
+    ux_buf_free(&b);
     usable[version] = 1;
 }
 
 /* The input's datagrams (length byte + bytes) as `flight` writes them. */
-static void split(const uint8_t *data, size_t size, struct fz_buf *out)
+static void split(const uint8_t *data, size_t size, struct ux_buf *out)
 {
     size_t pos = 0;
 
@@ -133,35 +133,35 @@ static void split(const uint8_t *data, size_t size, struct fz_buf *out)
             n = size - pos;
         hdr[0] = 0;
         hdr[1] = (uint8_t)n;
-        fz_append(out, hdr, 2);
-        fz_append(out, data + pos, n);
+        ux_append(out, hdr, 2);
+        ux_append(out, data + pos, n);
         pos += n;
     }
 }
 
-static void to_records(uint64_t from, struct fz_buf *wire, uint8_t flip)
+static void to_records(uint64_t from, struct ux_buf *wire, uint8_t flip)
 {
     static uint8_t record[1024];
-    struct fz_buf out = { 0 };
+    struct ux_buf out = { 0 };
     size_t pos = 0;
 
     while (pos + 2 <= wire->len)
     {
         size_t n = (size_t)wire->data[pos] << 8 | wire->data[pos + 1];
-        size_t len = n ? fz_encrypt(from, wire->data + pos + 2, n, record) : 0;
+        size_t len = n ? ux_encrypt(from, wire->data + pos + 2, n, record) : 0;
         uint8_t hdr[2] = { (uint8_t)(len >> 8), (uint8_t)len };
 
         if (len && flip)
             record[flip % len] ^= (uint8_t)(1u << (flip & 7));
-        fz_append(&out, hdr, 2);
-        fz_append(&out, record, len);
+        ux_append(&out, hdr, 2);
+        ux_append(&out, record, len);
         pos += 2 + n;
     }
-    fz_buf_free(wire);
+    ux_buf_free(wire);
     *wire = out;
 }
 
-static uint32_t decrypt_each(uint64_t to, struct fz_buf *wire)
+static uint32_t decrypt_each(uint64_t to, struct ux_buf *wire)
 {
     uint32_t status = SCHAN_SEC_E_OK;
     size_t pos = 0;
@@ -172,7 +172,7 @@ static uint32_t decrypt_each(uint64_t to, struct fz_buf *wire)
         uint8_t *exact = malloc(n ? n : 1);   /* exact size: ASan sees over-reads */
 
         memcpy(exact, wire->data + pos + 2, n);
-        status = fz_decrypt_all(to, exact, n);
+        status = ux_decrypt_all(to, exact, n);
         free(exact);
         pos += 2 + n;
     }
@@ -181,7 +181,7 @@ static uint32_t decrypt_each(uint64_t to, struct fz_buf *wire)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct fz_buf wire = { 0 }, a = { 0 }, b = { 0 };
+    struct ux_buf wire = { 0 }, a = { 0 }, b = { 0 };
     int version, side, mode;
     uint64_t c = 0, s = 0;
     uint32_t status;
@@ -218,10 +218,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         break;
     }
-    fz_free_session(c);
-    fz_free_session(s);
-    fz_buf_free(&wire);
-    fz_buf_free(&a);
-    fz_buf_free(&b);
+    ux_free_session(c);
+    ux_free_session(s);
+    ux_buf_free(&wire);
+    ux_buf_free(&a);
+    ux_buf_free(&b);
     return 0;
 }

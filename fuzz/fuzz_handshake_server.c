@@ -3,25 +3,25 @@
  * client's bytes (ClientHello and what follows).  The server holds an RSA
  * certificate, so RSA, DHE and ECDHE key exchanges are all reachable.
  */
-#include "fuzz_common.h"
+#include "../tests/unix_harness.h"
 
-static struct fz_cert server_cert;
+static struct ux_cert server_cert;
 static uint64_t server_cred;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc; (void)argv;
-    fz_make_cert(&server_cert, 1, "fuzz.example");
-    server_cred = fz_cred(1, SCHAN_PROT_TLS_ALL, &server_cert);
+    ux_make_cert(&server_cert, 1, "fuzz.example");
+    server_cred = ux_cred(1, SCHAN_PROT_TLS_ALL, &server_cert);
     return server_cred ? 0 : 1;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const uint8_t alpn[] = { 8, 'h', 't', 't', 'p', '/', '1', '.', '1', 2, 'h', '2' };
-    struct fz_buf out = { 0 };
+    struct ux_buf out = { 0 };
     uint8_t *input = size ? malloc(size) : NULL;
-    uint64_t session = fz_session(server_cred, NULL, alpn, sizeof(alpn));
+    uint64_t session = ux_session(server_cred, NULL, alpn, sizeof(alpn));
     uint8_t buf[64] = { 0 };
     struct schan_decrypt_params d = { session, U64(buf), sizeof(buf), 0, 0, 0, 0, 0 };
 
@@ -29,11 +29,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     if (size)
         memcpy(input, data, size);
-    fz_feed_handshake(session, input, size, &out);
-    fz_info(session);
-    fz_call(SCHAN_CALL_DECRYPT, &d);
-    fz_free_session(session);
-    fz_buf_free(&out);
+    ux_feed_handshake(session, input, size, &out);
+    ux_info(session);
+    ux_call(SCHAN_CALL_DECRYPT, &d);
+    ux_free_session(session);
+    ux_buf_free(&out);
     free(input);
     return 0;
 }

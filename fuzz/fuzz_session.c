@@ -7,17 +7,17 @@
  * NULs of its own).  Both sessions are created and, when both exist, run a
  * whole handshake, so the ClientHello's SNI and ALPN reach the server.
  */
-#include "fuzz_common.h"
+#include "../tests/unix_harness.h"
 
-static struct fz_cert server_cert;
+static struct ux_cert server_cert;
 static uint64_t client_cred, server_cred;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc; (void)argv;
-    fz_make_cert(&server_cert, 0, "fuzz.example");
-    client_cred = fz_cred(0, SCHAN_PROT_TLS_ALL, NULL);
-    server_cred = fz_cred(1, SCHAN_PROT_TLS_ALL, &server_cert);
+    ux_make_cert(&server_cert, 0, "fuzz.example");
+    client_cred = ux_cred(0, SCHAN_PROT_TLS_ALL, NULL);
+    server_cred = ux_cred(1, SCHAN_PROT_TLS_ALL, &server_cert);
     return client_cred && server_cred ? 0 : 1;
 }
 
@@ -32,29 +32,29 @@ static uint8_t *copy_exact(const uint8_t *data, size_t size)
 
 static void handshake(uint64_t client, uint64_t server)
 {
-    struct fz_buf to_server = { 0 }, to_client = { 0 };
+    struct ux_buf to_server = { 0 }, to_client = { 0 };
     uint32_t cs = SCHAN_SEC_I_CONTINUE_NEEDED, ss = SCHAN_SEC_I_CONTINUE_NEEDED;
 
-    cs = fz_step(client, NULL, 0, &to_server).status;
-    for (int round = 0; round < 20 && fz_running(cs) && (fz_running(ss) || ss == SCHAN_SEC_E_OK); round++)
+    cs = ux_step(client, NULL, 0, &to_server).status;
+    for (int round = 0; round < 20 && ux_running(cs) && (ux_running(ss) || ss == SCHAN_SEC_E_OK); round++)
     {
-        struct fz_buf in = to_server;
+        struct ux_buf in = to_server;
 
         memset(&to_server, 0, sizeof(to_server));
         if (in.len)
-            ss = fz_feed_handshake(server, in.data, in.len, &to_client);
-        fz_buf_free(&in);
+            ss = ux_feed_handshake(server, in.data, in.len, &to_client);
+        ux_buf_free(&in);
         in = to_client;
         memset(&to_client, 0, sizeof(to_client));
         if (!in.len)
             break;
-        cs = fz_feed_handshake(client, in.data, in.len, &to_server);
-        fz_buf_free(&in);
+        cs = ux_feed_handshake(client, in.data, in.len, &to_server);
+        ux_buf_free(&in);
     }
-    fz_info(client);
-    fz_info(server);
-    fz_buf_free(&to_server);
-    fz_buf_free(&to_client);
+    ux_info(client);
+    ux_info(server);
+    ux_buf_free(&to_server);
+    ux_buf_free(&to_client);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -78,12 +78,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(target, data + 3 + calpn_len + salpn_len, tlen);
         target[tlen] = 0;
     }
-    client = fz_session(client_cred, target, calpn_len ? calpn : NULL, (uint32_t)calpn_len);
-    server = fz_session(server_cred, NULL, salpn_len ? salpn : NULL, (uint32_t)salpn_len);
+    client = ux_session(client_cred, target, calpn_len ? calpn : NULL, (uint32_t)calpn_len);
+    server = ux_session(server_cred, NULL, salpn_len ? salpn : NULL, (uint32_t)salpn_len);
     if (client && server)
         handshake(client, server);
-    fz_free_session(client);
-    fz_free_session(server);
+    ux_free_session(client);
+    ux_free_session(server);
     free(calpn);
     free(salpn);
     free(target);

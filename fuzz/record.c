@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <sys/stat.h>
 
-#include "fuzz_common.h"
+#include "../tests/unix_harness.h"
 
 static const char *outdir;
 static int written;
@@ -42,28 +42,28 @@ static const struct variant versions[] = {
 };
 
 /* Handshake transcripts, both directions, and real application records. */
-static void record_handshakes(struct fz_cert *certs[2])
+static void record_handshakes(struct ux_cert *certs[2])
 {
     static const char *const key_names[2] = { "rsa", "ecdsa" };
-    uint64_t ccred = fz_cred(0, SCHAN_PROT_TLS_ALL, NULL);
+    uint64_t ccred = ux_cred(0, SCHAN_PROT_TLS_ALL, NULL);
 
     for (size_t v = 0; v < sizeof(versions) / sizeof(versions[0]); v++)
         for (int k = 0; k < 2; k++)
             for (int alpn = 0; alpn < 2; alpn++)
             {
-                uint64_t scred = fz_cred(1, versions[v].protocols, certs[k]);
-                struct fz_pair p = { 0 };   /* freed below even when scred failed */
+                uint64_t scred = ux_cred(1, versions[v].protocols, certs[k]);
+                struct ux_pair p = { 0 };   /* freed below even when scred failed */
                 char name[64];
                 uint8_t record[256];
                 size_t len;
 
                 snprintf(name, sizeof(name), "%s-%s%s", versions[v].name, key_names[k], alpn ? "-alpn" : "");
-                if (scred && fz_pair_connect(&p, ccred, scred, "fuzz.example", alpn ? alpn_wire : NULL,
+                if (scred && ux_pair_connect(&p, ccred, scred, "fuzz.example", alpn ? alpn_wire : NULL,
                                              alpn ? sizeof(alpn_wire) : 0))
                 {
                     save("handshake_client", name, p.s2c.data, p.s2c.len);
                     save("handshake_server", name, p.c2s.data, p.c2s.len);
-                    if ((len = fz_encrypt(p.server, "GET / HTTP/1.1\r\n\r\n", 18, record)))
+                    if ((len = ux_encrypt(p.server, "GET / HTTP/1.1\r\n\r\n", 18, record)))
                     {
                         uint8_t seed[sizeof(record) + 1] = { 0 };   /* mode 0, raw to the client */
                         memcpy(seed + 1, record, len);
@@ -72,10 +72,10 @@ static void record_handshakes(struct fz_cert *certs[2])
                 }
                 else
                     fprintf(stderr, "record: %s failed\n", name);
-                fz_pair_free(&p);
-                fz_free_cred(scred);
+                ux_pair_free(&p);
+                ux_free_cred(scred);
             }
-    fz_free_cred(ccred);
+    ux_free_cred(ccred);
 }
 
 static void record_decrypt_modes(void)
@@ -142,7 +142,7 @@ static size_t put_item(uint8_t *out, const void *data, size_t len)
     return 2 + len;
 }
 
-static void save_cred(const char *name, const struct fz_cert *c, int server, uint32_t protocols)
+static void save_cred(const char *name, const struct ux_cert *c, int server, uint32_t protocols)
 {
     static uint8_t seed[8192];
     size_t len = 16;
@@ -159,8 +159,8 @@ static void save_cred(const char *name, const struct fz_cert *c, int server, uin
 
 int main(int argc, char **argv)
 {
-    struct fz_cert rsa, ecdsa;
-    struct fz_cert *certs[2] = { &rsa, &ecdsa };
+    struct ux_cert rsa, ecdsa;
+    struct ux_cert *certs[2] = { &rsa, &ecdsa };
 
     if (argc != 2)
     {
@@ -169,8 +169,8 @@ int main(int argc, char **argv)
     }
     outdir = argv[1];
     mkdir(outdir, 0755);
-    fz_make_cert(&rsa, 1, "fuzz.example");
-    fz_make_cert(&ecdsa, 0, "fuzz.example");
+    ux_make_cert(&rsa, 1, "fuzz.example");
+    ux_make_cert(&ecdsa, 0, "fuzz.example");
     record_handshakes(certs);
     record_decrypt_modes();
     record_sessions();
@@ -178,8 +178,8 @@ int main(int argc, char **argv)
     save_cred("ecdsa-server", &ecdsa, 1, SCHAN_PROT_TLS1_2 | SCHAN_PROT_TLS1_3);
     save_cred("rsa-client", &rsa, 0, SCHAN_PROT_TLS1_3);
     save_cred("ecdsa-client", &ecdsa, 0, SCHAN_PROT_TLS1_2);
-    fz_free_cert(&rsa);
-    fz_free_cert(&ecdsa);
+    ux_free_cert(&rsa);
+    ux_free_cert(&ecdsa);
     printf("record: %d seed files in %s\n", written, outdir);
     return written ? 0 : 1;
 }

@@ -45,7 +45,12 @@ static void enqueue(struct net *net, int to, const BYTE *data, ULONG len, int po
     struct dgram *q = net->q[to];
 
     if (net->n[to] >= QUEUE_LEN || len > MAX_DGRAM)
-        return;
+    {
+        /* Loss is the PRNG's to decide; a full queue is the harness's limit. */
+        fprintf(stderr, "dtls_inproc: %lu-byte datagram with %d queued exceeds the simulated network\n",
+                (unsigned long)len, net->n[to]);
+        abort();
+    }
     memmove(&q[pos + 1], &q[pos], (net->n[to] - pos) * sizeof(q[0]));
     memcpy(q[pos].data, data, len);
     q[pos].len = len;
@@ -173,7 +178,12 @@ static SECURITY_STATUS side_call(struct side *s, const BYTE *in, ULONG in_len, B
     if (first && (status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED || status == SEC_I_MESSAGE_FRAGMENT))
         s->have_ctx = TRUE;
     *out_len = 0;
-    if (ob[0].pvBuffer && ob[0].cbBuffer <= MAX_DGRAM)
+    if (ob[0].pvBuffer && ob[0].cbBuffer > MAX_DGRAM)
+    {
+        fprintf(stderr, "dtls_inproc: a %lu-byte datagram exceeds MAX_DGRAM\n", (unsigned long)ob[0].cbBuffer);
+        abort();
+    }
+    if (ob[0].pvBuffer)
     {
         memcpy(out, ob[0].pvBuffer, ob[0].cbBuffer);
         *out_len = ob[0].cbBuffer;

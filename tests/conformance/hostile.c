@@ -132,11 +132,11 @@ static ULONG random_record(const BYTE *d, ULONG len)
 
 /* Plaintext handshake records (before ChangeCipherSpec / TLS 1.3 keys) cut
  * into fragments of random size, or merged into one record: both legal. */
-static void reframe(const BYTE *d, ULONG len, BOOL merge, struct rwire *out)
+static void reframe(const BYTE *d, ULONG len, BOOL merge, struct wire *out)
 {
     ULONG pos = 0;
     BYTE hdr[5];
-    struct rwire body = { 0 };
+    struct wire body = { 0 };
 
     while (pos + 5 <= len && d[pos] == 22 && record_len_at(d + pos, len - pos) <= len - pos)
     {
@@ -144,7 +144,7 @@ static void reframe(const BYTE *d, ULONG len, BOOL merge, struct rwire *out)
 
         /* In TLS 1.3 only the first (ServerHello / ClientHello) record is plaintext. */
         memcpy(hdr, d + pos, 5);
-        rw_push(&body, d + pos + 5, rl - 5);
+        wire_push(&body, d + pos + 5, rl - 5);
         pos += rl;
         if (!merge || (pos < len && d[pos] != 22) || hdr[1] != 3)
             break;
@@ -161,15 +161,15 @@ static void reframe(const BYTE *d, ULONG len, BOOL merge, struct rwire *out)
             n = body.len - at;
         hdr[3] = (BYTE)(n >> 8);
         hdr[4] = (BYTE)n;
-        rw_push(out, hdr, 5);
-        rw_push(out, body.data + at, n);
+        wire_push(out, hdr, 5);
+        wire_push(out, body.data + at, n);
         at += n;
     }
-    rw_push(out, d + pos, len - pos);
-    rw_free(&body);
+    wire_push(out, d + pos, len - pos);
+    wire_free(&body);
 }
 
-static void destroy(enum mutation m, const BYTE *d, ULONG len, struct rwire *out)
+static void destroy(enum mutation m, const BYTE *d, ULONG len, struct wire *out)
 {
     BYTE *copy = malloc(len + 1);
     ULONG at = random_record(d, len), n, i;
@@ -181,10 +181,10 @@ static void destroy(enum mutation m, const BYTE *d, ULONG len, struct rwire *out
     case M_BITFLIP:
         for (i = 1 + rnd_below(8); i; i--)
             copy[rnd_below(len)] ^= (BYTE)(1u << rnd_below(8));
-        rw_push(out, copy, len);
+        wire_push(out, copy, len);
         break;
     case M_TRUNCATE:
-        rw_push(out, copy, rnd_below(len));
+        wire_push(out, copy, rnd_below(len));
         break;
     case M_OVERSIZE_LEN:
         if (at + 5 <= len)
@@ -194,24 +194,24 @@ static void destroy(enum mutation m, const BYTE *d, ULONG len, struct rwire *out
             copy[at + 3] = (BYTE)(sz >> 8);
             copy[at + 4] = (BYTE)sz;
         }
-        rw_push(out, copy, len);
+        wire_push(out, copy, len);
         break;
     case M_ZERO_LEN:
         if (at + 5 <= len)
         {
             ULONG rl = record_len_at(copy + at, len - at);
             copy[at + 3] = copy[at + 4] = 0;
-            rw_push(out, copy, at + 5);
+            wire_push(out, copy, at + 5);
             if (rl <= len - at)
-                rw_push(out, copy + at + rl, len - at - rl);
+                wire_push(out, copy + at + rl, len - at - rl);
         }
         else
-            rw_push(out, copy, len);
+            wire_push(out, copy, len);
         break;
     case M_CONTENT_TYPE:
         if (at < len)
             copy[at] = rnd_below(2) ? (BYTE)(20 + rnd_below(5)) : (BYTE)rnd();
-        rw_push(out, copy, len);
+        wire_push(out, copy, len);
         break;
     case M_GARBAGE:
         n = 1 + rnd_below(sizeof(garbage));
@@ -222,13 +222,13 @@ static void destroy(enum mutation m, const BYTE *d, ULONG len, struct rwire *out
             garbage[0] = (BYTE)(20 + rnd_below(5));
             if (n > 1) garbage[1] = 3;
         }
-        rw_push(out, copy, len);
-        rw_push(out, garbage, n);
+        wire_push(out, copy, len);
+        wire_push(out, garbage, n);
         break;
     case M_DUPLICATE:
-        rw_push(out, copy, len);
+        wire_push(out, copy, len);
         if (at < len)
-            rw_push(out, copy + at, record_len_at(copy + at, len - at) <= len - at
+            wire_push(out, copy + at, record_len_at(copy + at, len - at) <= len - at
                                     ? record_len_at(copy + at, len - at) : len - at);
         break;
     default:   /* M_DROP_TAIL: the last record goes missing */
@@ -239,7 +239,7 @@ static void destroy(enum mutation m, const BYTE *d, ULONG len, struct rwire *out
             last = pos;
             pos += record_len_at(d + pos, len - pos);
         }
-        rw_push(out, copy, last);
+        wire_push(out, copy, last);
         break;
     }
     }
@@ -264,7 +264,7 @@ static void plan_log(struct plan *p, BOOL from_server, ULONG len, BOOL mutated)
                                from_server ? 's' : 'c', len, mutated ? "*" : "");
 }
 
-static void hostile_hook(struct rconn *c, BOOL from_server, const BYTE *data, ULONG len, struct rwire *to)
+static void hostile_hook(struct rconn *c, BOOL from_server, const BYTE *data, ULONG len, struct wire *to)
 {
     struct plan *p = c->user;
     BOOL mutate = !p->applied && p->delivered++ == p->target;
@@ -272,7 +272,7 @@ static void hostile_hook(struct rconn *c, BOOL from_server, const BYTE *data, UL
     plan_log(p, from_server, len, mutate);
     if (!mutate)
     {
-        rw_push(to, data, len);
+        wire_push(to, data, len);
         return;
     }
     p->applied = TRUE;
@@ -280,7 +280,7 @@ static void hostile_hook(struct rconn *c, BOOL from_server, const BYTE *data, UL
     if (p->m == M_REFRAGMENT || p->m == M_COALESCE)
         reframe(data, len, p->m == M_COALESCE, to);
     else if (p->m == M_SPLIT_DELIVERY)
-        rw_push(to, data, len);
+        wire_push(to, data, len);
     else
         destroy(p->m, data, len, to);
 }
@@ -328,7 +328,7 @@ static void delete_both(struct rconn *c, int trial)
 static void check_data_after_handshake(struct rconn *c, int trial, BOOL tls12, struct plan *plan)
 {
     BOOL must_work;
-    struct rwire got = { 0 };
+    struct wire got = { 0 };
     BYTE msg[3000];
     ULONG len = 1 + rnd_below(sizeof(msg));
     SECURITY_STATUS s[3] = { SEC_E_OK, SEC_E_OK, SEC_E_OK };
@@ -362,7 +362,7 @@ static void check_data_after_handshake(struct rconn *c, int trial, BOOL tls12, s
              mutation_names[plan->m], plan->target, bad_bytes ? "bytes that were never sent came out"
              : "data did not cross intact", s[0], s[1], s[2], plan->log);
     }
-    rw_free(&got);
+    wire_free(&got);
 }
 
 static void handshake_trial(int trial, BOOL tls12)
@@ -421,7 +421,7 @@ static void check_alert_after_failure(struct rconn *c, BOOL receiver_is_server, 
     DWORD type = SCHANNEL_SHUTDOWN;
     SecBuffer token = { sizeof(type), SECBUFFER_TOKEN, &type };
     SecBufferDesc desc = { SECBUFFER_VERSION, 1, &token };
-    struct rwire *back = receiver_is_server ? &c->s2c : &c->c2s;
+    struct wire *back = receiver_is_server ? &c->s2c : &c->c2s;
     SECURITY_STATUS s;
 
     if (!FAILED(failed) || failed == SEC_E_INCOMPLETE_MESSAGE
@@ -442,7 +442,7 @@ static void check_alert_after_failure(struct rconn *c, BOOL receiver_is_server, 
 static void record_trial(int trial, BOOL tls12)
 {
     struct rconn c;
-    struct rwire plain = { 0 }, sent = { 0 }, wire = { 0 };
+    struct wire plain = { 0 }, sent = { 0 }, wire = { 0 };
     enum mutation m = (enum mutation)rnd_below(M_COUNT);
     BOOL from_server = rnd_below(2), destructive = m < M_DESTRUCTIVE;
     SECURITY_STATUS s = SEC_E_OK;
@@ -465,11 +465,11 @@ static void record_trial(int trial, BOOL tls12)
         ULONG n = 1 + rnd_below(sizeof(msg));
         for (ULONG j = 0; j < n; j++)
             msg[j] = (BYTE)rnd();
-        rw_push(&sent, msg, n);
+        wire_push(&sent, msg, n);
         rc_send(&c, from_server, msg, n);
     }
     /* Take the records off the peer's wire and put them back mutated. */
-    rw_push(&wire, (from_server ? &c.s2c : &c.c2s)->data, (from_server ? &c.s2c : &c.c2s)->len);
+    wire_push(&wire, (from_server ? &c.s2c : &c.c2s)->data, (from_server ? &c.s2c : &c.c2s)->len);
     (from_server ? &c.s2c : &c.c2s)->len = 0;
     st.inputs++;
     if (m == M_SPLIT_DELIVERY || m == M_REFRAGMENT)
@@ -480,7 +480,7 @@ static void record_trial(int trial, BOOL tls12)
             ULONG n = 1 + rnd_below(m == M_SPLIT_DELIVERY ? 40 : 700);
             if (n > wire.len - at)
                 n = wire.len - at;
-            rw_push(from_server ? &c.s2c : &c.c2s, wire.data + at, n);
+            wire_push(from_server ? &c.s2c : &c.c2s, wire.data + at, n);
             at += n;
             s = rc_recv(&c, !from_server, &plain);
             count_status(s);
@@ -494,7 +494,7 @@ static void record_trial(int trial, BOOL tls12)
         if (destructive)
             destroy(m, wire.data, wire.len, from_server ? &c.s2c : &c.c2s);
         else   /* coalesced: every record at once, as one buffer */
-            rw_push(from_server ? &c.s2c : &c.c2s, wire.data, wire.len);
+            wire_push(from_server ? &c.s2c : &c.c2s, wire.data, wire.len);
         s = rc_recv(&c, !from_server, &plain);
         count_status(s);
     }
@@ -518,9 +518,9 @@ static void record_trial(int trial, BOOL tls12)
              tls12 ? "TLS 1.2" : "TLS 1.3", mutation_names[m], s, plain.len, sent.len);
     }
     delete_both(&c, trial);
-    rw_free(&plain);
-    rw_free(&sent);
-    rw_free(&wire);
+    wire_free(&plain);
+    wire_free(&sent);
+    wire_free(&wire);
     rc_free(&c);
 }
 
@@ -543,7 +543,7 @@ static void flight_probe(int trial)
         memcpy(garbage, "\x17\x03\x03\x00", n < 4 ? n : 4);
     st.flight_probes++;
     rc_step(&c, FALSE, 0);
-    rw_push(&c.c2s, garbage, n);
+    wire_push(&c.c2s, garbage, n);
     s = rc_step(&c, TRUE, c.c2s.len);
     next = rc_step(&c, TRUE, c.c2s.len);
     count_status(next);
@@ -568,7 +568,7 @@ static BOOL sslv2_hello_accepted(void)
     BOOL good;
 
     rc_init(&c, &ccred, &scred_any);
-    rw_push(&c.c2s, hello, len);
+    wire_push(&c.c2s, hello, len);
     s = rc_step(&c, TRUE, c.c2s.len);
     good = s == SEC_I_CONTINUE_NEEDED && c.s2c.len > 11 && !memcmp(c.s2c.data, "\x16\x03\x03", 3)
            && !memcmp(c.s2c.data + 9, "\x03\x03", 2);

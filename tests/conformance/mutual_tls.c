@@ -15,8 +15,7 @@ static const char *style_names[] = { "curl", ".NET", "Qt" };
 
 static PCCERT_CONTEXT server_cert, client_cert;
 
-struct wire { BYTE data[65536]; ULONG len; };
-static struct wire c2s, s2c;
+static struct wire c2s, s2c;   /* tlsutil.h's growable queue */
 
 struct run {
     CredHandle ccred, scred, ccred2;
@@ -102,14 +101,13 @@ static int count_threads(void)
 
 static void push(struct wire *w, const SecBuffer *b)
 {
-    if (b->pvBuffer && b->cbBuffer && w->len + b->cbBuffer <= sizeof(w->data))
-    {
-        memcpy(w->data + w->len, b->pvBuffer, b->cbBuffer);
-        w->len += b->cbBuffer;
-    }
+    if (b->pvBuffer)
+        wire_push(w, b->pvBuffer, b->cbBuffer);
 }
 
-/* One call with `in` (NULL: pInput NULL); output goes to `out`; returns
+/* Its own ISC/ASC step, not tlsutil's pair: this test picks the credential
+ * per call, passes a NULL pInput on purpose and answers
+ * SEC_I_INCOMPLETE_CREDENTIALS.  One call with `in` (NULL: pInput NULL); output goes to `out`; returns
  * how many input bytes were used (all but EXTRA). */
 static SECURITY_STATUS call(struct run *r, BOOL server, CredHandle *cred, const BYTE *in, ULONG in_len,
                             BOOL null_input, ULONG req, struct wire *out, ULONG *used)
@@ -145,11 +143,6 @@ static SECURITY_STATUS call(struct run *r, BOOL server, CredHandle *cred, const 
     return status;
 }
 
-static void consume(struct wire *w, ULONG n)
-{
-    memmove(w->data, w->data + n, w->len - n);
-    w->len -= n;
-}
 
 /* The client's answer to SEC_I_INCOMPLETE_CREDENTIALS in one caller style;
  * `bytes` are what the pausing call was given. */
@@ -177,10 +170,9 @@ static SECURITY_STATUS answer_incomplete(struct run *r, enum style style, const 
 }
 
 /* Drives both sides to the end. */
-static BOOL run_pair(struct run *r, enum style style)
+static BOOL drive_pair(struct run *r, enum style style, struct wire *saved)
 {
-    BYTE saved[65536];
-    ULONG used, saved_len;
+    ULONG used;
     int guard;
 
     c2s.len = s2c.len = 0;
@@ -194,28 +186,38 @@ static BOOL run_pair(struct run *r, enum style style)
         if (c2s.len && r->sstatus != SEC_E_OK)
         {
             r->sstatus = call(r, TRUE, &r->scred, c2s.data, c2s.len, FALSE, r->sreq, &s2c, &used);
-            consume(&c2s, used);
+            wire_consume(&c2s, used);
         }
         if (s2c.len && r->cstatus != SEC_E_OK)
         {
-            saved_len = s2c.len;
-            memcpy(saved, s2c.data, saved_len);
-            r->cstatus = call(r, FALSE, r->have_ccred2 ? &r->ccred2 : &r->ccred, saved, saved_len, FALSE, r->creq,
-                              &c2s, &used);
-            consume(&s2c, used);
+            saved->len = 0;
+            wire_push(saved, s2c.data, s2c.len);
+            r->cstatus = call(r, FALSE, r->have_ccred2 ? &r->ccred2 : &r->ccred, saved->data, saved->len, FALSE,
+                              r->creq, &c2s, &used);
+            wire_consume(&s2c, used);
             if (r->cstatus == SEC_I_INCOMPLETE_CREDENTIALS)
             {
                 r->incomplete_creds++;
                 r->threads_paused = count_threads();
-                if (used != saved_len)
-                    diag("INCOMPLETE_CREDENTIALS left %lu bytes as EXTRA", saved_len - used);
-                r->cstatus = answer_incomplete(r, style, saved, saved_len);
+                if (used != saved->len)
+                    diag("INCOMPLETE_CREDENTIALS left %lu bytes as EXTRA", saved->len - used);
+                r->cstatus = answer_incomplete(r, style, saved->data, saved->len);
             }
         }
         if (r->cstatus == SEC_E_OK && r->sstatus == SEC_E_OK)
             break;
     }
     return r->cstatus == SEC_E_OK && r->sstatus == SEC_E_OK;
+}
+
+/* `saved` keeps what the client was given, for answer_incomplete. */
+static BOOL run_pair(struct run *r, enum style style)
+{
+    struct wire saved = { 0 };
+    BOOL done = drive_pair(r, style, &saved);
+
+    wire_free(&saved);
+    return done;
 }
 
 /* PFX import with PKCS12_NO_PERSIST_KEY: Wine 8 puts every persisted PFX

@@ -97,10 +97,10 @@ static BOOL whole_records(const BYTE *p, ULONG size, BYTE content_type)
     return at == size;
 }
 
-/* Checks one call's output and appends the token to `wire`.  `label` names
+/* Checks one call's output and appends the token to `to`.  `label` names
  * the form and the call. */
 static void check_out(struct out *o, const char *label, ULONG attrs, BOOL server, BYTE content_type,
-                      BYTE *wire, ULONG *wire_len, ULONG wire_cap)
+                      struct wire *to)
 {
     SecBuffer *t = &o->b[o->token];
     ULONG allocated = server ? ASC_RET_ALLOCATED_MEMORY : ISC_RET_ALLOCATED_MEMORY;
@@ -122,11 +122,8 @@ static void check_out(struct out *o, const char *label, ULONG attrs, BOOL server
         if (i != o->token && o->b[i].cbBuffer)
             others_empty = FALSE;
     ok(others_empty, "%s: the other %lu output buffers stay empty", label, o->desc.cBuffers - 1);
-    if (*wire_len + t->cbBuffer <= wire_cap)
-    {
-        memcpy(wire + *wire_len, t->pvBuffer, t->cbBuffer);
-        *wire_len += t->cbBuffer;
-    }
+    if (t->pvBuffer)
+        wire_push(to, t->pvBuffer, t->cbBuffer);
     if (o->allocates)
         ok_hex(FreeContextBuffer(t->pvBuffer), SEC_E_OK, "%s: FreeContextBuffer on the token", label);
 }
@@ -140,12 +137,12 @@ struct side {
     int calls;
 };
 
-static BYTE c2s[65536], s2c[65536];
-static ULONG c2s_len, s2c_len;
+static struct wire c2s, s2c;   /* tlsutil.h's growable queue */
 
-/* One call of one side on everything the peer sent; output into `to`. */
-static void step(struct side *s, enum form f, BYTE *from, ULONG *from_len, BYTE *to, ULONG *to_len,
-                 const char *proto)
+/* One call of one side on everything the peer sent; output into `to`.
+ * Its own step, not tlsutil's tls_call_once: the output descriptor is the
+ * odd shape under test (form `f`), checked call by call. */
+static void step(struct side *s, enum form f, struct wire *from, struct wire *to, const char *proto)
 {
     SecBuffer in[2];
     SecBufferDesc idesc = { SECBUFFER_VERSION, 2, in };
@@ -156,7 +153,7 @@ static void step(struct side *s, enum form f, BYTE *from, ULONG *from_len, BYTE 
     out_init(&o, f);
     s->calls++;
     snprintf(label, sizeof(label), "%s %s %s call %d", proto, form_name[f], s->server ? "ASC" : "ISC", s->calls);
-    set(&in[0], SECBUFFER_TOKEN, from, *from_len);
+    set(&in[0], SECBUFFER_TOKEN, from->data, from->len);
     set(&in[1], SECBUFFER_EMPTY, NULL, 0);
     if (s->server)
     {
@@ -180,11 +177,10 @@ static void step(struct side *s, enum form f, BYTE *from, ULONG *from_len, BYTE 
     if (s->calls > 1 || s->server)
     {
         extra = in[1].BufferType == SECBUFFER_EXTRA ? in[1].cbBuffer : 0;
-        memmove(from, from + *from_len - extra, extra);
-        *from_len = extra;
+        wire_consume(from, from->len - extra);
     }
     if (o.b[o.token].cbBuffer)
-        check_out(&o, label, attrs, s->server, 0, to, to_len, sizeof(c2s));
+        check_out(&o, label, attrs, s->server, 0, to);
     else if (s->status == SEC_I_CONTINUE_NEEDED)
         ok(0, "%s: SEC_I_CONTINUE_NEEDED without a token", label);
 }
@@ -196,7 +192,7 @@ static void close_notify(struct side *c, struct side *s, enum form f, const char
     DWORD shut = SCHANNEL_SHUTDOWN;
     SecBuffer tb = { sizeof(shut), SECBUFFER_TOKEN, &shut }, db[4];
     SecBufferDesc tdesc = { SECBUFFER_VERSION, 1, &tb }, ddesc = { SECBUFFER_VERSION, 4, db };
-    ULONG req = (CLIENT_REQ & ~ISC_REQ_ALLOCATE_MEMORY), attrs = 0, len = 0, i;
+    ULONG req = (CLIENT_REQ & ~ISC_REQ_ALLOCATE_MEMORY), attrs = 0, i;
     struct out o;
     char label[96];
 
@@ -207,8 +203,9 @@ static void close_notify(struct side *c, struct side *s, enum form f, const char
     ok_hex(ApplyControlToken(&c->ctx, &tdesc), SEC_E_OK, "%s: ApplyControlToken(SCHANNEL_SHUTDOWN)", label);
     ok_hex(InitializeSecurityContextW(&c->cred, &c->ctx, (SEC_WCHAR *)L"localhost", req, 0, 0, NULL, 0, &c->ctx,
                                       &o.desc, &attrs, NULL), SEC_E_OK, "%s: returns SEC_E_OK", label);
-    check_out(&o, label, attrs, FALSE, record_type, c2s, &len, sizeof(c2s));
-    set(&db[0], SECBUFFER_DATA, c2s, len);
+    c2s.len = 0;
+    check_out(&o, label, attrs, FALSE, record_type, &c2s);
+    set(&db[0], SECBUFFER_DATA, c2s.data, c2s.len);
     for (i = 1; i < 4; i++)
         set(&db[i], SECBUFFER_EMPTY, NULL, 0);
     ok_hex(DecryptMessage(&s->ctx, &ddesc, 0, NULL), SEC_I_CONTEXT_EXPIRED,
@@ -227,17 +224,17 @@ static void handshake(enum form f, BOOL v5, DWORD protocols, const char *proto)
         ok(0, "%s %s: credentials", proto, form_name[f]);
         return;
     }
-    c2s_len = s2c_len = 0;
-    step(&c, f, s2c, &s2c_len, c2s, &c2s_len, proto);
-    while (guard++ < 8 && c.status == SEC_I_CONTINUE_NEEDED && (c2s_len || s2c_len))
+    c2s.len = s2c.len = 0;
+    step(&c, f, &s2c, &c2s, proto);
+    while (guard++ < 8 && c.status == SEC_I_CONTINUE_NEEDED && (c2s.len || s2c.len))
     {
-        if (c2s_len && s.status != SEC_E_OK)
-            step(&s, f, c2s, &c2s_len, s2c, &s2c_len, proto);
-        if (s2c_len && c.status == SEC_I_CONTINUE_NEEDED)
-            step(&c, f, s2c, &s2c_len, c2s, &c2s_len, proto);
+        if (c2s.len && s.status != SEC_E_OK)
+            step(&s, f, &c2s, &s2c, proto);
+        if (s2c.len && c.status == SEC_I_CONTINUE_NEEDED)
+            step(&c, f, &s2c, &c2s, proto);
     }
-    if (c2s_len && s.status == SEC_I_CONTINUE_NEEDED)   /* TLS 1.3: the client's Finished */
-        step(&s, f, c2s, &c2s_len, s2c, &s2c_len, proto);
+    if (c2s.len && s.status == SEC_I_CONTINUE_NEEDED)   /* TLS 1.3: the client's Finished */
+        step(&s, f, &c2s, &s2c, proto);
     ok(c.status == SEC_E_OK && s.status == SEC_E_OK, "%s %s: handshake completes (client %#lx after %d calls, "
        "server %#lx after %d)", proto, form_name[f], (unsigned long)c.status, c.calls, (unsigned long)s.status,
        s.calls);

@@ -2,7 +2,13 @@
  * A client/server pair driven through SSPI with no static state, so that
  * many can run at once on many threads, and with a hook on every token a
  * side sends, so that a test can mutate it in flight.  Used by hostile.c,
- * threads.c and longrun.c; everything is static (one test = one file).
+ * threads.c, longrun.c and misuse.c; everything is static (one test = one
+ * file).  The queue, the ISC/ASC step, the record encrypter and the context
+ * cleanup are tlsutil's; only the loop is its own, because it differs on
+ * purpose from run_handshake's: it feeds one side until that side stops
+ * asking (in chunks a test may choose per call) and hands every token to
+ * the hook, where run_handshake alternates one call per side and counts
+ * SEC_E_INCOMPLETE_MESSAGE for tls_inproc's split deliveries.
  */
 #ifndef ROBUSTUTIL_H
 #define ROBUSTUTIL_H
@@ -11,50 +17,12 @@
 #include <string.h>
 #include "tlsutil.h"
 
-/* A byte queue between the two sides. */
-struct rwire {
-    BYTE *data;
-    ULONG len, cap;
-};
-
-static inline void rw_push(struct rwire *w, const void *data, ULONG len)
-{
-    if (!len)
-        return;
-    if (w->len + len > w->cap)
-    {
-        ULONG cap = w->cap ? w->cap : 4096;
-        BYTE *grown;
-
-        while (cap < w->len + len)
-            cap *= 2;
-        if (!(grown = realloc(w->data, cap)))
-            abort();
-        w->data = grown;
-        w->cap = cap;
-    }
-    memcpy(w->data + w->len, data, len);
-    w->len += len;
-}
-
-static inline void rw_consume(struct rwire *w, ULONG len)
-{
-    if (len > w->len)
-        len = w->len;
-    memmove(w->data, w->data + len, w->len - len);
-    w->len -= len;
-}
-
-static inline void rw_free(struct rwire *w)
-{
-    free(w->data);
-    memset(w, 0, sizeof(*w));
-}
+/* The byte queues are tlsutil.h's struct wire. */
 
 struct rconn;
-/* Called with each token a side produced; it must rw_push what the peer
+/* Called with each token a side produced; it must wire_push what the peer
  * should receive (the default pushes the bytes unchanged). */
-typedef void (*rc_output_hook)(struct rconn *c, BOOL from_server, const BYTE *data, ULONG len, struct rwire *to);
+typedef void (*rc_output_hook)(struct rconn *c, BOOL from_server, const BYTE *data, ULONG len, struct wire *to);
 
 struct rconn {
     CredHandle *ccred, *scred;
@@ -62,7 +30,7 @@ struct rconn {
     BOOL have_cctx, have_sctx;
     const WCHAR *target;
     ULONG creq;                     /* the client's ISC flags (CLIENT_REQ unless changed) */
-    struct rwire c2s, s2c;          /* unread bytes for each side */
+    struct wire c2s, s2c;          /* unread bytes for each side */
     SECURITY_STATUS cstatus, sstatus;
     BOOL cdone, sdone, cfailed, sfailed;
     ULONG split;                    /* 0: deliver all; else at most this many more bytes per call */
@@ -83,60 +51,43 @@ static inline void rc_init(struct rconn *c, CredHandle *ccred, CredHandle *scred
 
 static inline void rc_output(struct rconn *c, BOOL from_server, const BYTE *data, ULONG len)
 {
-    struct rwire *to = from_server ? &c->s2c : &c->c2s;
+    struct wire *to = from_server ? &c->s2c : &c->c2s;
 
     if (!len || !data)
         return;
     if (c->hook)
         c->hook(c, from_server, data, len, to);
     else
-        rw_push(to, data, len);
+        wire_push(to, data, len);
 }
 
-/* One ISC or ASC call on the first `deliver` bytes of the side's wire. */
+struct rc_sink {
+    struct rconn *c;
+    BOOL from_server;
+};
+
+static inline void rc_sink_output(void *user, const BYTE *data, ULONG len)
+{
+    struct rc_sink *sink = user;
+
+    rc_output(sink->c, sink->from_server, data, len);
+}
+
+/* One ISC or ASC call (tlsutil's tls_call_once) on the first `deliver`
+ * bytes of the side's wire; its output goes through the hook. */
 static inline SECURITY_STATUS rc_step(struct rconn *c, BOOL server, ULONG deliver)
 {
-    struct rwire *in = server ? &c->c2s : &c->s2c;
-    SecBuffer ibuf[2], obuf[2];
-    SecBufferDesc idesc = { SECBUFFER_VERSION, 2, ibuf }, odesc = { SECBUFFER_VERSION, 2, obuf };
-    BOOL first = server ? !c->have_sctx : !c->have_cctx;
+    struct wire *in = server ? &c->c2s : &c->s2c;
+    struct rc_sink sink = { c, server };
+    struct tls_call call = { .cred = server ? c->scred : c->ccred, .ctx = server ? &c->sctx : &c->cctx,
+                             .have_ctx = server ? &c->have_sctx : &c->have_cctx, .server = server,
+                             .target = c->target, .req = server ? SERVER_REQ : c->creq,
+                             .sink = rc_sink_output, .user = &sink };
     SECURITY_STATUS status;
-    ULONG attrs = 0;
 
-    ibuf[0].BufferType = SECBUFFER_TOKEN;
-    ibuf[0].pvBuffer = in->data;
-    ibuf[0].cbBuffer = deliver;
-    ibuf[1].BufferType = SECBUFFER_EMPTY;
-    ibuf[1].pvBuffer = NULL;
-    ibuf[1].cbBuffer = 0;
-    obuf[0].BufferType = SECBUFFER_TOKEN;
-    obuf[0].pvBuffer = NULL;
-    obuf[0].cbBuffer = 0;
-    obuf[1].BufferType = SECBUFFER_ALERT;
-    obuf[1].pvBuffer = NULL;
-    obuf[1].cbBuffer = 0;
     c->calls++;
-    if (server)
-        status = AcceptSecurityContext(c->scred, first ? NULL : &c->sctx, &idesc, SERVER_REQ, 0,
-                                       first ? &c->sctx : NULL, &odesc, &attrs, NULL);
-    else
-        status = InitializeSecurityContextW(c->ccred, first ? NULL : &c->cctx, (SEC_WCHAR *)c->target,
-                                            c->creq, 0, 0, first ? NULL : &idesc, 0,
-                                            first ? &c->cctx : NULL, &odesc, &attrs, NULL);
-    if (first && (status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED))
-        *(server ? &c->have_sctx : &c->have_cctx) = TRUE;
-    if (status != SEC_E_INCOMPLETE_MESSAGE)
-    {
-        rc_output(c, server, obuf[0].pvBuffer, obuf[0].cbBuffer);
-        rc_output(c, server, obuf[1].pvBuffer, obuf[1].cbBuffer);
-        if (!first || server)
-        {
-            ULONG extra = ibuf[1].BufferType == SECBUFFER_EXTRA ? ibuf[1].cbBuffer : 0;
-            rw_consume(in, extra <= deliver ? deliver - extra : deliver);
-        }
-    }
-    FreeContextBuffer(obuf[0].pvBuffer);
-    FreeContextBuffer(obuf[1].pvBuffer);
+    status = tls_call_once(&call, in->data, deliver);
+    wire_consume(in, call.used);
     return status;
 }
 
@@ -149,7 +100,7 @@ static inline BOOL rc_running(SECURITY_STATUS s)
  * asking for more; records the status. */
 static inline void rc_side(struct rconn *c, BOOL server)
 {
-    struct rwire *in = server ? &c->c2s : &c->s2c;
+    struct wire *in = server ? &c->c2s : &c->s2c;
     SECURITY_STATUS *status = server ? &c->sstatus : &c->cstatus;
     ULONG avail = 0, before;
 
@@ -205,70 +156,35 @@ static inline BOOL rc_handshake(struct rconn *c)
 
 static inline void rc_free(struct rconn *c)
 {
-    if (c->have_cctx)
-        DeleteSecurityContext(&c->cctx);
-    if (c->have_sctx)
-        DeleteSecurityContext(&c->sctx);
-    c->have_cctx = c->have_sctx = FALSE;
-    rw_free(&c->c2s);
-    rw_free(&c->s2c);
+    delete_contexts(&c->cctx, &c->have_cctx, &c->sctx, &c->have_sctx);
+    wire_free(&c->c2s);
+    wire_free(&c->s2c);
 }
 
 /* One record of `len` bytes from a side onto the other's wire. */
 static inline SECURITY_STATUS rc_send(struct rconn *c, BOOL from_server, const void *data, ULONG len)
 {
-    CtxtHandle *ctx = from_server ? &c->sctx : &c->cctx;
-    SecPkgContext_StreamSizes sizes;
-    SecBuffer b[4];
-    SecBufferDesc desc = { SECBUFFER_VERSION, 4, b };
-    SECURITY_STATUS status;
-    BYTE *record;
+    struct wire record = { 0 };
+    SECURITY_STATUS status = encrypt_record(from_server ? &c->sctx : &c->cctx, data, len, &record);
 
-    if ((status = QueryContextAttributesW(ctx, SECPKG_ATTR_STREAM_SIZES, &sizes)))
-        return status;
-    if (!(record = malloc(sizes.cbHeader + len + sizes.cbTrailer)))
-        return SEC_E_INSUFFICIENT_MEMORY;
-    b[0].BufferType = SECBUFFER_STREAM_HEADER; b[0].pvBuffer = record; b[0].cbBuffer = sizes.cbHeader;
-    b[1].BufferType = SECBUFFER_DATA; b[1].pvBuffer = record + sizes.cbHeader; b[1].cbBuffer = len;
-    b[2].BufferType = SECBUFFER_STREAM_TRAILER; b[2].pvBuffer = record + sizes.cbHeader + len;
-    b[2].cbBuffer = sizes.cbTrailer;
-    b[3].BufferType = SECBUFFER_EMPTY; b[3].pvBuffer = NULL; b[3].cbBuffer = 0;
-    memcpy(b[1].pvBuffer, data, len);
-    if ((status = EncryptMessage(ctx, 0, &desc, 0)) == SEC_E_OK)
-        rc_output(c, from_server, record, b[0].cbBuffer + b[1].cbBuffer + b[2].cbBuffer);
-    free(record);
+    if (status == SEC_E_OK)
+        rc_output(c, from_server, record.data, record.len);
+    wire_free(&record);
     return status;
 }
 
 /* Answers SEC_I_RENEGOTIATE (TLS 1.3 tickets, KeyUpdate) with the EXTRA bytes. */
-static inline SECURITY_STATUS rc_renegotiate(struct rconn *c, BOOL server, struct rwire *in)
+static inline SECURITY_STATUS rc_renegotiate(struct rconn *c, BOOL server, struct wire *in)
 {
-    SecBuffer ib[2], ob[1];
-    SecBufferDesc idesc = { SECBUFFER_VERSION, 2, ib }, odesc = { SECBUFFER_VERSION, 1, ob };
-    SECURITY_STATUS status;
-    ULONG attrs, extra;
-
-    ib[0].BufferType = SECBUFFER_TOKEN; ib[0].pvBuffer = in->data; ib[0].cbBuffer = in->len;
-    ib[1].BufferType = SECBUFFER_EMPTY; ib[1].pvBuffer = NULL; ib[1].cbBuffer = 0;
-    ob[0].BufferType = SECBUFFER_TOKEN; ob[0].pvBuffer = NULL; ob[0].cbBuffer = 0;
-    if (server)
-        status = AcceptSecurityContext(c->scred, &c->sctx, &idesc, SERVER_REQ, 0, NULL, &odesc, &attrs, NULL);
-    else
-        status = InitializeSecurityContextW(c->ccred, &c->cctx, (SEC_WCHAR *)c->target, c->creq, 0, 0,
-                                            &idesc, 0, NULL, &odesc, &attrs, NULL);
-    rc_output(c, server, ob[0].pvBuffer, ob[0].cbBuffer);
-    FreeContextBuffer(ob[0].pvBuffer);
-    extra = ib[1].BufferType == SECBUFFER_EXTRA ? ib[1].cbBuffer : 0;
-    rw_consume(in, in->len - (extra <= in->len ? extra : in->len));
-    return status;
+    return rc_step(c, server, in->len);
 }
 
 /* Decrypts everything on a side's wire, appending plaintext to `plain`
  * (when not NULL).  Returns the first status that is not SEC_E_OK, or
  * SEC_E_OK.  SEC_E_INCOMPLETE_MESSAGE leaves the partial record queued. */
-static inline SECURITY_STATUS rc_recv(struct rconn *c, BOOL server, struct rwire *plain)
+static inline SECURITY_STATUS rc_recv(struct rconn *c, BOOL server, struct wire *plain)
 {
-    struct rwire *in = server ? &c->c2s : &c->s2c;
+    struct wire *in = server ? &c->c2s : &c->s2c;
     CtxtHandle *ctx = server ? &c->sctx : &c->cctx;
     SECURITY_STATUS status = SEC_E_OK;
 
@@ -287,11 +203,11 @@ static inline SECURITY_STATUS rc_recv(struct rconn *c, BOOL server, struct rwire
         for (i = 1; i < 4; i++)
         {
             if (b[i].BufferType == SECBUFFER_DATA && plain && b[i].cbBuffer)
-                rw_push(plain, b[i].pvBuffer, b[i].cbBuffer);
+                wire_push(plain, b[i].pvBuffer, b[i].cbBuffer);
             if (b[i].BufferType == SECBUFFER_EXTRA)
                 extra = b[i].cbBuffer;
         }
-        rw_consume(in, in->len - (extra <= in->len ? extra : in->len));
+        wire_consume(in, in->len - (extra <= in->len ? extra : in->len));
         if (status == SEC_I_RENEGOTIATE && (status = rc_renegotiate(c, server, in)) != SEC_E_OK)
             return status;
     }
@@ -301,7 +217,7 @@ static inline SECURITY_STATUS rc_recv(struct rconn *c, BOOL server, struct rwire
 /* `len` bytes each way; TRUE when both arrive intact. */
 static inline BOOL rc_exchange(struct rconn *c, ULONG len)
 {
-    struct rwire got = { 0 };
+    struct wire got = { 0 };
     BYTE *msg = malloc(len);
     BOOL good;
     ULONG i;
@@ -314,7 +230,7 @@ static inline BOOL rc_exchange(struct rconn *c, ULONG len)
     got.len = 0;
     good = good && rc_send(c, TRUE, msg, len) == SEC_E_OK && rc_recv(c, FALSE, &got) == SEC_E_OK
            && got.len == len && !memcmp(got.data, msg, len);
-    rw_free(&got);
+    wire_free(&got);
     free(msg);
     return good;
 }

@@ -12,62 +12,6 @@ static PCCERT_CONTEXT server_cert;
 #define SERVER_RET (ASC_RET_REPLAY_DETECT | ASC_RET_SEQUENCE_DETECT | ASC_RET_CONFIDENTIALITY | \
                     ASC_RET_ALLOCATED_MEMORY | ASC_RET_STREAM)
 
-/* Drains tickets (TLS 1.3) waiting for the client: DecryptMessage says
- * SEC_I_RENEGOTIATE, then ISC with the EXTRA bytes returns SEC_E_OK. */
-static int drain_tickets(struct tls_pair *p, int *renegotiations)
-{
-    BYTE buf[4096], reply[1024];
-    ULONG size = p->pending_app_size;
-    SecBuffer db[4], ib[2], ob[1];
-    SecBufferDesc ddesc = { SECBUFFER_VERSION, 4, db }, idesc = { SECBUFFER_VERSION, 2, ib };
-    SecBufferDesc odesc = { SECBUFFER_VERSION, 1, ob };
-    SECURITY_STATUS status;
-    ULONG attrs;
-    int i, failures = 0;
-
-    memcpy(buf, p->pending_app, size);
-    *renegotiations = 0;
-    while (size)
-    {
-        db[0].BufferType = SECBUFFER_DATA; db[0].pvBuffer = buf; db[0].cbBuffer = size;
-        for (i = 1; i < 4; i++) { db[i].BufferType = SECBUFFER_EMPTY; db[i].pvBuffer = NULL; db[i].cbBuffer = 0; }
-        status = DecryptMessage(&p->cctx, &ddesc, 0, NULL);
-        if (status == SEC_I_RENEGOTIATE)
-        {
-            ULONG extra = db[3].BufferType == SECBUFFER_EXTRA ? db[3].cbBuffer : 0;
-            (*renegotiations)++;
-            memmove(buf, buf + size - extra, extra);
-            size = extra;
-            ib[0].BufferType = SECBUFFER_TOKEN; ib[0].pvBuffer = buf; ib[0].cbBuffer = size;
-            ib[1].BufferType = SECBUFFER_EMPTY; ib[1].pvBuffer = NULL; ib[1].cbBuffer = 0;
-            ob[0].BufferType = SECBUFFER_TOKEN;
-            ob[0].pvBuffer = p->caller_buffers ? reply : NULL;
-            ob[0].cbBuffer = p->caller_buffers ? sizeof(reply) : 0;
-            status = InitializeSecurityContextW(&p->ccred, &p->cctx, (SEC_WCHAR *)p->target, p->creq, 0, 0,
-                                                &idesc, 0, NULL, &odesc, &attrs, NULL);
-            if (!p->caller_buffers)
-                FreeContextBuffer(ob[0].pvBuffer);
-            if (status != SEC_E_OK)
-                failures++;
-            extra = ib[1].BufferType == SECBUFFER_EXTRA ? ib[1].cbBuffer : 0;
-            memmove(buf, buf + size - extra, extra);
-            size = extra;
-        }
-        else if (status == SEC_E_OK)
-        {
-            ULONG extra = db[3].BufferType == SECBUFFER_EXTRA ? db[3].cbBuffer : 0;
-            memmove(buf, buf + size - extra, extra);
-            size = extra;
-        }
-        else
-        {
-            failures++;
-            break;
-        }
-    }
-    return failures;
-}
-
 static void check_data_both_ways(struct tls_pair *p, const char *what)
 {
     static BYTE big[16384], out[16384];
@@ -104,7 +48,7 @@ static void test_version(const char *name, BOOL v5, DWORD cproto, DWORD sproto, 
     ok(done, "%s: handshake completes (client %#lx, server %#lx)", name, p.cstatus, p.sstatus);
     ok(p.cattrs == CLIENT_RET, "%s: client flags %#lx (want %#x)", name, p.cattrs, CLIENT_RET);
     ok(p.sattrs == SERVER_RET, "%s: server flags %#lx (want %#x)", name, p.sattrs, SERVER_RET);
-    ok(!drain_tickets(&p, &renegs), "%s: post-handshake records handled", name);
+    ok(!pair_drain_tickets(&p, &renegs), "%s: post-handshake records handled", name);
     if (want_bit == SP_PROT_TLS1_3_CLIENT)
         ok(renegs == 1, "%s: one ticket, arriving as SEC_I_RENEGOTIATE (%d)", name, renegs);
     ok_hex(QueryContextAttributesW(&p.cctx, SECPKG_ATTR_CONNECTION_INFO, &info), SEC_E_OK, "%s: connection info", name);
@@ -131,7 +75,7 @@ static void test_split(ULONG split, BOOL v5)
     p.split = split;
     ok(run_handshake(&p), "%s: handshake completes", what);
     ok(p.incomplete > 0, "%s: partial input gave SEC_E_INCOMPLETE_MESSAGE (%d times)", what, p.incomplete);
-    ok(!drain_tickets(&p, &renegs), "%s: tickets", what);
+    ok(!pair_drain_tickets(&p, &renegs), "%s: tickets", what);
     check_data_both_ways(&p, what);
     pair_teardown(&p);
 }
@@ -165,7 +109,7 @@ static void test_alpn(void)
     p.alpn = alpn;
     p.alpn_size = sizeof(alpn);
     ok(run_handshake(&p), "ALPN: handshake completes");
-    drain_tickets(&p, &renegs);
+    pair_drain_tickets(&p, &renegs);
     ok_hex(QueryContextAttributesW(&p.cctx, SECPKG_ATTR_APPLICATION_PROTOCOL, &proto), SEC_E_OK, "ALPN: client query");
     ok(proto.ProtoNegoStatus == SecApplicationProtocolNegotiationStatus_Success && proto.ProtocolIdSize == 2
        && !memcmp(proto.ProtocolId, "h2", 2), "ALPN: client got h2");
@@ -188,7 +132,7 @@ static void test_resumption(BOOL v5)
     for (i = 0; i < 2; i++)
     {
         ok(run_handshake(&p), "%s resumption: handshake %d", name, i + 1);
-        drain_tickets(&p, &renegs);
+        pair_drain_tickets(&p, &renegs);
         ok_hex(QueryContextAttributesW(&p.cctx, SECPKG_ATTR_SESSION_INFO, &info), SEC_E_OK, "%s: session info", name);
         ok((info.dwFlags & SSL_SESSION_RECONNECT) == (i ? SSL_SESSION_RECONNECT : 0),
            "%s: connection %d %s", name, i + 1, i ? "resumed" : "full");
@@ -211,7 +155,7 @@ static void test_close_notify(void)
     if (!pair_setup(&p, server_cert, TRUE, 0, 0, SCH_CRED_MANUAL_CRED_VALIDATION))
         return;
     ok(run_handshake(&p), "close_notify: handshake");
-    drain_tickets(&p, &renegs);
+    pair_drain_tickets(&p, &renegs);
     ok_hex(ApplyControlToken(&p.cctx, &tdesc), SEC_E_OK, "ApplyControlToken(SCHANNEL_SHUTDOWN)");
     ok_hex(InitializeSecurityContextW(&p.ccred, &p.cctx, (SEC_WCHAR *)p.target, p.creq, 0, 0, NULL, 0, NULL, &odesc,
                                       &attrs, NULL), SEC_E_OK, "ISC after shutdown returns SEC_E_OK");
@@ -261,7 +205,7 @@ static void test_caller_buffers(void)
     ok(run_handshake(&p), "caller buffers: handshake completes (client %#lx, server %#lx)", p.cstatus, p.sstatus);
     ok(!(p.cattrs & ISC_RET_ALLOCATED_MEMORY) && (p.cattrs & ISC_RET_STREAM), "caller buffers: flags %#lx", p.cattrs);
     ok(!(p.sattrs & ASC_RET_ALLOCATED_MEMORY), "caller buffers: server flags %#lx", p.sattrs);
-    ok(!drain_tickets(&p, &renegs), "caller buffers: tickets");
+    ok(!pair_drain_tickets(&p, &renegs), "caller buffers: tickets");
     check_data_both_ways(&p, "caller buffers");
     free_pair(&p);
     ok_hex(InitializeSecurityContextW(&p.ccred, NULL, (SEC_WCHAR *)L"localhost", p.creq, 0, 0, NULL, 0, &ctx, &odesc,

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "tlsutil.h"
@@ -97,103 +98,147 @@ SECURITY_STATUS acquire_cred(CredHandle *cred, ULONG use, PCCERT_CONTEXT cert, B
     return AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)UNISP_NAME_W, use, NULL, auth, NULL, NULL, cred, &expiry);
 }
 
-/* A byte queue between the two sides. */
-struct wire {
-    BYTE data[65536];
-    ULONG len;
-};
-
-static void wire_push(struct wire *w, const void *data, ULONG len)
+BYTE *wire_space(struct wire *w, ULONG want)
 {
-    if (w->len + len <= sizeof(w->data))
+    ULONG cap = w->cap ? w->cap : 4096;
+    BYTE *grown;
+
+    if (want > ~(ULONG)0 - w->len)
     {
-        memcpy(w->data + w->len, data, len);
-        w->len += len;
+        fprintf(stderr, "wire: %lu + %lu bytes overflow a ULONG\n", (unsigned long)w->len, (unsigned long)want);
+        abort();
     }
+    if (w->len + want <= w->cap)
+        return w->data + w->len;
+    while (cap < w->len + want)
+        cap = cap > ~(ULONG)0 / 2 ? w->len + want : cap * 2;
+    if (!(grown = realloc(w->data, cap)))
+    {
+        fprintf(stderr, "wire: out of memory for %lu bytes\n", (unsigned long)cap);
+        abort();
+    }
+    w->data = grown;
+    w->cap = cap;
+    return w->data + w->len;
 }
 
-static void wire_consume(struct wire *w, ULONG len)
+void wire_push(struct wire *w, const void *data, ULONG len)
 {
+    if (!len)
+        return;
+    memcpy(wire_space(w, len), data, len);
+    w->len += len;
+}
+
+void wire_consume(struct wire *w, ULONG len)
+{
+    if (len > w->len)
+        len = w->len;
     memmove(w->data, w->data + len, w->len - len);
     w->len -= len;
+}
+
+void wire_free(struct wire *w)
+{
+    free(w->data);
+    memset(w, 0, sizeof(*w));
+}
+
+/* The server's calls and the client's after its first take input. */
+static BOOL server_or_later(const struct tls_call *c, BOOL first)
+{
+    return c->server || !first;
+}
+
+/* The input descriptor of one call: the TOKEN and an EMPTY buffer for
+ * EXTRA, plus the ALPN list on the first call.  The client's first call
+ * carries only the ALPN list, or no descriptor at all (returns FALSE). */
+static BOOL call_input(const struct tls_call *c, BOOL first, const BYTE *in, ULONG in_len, SecBufferDesc *desc)
+{
+    SecBuffer *b = desc->pBuffers;
+
+    desc->cBuffers = 0;
+    if (server_or_later(c, first))
+    {
+        b[0] = (SecBuffer){ in_len, SECBUFFER_TOKEN, (void *)in };
+        b[1] = (SecBuffer){ 0, SECBUFFER_EMPTY, NULL };
+        desc->cBuffers = 2;
+    }
+    if (first && c->alpn)
+        b[desc->cBuffers++] = (SecBuffer){ c->alpn_size, SECBUFFER_APPLICATION_PROTOCOLS, (void *)c->alpn };
+    return desc->cBuffers != 0;
+}
+
+SECURITY_STATUS tls_call_once(struct tls_call *c, const BYTE *in, ULONG in_len)
+{
+    SecBuffer ibuf[3], obuf[2];
+    SecBufferDesc idesc = { SECBUFFER_VERSION, 0, ibuf }, odesc = { SECBUFFER_VERSION, 2, obuf };
+    BOOL first = !*c->have_ctx, has_input = call_input(c, first, in, in_len, &idesc);
+    SECURITY_STATUS status;
+
+    obuf[0] = (SecBuffer){ c->token_space ? c->token_size : 0, SECBUFFER_TOKEN, c->token_space };
+    obuf[1] = (SecBuffer){ c->alert_space ? c->alert_size : 0, SECBUFFER_ALERT, c->alert_space };
+    c->attrs = c->used = 0;
+    if (c->server)
+        status = AcceptSecurityContext(c->cred, first ? NULL : c->ctx, &idesc, c->req, 0, first ? c->ctx : NULL,
+                                       &odesc, &c->attrs, NULL);
+    else
+        status = InitializeSecurityContextW(c->cred, first ? NULL : c->ctx, (SEC_WCHAR *)c->target, c->req, 0, 0,
+                                            has_input ? &idesc : NULL, 0, first ? c->ctx : NULL, &odesc, &c->attrs,
+                                            NULL);
+    if (first && (status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED))
+        *c->have_ctx = TRUE;
+    if (status != SEC_E_INCOMPLETE_MESSAGE)
+    {
+        if (obuf[0].pvBuffer && obuf[0].cbBuffer)
+            c->sink(c->user, obuf[0].pvBuffer, obuf[0].cbBuffer);
+        if (obuf[1].pvBuffer && obuf[1].cbBuffer)
+            c->sink(c->user, obuf[1].pvBuffer, obuf[1].cbBuffer);
+        if (server_or_later(c, first))
+        {
+            ULONG extra = ibuf[1].BufferType == SECBUFFER_EXTRA ? ibuf[1].cbBuffer : 0;
+            c->used = extra <= in_len ? in_len - extra : in_len;
+        }
+    }
+    if (!c->token_space)
+    {
+        FreeContextBuffer(obuf[0].pvBuffer);
+        FreeContextBuffer(obuf[1].pvBuffer);
+    }
+    return status;
+}
+
+void tls_sink_wire(void *wire, const BYTE *data, ULONG len)
+{
+    wire_push(wire, data, len);
 }
 
 /* One ISC or ASC call on what the wire holds (limited by split). */
 static SECURITY_STATUS step(struct tls_pair *p, BOOL server, struct wire *in, struct wire *out, ULONG *avail)
 {
-    SecBuffer ibuf[3], obuf[2];
-    SecBufferDesc idesc = { SECBUFFER_VERSION, 2, ibuf }, odesc = { SECBUFFER_VERSION, 2, obuf };
-    ULONG deliver = *avail, attrs = 0;
-    SECURITY_STATUS status;
-    BOOL first = server ? !p->have_sctx : !p->have_cctx;
-
-    ibuf[0].BufferType = SECBUFFER_TOKEN;
-    ibuf[0].pvBuffer = in->data;
-    ibuf[0].cbBuffer = deliver;
-    ibuf[1].BufferType = SECBUFFER_EMPTY;
-    ibuf[1].pvBuffer = NULL;
-    ibuf[1].cbBuffer = 0;
-    if (first && p->alpn)
-    {
-        ibuf[2].BufferType = SECBUFFER_APPLICATION_PROTOCOLS;
-        ibuf[2].pvBuffer = (void *)p->alpn;
-        ibuf[2].cbBuffer = p->alpn_size;
-        idesc.cBuffers = 3;
-    }
     static BYTE token_space[32768], alert_space[512];
+    struct tls_call c = { .cred = server ? &p->scred : &p->ccred, .ctx = server ? &p->sctx : &p->cctx,
+                          .have_ctx = server ? &p->have_sctx : &p->have_cctx, .server = server, .target = p->target,
+                          .req = server ? p->sreq : p->creq, .alpn = p->alpn, .alpn_size = p->alpn_size,
+                          .sink = tls_sink_wire, .user = out };
+    SECURITY_STATUS status;
 
-    obuf[0].BufferType = SECBUFFER_TOKEN;
-    obuf[0].pvBuffer = p->caller_buffers ? token_space : NULL;
-    obuf[0].cbBuffer = p->caller_buffers ? sizeof(token_space) : 0;
-    obuf[1].BufferType = SECBUFFER_ALERT;
-    obuf[1].pvBuffer = p->caller_buffers ? alert_space : NULL;
-    obuf[1].cbBuffer = p->caller_buffers ? sizeof(alert_space) : 0;
-    p->calls++;
-    if (server)
-        status = AcceptSecurityContext(&p->scred, first ? NULL : &p->sctx, &idesc, p->sreq, 0,
-                                       first ? &p->sctx : NULL, &odesc, &attrs, NULL);
-    else if (first && !p->alpn)
-        status = InitializeSecurityContextW(&p->ccred, NULL, (SEC_WCHAR *)p->target, p->creq, 0, 0, NULL, 0,
-                                            &p->cctx, &odesc, &attrs, NULL);
-    else
+    if (p->caller_buffers)
     {
-        if (first)   /* the first client call carries only the ALPN buffer */
-        {
-            ibuf[0] = ibuf[2];
-            idesc.cBuffers = 1;
-        }
-        status = InitializeSecurityContextW(&p->ccred, first ? NULL : &p->cctx, (SEC_WCHAR *)p->target, p->creq,
-                                            0, 0, &idesc, 0, first ? &p->cctx : NULL, &odesc, &attrs, NULL);
+        c.token_space = token_space;
+        c.token_size = sizeof(token_space);
+        c.alert_space = alert_space;
+        c.alert_size = sizeof(alert_space);
     }
-    if (status == SEC_E_INCOMPLETE_MESSAGE)
+    p->calls++;
+    if ((status = tls_call_once(&c, in->data, *avail)) == SEC_E_INCOMPLETE_MESSAGE)
     {
         p->incomplete++;
         return status;
     }
-    if (server ? !p->have_sctx : !p->have_cctx)
-    {
-        if (status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED)
-            *(server ? &p->have_sctx : &p->have_cctx) = TRUE;
-    }
-    if (server)
-        p->sattrs = attrs;
-    else
-        p->cattrs = attrs;
-    if (obuf[0].cbBuffer && obuf[0].pvBuffer)
-        wire_push(out, obuf[0].pvBuffer, obuf[0].cbBuffer);
-    if (obuf[1].cbBuffer && obuf[1].pvBuffer)
-        wire_push(out, obuf[1].pvBuffer, obuf[1].cbBuffer);
-    if (!p->caller_buffers)
-    {
-        FreeContextBuffer(obuf[0].pvBuffer);
-        FreeContextBuffer(obuf[1].pvBuffer);
-    }
-    if (!first || server)
-    {
-        ULONG extra = (ibuf[1].BufferType == SECBUFFER_EXTRA) ? ibuf[1].cbBuffer : 0;
-        wire_consume(in, deliver - extra);
-        *avail = extra;
-    }
+    *(server ? &p->sattrs : &p->cattrs) = c.attrs;
+    wire_consume(in, c.used);
+    *avail -= c.used;   /* what is left is the EXTRA */
     return status;
 }
 
@@ -204,53 +249,61 @@ static ULONG window(struct tls_pair *p, struct wire *w, ULONG seen)
     return n > w->len ? w->len : n;
 }
 
+static BOOL drive_handshake(struct tls_pair *p, struct wire *c2s, struct wire *s2c);
+
 BOOL run_handshake(struct tls_pair *p)
 {
-    static struct wire c2s, s2c;
+    struct wire c2s = { 0 }, s2c = { 0 };
+    BOOL done;
+
+    p->pending.len = 0;
+    done = drive_handshake(p, &c2s, &s2c);
+    wire_free(&c2s);
+    wire_free(&s2c);
+    return done;
+}
+
+/* Alternates the sides, one call each, until both said SEC_E_OK or one failed. */
+static BOOL drive_handshake(struct tls_pair *p, struct wire *c2s, struct wire *s2c)
+{
     ULONG cseen = 0, sseen = 0;
     BOOL cdone = FALSE, sdone = FALSE;
     int guard = 0;
 
-    c2s.len = s2c.len = 0;
-    p->cstatus = step(p, FALSE, &s2c, &c2s, &cseen);
+    p->cstatus = step(p, FALSE, s2c, c2s, &cseen);
     if (p->cstatus != SEC_I_CONTINUE_NEEDED)
         return FALSE;
     while ((!cdone || !sdone) && guard++ < 200000)
     {
-        if (!sdone && c2s.len)
+        if (!sdone && c2s->len)
         {
-            sseen = window(p, &c2s, sseen);
-            p->sstatus = step(p, TRUE, &c2s, &s2c, &sseen);
+            sseen = window(p, c2s, sseen);
+            p->sstatus = step(p, TRUE, c2s, s2c, &sseen);
             if (p->sstatus == SEC_E_OK)
                 sdone = TRUE;
             else if (p->sstatus != SEC_I_CONTINUE_NEEDED && p->sstatus != SEC_E_INCOMPLETE_MESSAGE)
                 return FALSE;
         }
-        if (!cdone && s2c.len)
+        if (!cdone && s2c->len)
         {
-            cseen = window(p, &s2c, cseen);
-            p->cstatus = step(p, FALSE, &s2c, &c2s, &cseen);
+            cseen = window(p, s2c, cseen);
+            p->cstatus = step(p, FALSE, s2c, c2s, &cseen);
             if (p->cstatus == SEC_E_OK)
             {
                 cdone = TRUE;
-                memcpy(p->pending_app, s2c.data, s2c.len);   /* tickets etc. follow as records */
-                p->pending_app_size = s2c.len;
-                s2c.len = 0;
+                wire_push(&p->pending, s2c->data, s2c->len);   /* tickets etc. follow as records */
+                s2c->len = 0;
             }
             else if (p->cstatus != SEC_I_CONTINUE_NEEDED && p->cstatus != SEC_E_INCOMPLETE_MESSAGE)
                 return FALSE;
         }
         if (cdone && sdone)
             break;
-        if (!c2s.len && !s2c.len && !(cdone && !sdone))
+        if (!c2s->len && !s2c->len && !(cdone && !sdone))
             return FALSE;
     }
     /* Whatever the server's last call produced (TLS 1.3 tickets) waits for the client. */
-    if (s2c.len)
-    {
-        memcpy(p->pending_app + p->pending_app_size, s2c.data, s2c.len);
-        p->pending_app_size += s2c.len;
-    }
+    wire_push(&p->pending, s2c->data, s2c->len);
     return cdone && sdone;
 }
 
@@ -282,49 +335,119 @@ void pair_teardown(struct tls_pair *p)
     FreeCredentialsHandle(&p->scred);
 }
 
+void delete_contexts(CtxtHandle *cctx, BOOL *have_cctx, CtxtHandle *sctx, BOOL *have_sctx)
+{
+    if (*have_cctx)
+        DeleteSecurityContext(cctx);
+    if (*have_sctx)
+        DeleteSecurityContext(sctx);
+    *have_cctx = *have_sctx = FALSE;
+}
+
 void free_pair(struct tls_pair *p)
 {
-    if (p->have_cctx)
-        DeleteSecurityContext(&p->cctx);
-    if (p->have_sctx)
-        DeleteSecurityContext(&p->sctx);
-    p->have_cctx = p->have_sctx = FALSE;
+    delete_contexts(&p->cctx, &p->have_cctx, &p->sctx, &p->have_sctx);
+    wire_free(&p->pending);
+}
+
+/* Drains tickets (TLS 1.3) waiting for the client: DecryptMessage says
+ * SEC_I_RENEGOTIATE, then ISC with the EXTRA bytes returns SEC_E_OK. */
+int pair_drain_tickets(struct tls_pair *p, int *renegotiations)
+{
+    BYTE *buf = p->pending.data, reply[1024];   /* drained in place */
+    ULONG size = p->pending.len;
+    SecBuffer db[4], ib[2], ob[1];
+    SecBufferDesc ddesc = { SECBUFFER_VERSION, 4, db }, idesc = { SECBUFFER_VERSION, 2, ib };
+    SecBufferDesc odesc = { SECBUFFER_VERSION, 1, ob };
+    SECURITY_STATUS status;
+    ULONG attrs;
+    int i, failures = 0;
+
+    *renegotiations = 0;
+    while (size)
+    {
+        db[0].BufferType = SECBUFFER_DATA; db[0].pvBuffer = buf; db[0].cbBuffer = size;
+        for (i = 1; i < 4; i++) { db[i].BufferType = SECBUFFER_EMPTY; db[i].pvBuffer = NULL; db[i].cbBuffer = 0; }
+        status = DecryptMessage(&p->cctx, &ddesc, 0, NULL);
+        if (status == SEC_I_RENEGOTIATE)
+        {
+            ULONG extra = db[3].BufferType == SECBUFFER_EXTRA ? db[3].cbBuffer : 0;
+            (*renegotiations)++;
+            memmove(buf, buf + size - extra, extra);
+            size = extra;
+            ib[0].BufferType = SECBUFFER_TOKEN; ib[0].pvBuffer = buf; ib[0].cbBuffer = size;
+            ib[1].BufferType = SECBUFFER_EMPTY; ib[1].pvBuffer = NULL; ib[1].cbBuffer = 0;
+            ob[0].BufferType = SECBUFFER_TOKEN;
+            ob[0].pvBuffer = p->caller_buffers ? reply : NULL;
+            ob[0].cbBuffer = p->caller_buffers ? sizeof(reply) : 0;
+            status = InitializeSecurityContextW(&p->ccred, &p->cctx, (SEC_WCHAR *)p->target, p->creq, 0, 0,
+                                                &idesc, 0, NULL, &odesc, &attrs, NULL);
+            if (!p->caller_buffers)
+                FreeContextBuffer(ob[0].pvBuffer);
+            if (status != SEC_E_OK)
+                failures++;
+            extra = ib[1].BufferType == SECBUFFER_EXTRA ? ib[1].cbBuffer : 0;
+            memmove(buf, buf + size - extra, extra);
+            size = extra;
+        }
+        else if (status == SEC_E_OK)
+        {
+            ULONG extra = db[3].BufferType == SECBUFFER_EXTRA ? db[3].cbBuffer : 0;
+            memmove(buf, buf + size - extra, extra);
+            size = extra;
+        }
+        else
+        {
+            failures++;
+            break;
+        }
+    }
+    p->pending.len = size;
+    return failures;
+}
+
+SECURITY_STATUS encrypt_record(CtxtHandle *ctx, const void *data, ULONG len, struct wire *out)
+{
+    SecPkgContext_StreamSizes sizes;
+    SecBuffer b[4];
+    SecBufferDesc desc = { SECBUFFER_VERSION, 4, b };
+    SECURITY_STATUS status;
+    BYTE *record;
+
+    if ((status = QueryContextAttributesW(ctx, SECPKG_ATTR_STREAM_SIZES, &sizes)))
+        return status;
+    record = wire_space(out, sizes.cbHeader + len + sizes.cbTrailer);
+    b[0] = (SecBuffer){ sizes.cbHeader, SECBUFFER_STREAM_HEADER, record };
+    b[1] = (SecBuffer){ len, SECBUFFER_DATA, record + sizes.cbHeader };
+    b[2] = (SecBuffer){ sizes.cbTrailer, SECBUFFER_STREAM_TRAILER, record + sizes.cbHeader + len };
+    b[3] = (SecBuffer){ 0, SECBUFFER_EMPTY, NULL };
+    memcpy(b[1].pvBuffer, data, len);
+    if ((status = EncryptMessage(ctx, 0, &desc, 0)) == SEC_E_OK)
+        out->len += b[0].cbBuffer + b[1].cbBuffer + b[2].cbBuffer;
+    return status;
 }
 
 SECURITY_STATUS send_record(CtxtHandle *from, CtxtHandle *to, const BYTE *data, ULONG len, BYTE *out, ULONG *out_len)
 {
-    SecPkgContext_StreamSizes sizes;
-    SecBuffer eb[4], db[4];
-    SecBufferDesc edesc = { SECBUFFER_VERSION, 4, eb }, ddesc = { SECBUFFER_VERSION, 4, db };
-    static BYTE record[20000 + 256];
+    struct wire record = { 0 };
+    SecBuffer db[4];
+    SecBufferDesc ddesc = { SECBUFFER_VERSION, 4, db };
     SECURITY_STATUS status;
-    ULONG total;
     int i;
 
     *out_len = 0;
-    if ((status = QueryContextAttributesW(from, SECPKG_ATTR_STREAM_SIZES, &sizes)))
-        return status;
-    eb[0].BufferType = SECBUFFER_STREAM_HEADER; eb[0].pvBuffer = record; eb[0].cbBuffer = sizes.cbHeader;
-    eb[1].BufferType = SECBUFFER_DATA; eb[1].pvBuffer = record + sizes.cbHeader; eb[1].cbBuffer = len;
-    eb[2].BufferType = SECBUFFER_STREAM_TRAILER; eb[2].pvBuffer = record + sizes.cbHeader + len;
-    eb[2].cbBuffer = sizes.cbTrailer;
-    eb[3].BufferType = SECBUFFER_EMPTY; eb[3].pvBuffer = NULL; eb[3].cbBuffer = 0;
-    memcpy(record + sizes.cbHeader, data, len);
-    if ((status = EncryptMessage(from, 0, &edesc, 0)))
-        return status;
-    total = eb[0].cbBuffer + eb[1].cbBuffer + eb[2].cbBuffer;
-    db[0].BufferType = SECBUFFER_DATA; db[0].pvBuffer = record; db[0].cbBuffer = total;
-    for (i = 1; i < 4; i++)
+    if ((status = encrypt_record(from, data, len, &record)) == SEC_E_OK)
     {
-        db[i].BufferType = SECBUFFER_EMPTY;
-        db[i].pvBuffer = NULL;
-        db[i].cbBuffer = 0;
+        db[0] = (SecBuffer){ record.len, SECBUFFER_DATA, record.data };
+        for (i = 1; i < 4; i++)
+            db[i] = (SecBuffer){ 0, SECBUFFER_EMPTY, NULL };
+        status = DecryptMessage(to, &ddesc, 0, NULL);
+        if (status == SEC_E_OK && db[1].BufferType == SECBUFFER_DATA)
+        {
+            memcpy(out, db[1].pvBuffer, db[1].cbBuffer);
+            *out_len = db[1].cbBuffer;
+        }
     }
-    status = DecryptMessage(to, &ddesc, 0, NULL);
-    if (status == SEC_E_OK && db[1].BufferType == SECBUFFER_DATA)
-    {
-        memcpy(out, db[1].pvBuffer, db[1].cbBuffer);
-        *out_len = db[1].cbBuffer;
-    }
+    wire_free(&record);
     return status;
 }

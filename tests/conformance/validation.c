@@ -155,23 +155,33 @@ static void send_all(SOCKET s, const void *data, ULONG len)
     }
 }
 
-static BYTE saved[65536];
-static ULONG saved_len;
+/* Appends what one recv() brings to `w` (tlsutil.h's growable queue);
+ * returns recv()'s result. */
+static int recv_into(SOCKET s, struct wire *w)
+{
+    int n = recv(s, (char *)wire_space(w, 16384), 16384, 0);
+
+    if (n > 0)
+        w->len += (ULONG)n;
+    return n;
+}
 
 struct client_run {
     BOOL chain_during_handshake;
 };
 
-/* One ISC call on `in`; sends its output; keeps EXTRA bytes in `in`. */
+/* One ISC call on `in`; sends its output; keeps EXTRA bytes in `in`.
+ * Its own step, not tlsutil's tls_call_once: it must see
+ * SEC_I_INCOMPLETE_CREDENTIALS and give the same bytes again, curl's way. */
 static SECURITY_STATUS isc_step(SOCKET s, CredHandle *cred, CtxtHandle *ctx, BOOL first, const WCHAR *target, ULONG req,
-                                BYTE *in, ULONG *in_len)
+                                struct wire *in)
 {
     SecBuffer ib[2], ob[2];
     SecBufferDesc idesc = { SECBUFFER_VERSION, 2, ib }, odesc = { SECBUFFER_VERSION, 2, ob };
     SECURITY_STATUS status;
     ULONG attrs;
 
-    ib[0].BufferType = SECBUFFER_TOKEN; ib[0].pvBuffer = in; ib[0].cbBuffer = *in_len;
+    ib[0].BufferType = SECBUFFER_TOKEN; ib[0].pvBuffer = in->data; ib[0].cbBuffer = in->len;
     ib[1].BufferType = SECBUFFER_EMPTY; ib[1].pvBuffer = NULL; ib[1].cbBuffer = 0;
     ob[0].BufferType = SECBUFFER_TOKEN; ob[0].pvBuffer = NULL; ob[0].cbBuffer = 0;
     ob[1].BufferType = SECBUFFER_ALERT; ob[1].pvBuffer = NULL; ob[1].cbBuffer = 0;
@@ -186,40 +196,33 @@ static SECURITY_STATUS isc_step(SOCKET s, CredHandle *cred, CtxtHandle *ctx, BOO
     FreeContextBuffer(ob[0].pvBuffer);
     FreeContextBuffer(ob[1].pvBuffer);
     if (!first && ib[1].BufferType == SECBUFFER_EXTRA && ib[1].cbBuffer)
-    {
-        memmove(in, in + *in_len - ib[1].cbBuffer, ib[1].cbBuffer);
-        *in_len = ib[1].cbBuffer;
-    }
+        wire_consume(in, in->len - ib[1].cbBuffer);
     else if (!first)
-        *in_len = 0;
+        in->len = 0;
     return status;
 }
 
 static SECURITY_STATUS tls_connect(SOCKET s, CredHandle *cred, CtxtHandle *ctx, BOOL *have_ctx, const WCHAR *target,
                                    ULONG req, struct client_run *run)
 {
-    static BYTE in[65536];
-    ULONG in_len = 0;
+    static struct wire in;
     SECURITY_STATUS status;
     PCCERT_CONTEXT chain;
     int n;
 
-    status = isc_step(s, cred, ctx, TRUE, target, req, in, &in_len);
+    in.len = 0;
+    status = isc_step(s, cred, ctx, TRUE, target, req, &in);
     if (status != SEC_I_CONTINUE_NEEDED)
         return status;
     *have_ctx = TRUE;
     while (status == SEC_I_CONTINUE_NEEDED || status == SEC_E_INCOMPLETE_MESSAGE)
     {
-        if (status == SEC_E_INCOMPLETE_MESSAGE || !in_len)
+        if ((status == SEC_E_INCOMPLETE_MESSAGE || !in.len) && (n = recv_into(s, &in)) <= 0)
         {
-            if ((n = recv(s, (char *)in + in_len, (int)(sizeof(in) - in_len), 0)) <= 0)
-            {
-                diag("recv failed (%d, error %d) after status %#lx", n, WSAGetLastError(), status);
-                return SEC_E_INTERNAL_ERROR;
-            }
-            in_len += n;
+            diag("recv failed (%d, error %d) after status %#lx", n, WSAGetLastError(), status);
+            return SEC_E_INTERNAL_ERROR;
         }
-        status = isc_step(s, cred, ctx, FALSE, target, req, in, &in_len);
+        status = isc_step(s, cred, ctx, FALSE, target, req, &in);
         if (status == SEC_I_CONTINUE_NEEDED && !run->chain_during_handshake
             && !QueryContextAttributesW(ctx, SECPKG_ATTR_REMOTE_CERT_CHAIN, &chain))
         {
@@ -299,17 +302,17 @@ static void run_case(char *name, int port, const char *target_a, char *flags_tex
  * way on: the same bytes again with ISC_REQ_USE_SUPPLIED_CREDS. */
 static void run_issuers(const char *name, int port, int want_count)
 {
-    static BYTE in[65536];
+    static struct wire in, saved;   /* saved: the bytes of the last call, given again after INCOMPLETE_CREDENTIALS */
     SCHANNEL_CRED sc = { .dwVersion = SCHANNEL_CRED_VERSION, .dwFlags = SCH_CRED_MANUAL_CRED_VALIDATION };
     SecPkgContext_IssuerListInfoEx issuers = { 0 };
-    ULONG req = CLIENT_REQ & ~ISC_REQ_USE_SUPPLIED_CREDS, in_len = 0;
+    ULONG req = CLIENT_REQ & ~ISC_REQ_USE_SUPPLIED_CREDS;
     SECURITY_STATUS status;
     BOOL have_ctx = FALSE, asked = FALSE;
     CredHandle cred;
     CtxtHandle ctx;
     SOCKET s;
-    int n;
 
+    in.len = 0;
     if (AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)UNISP_NAME_W, SECPKG_CRED_OUTBOUND, NULL, &sc, NULL, NULL, &cred,
                                   NULL))
         return;
@@ -319,7 +322,7 @@ static void run_issuers(const char *name, int port, int want_count)
         FreeCredentialsHandle(&cred);
         return;
     }
-    status = isc_step(s, &cred, &ctx, TRUE, L"valid.test", req, in, &in_len);
+    status = isc_step(s, &cred, &ctx, TRUE, L"valid.test", req, &in);
     have_ctx = status == SEC_I_CONTINUE_NEEDED;
     while (status == SEC_I_CONTINUE_NEEDED || status == SEC_E_INCOMPLETE_MESSAGE || status == SEC_I_INCOMPLETE_CREDENTIALS)
     {
@@ -339,18 +342,14 @@ static void run_issuers(const char *name, int port, int want_count)
                 FreeContextBuffer(issuers.aIssuers);
             }
             req |= ISC_REQ_USE_SUPPLIED_CREDS;
-            in_len = saved_len;
-            memcpy(in, saved, saved_len);
+            in.len = 0;
+            wire_push(&in, saved.data, saved.len);
         }
-        else if (status == SEC_E_INCOMPLETE_MESSAGE || !in_len)
-        {
-            if ((n = recv(s, (char *)in + in_len, (int)(sizeof(in) - in_len), 0)) <= 0)
-                break;
-            in_len += n;
-        }
-        memcpy(saved, in, in_len);
-        saved_len = in_len;
-        status = isc_step(s, &cred, &ctx, FALSE, L"valid.test", req, in, &in_len);
+        else if ((status == SEC_E_INCOMPLETE_MESSAGE || !in.len) && recv_into(s, &in) <= 0)
+            break;
+        saved.len = 0;
+        wire_push(&saved, in.data, in.len);
+        status = isc_step(s, &cred, &ctx, FALSE, L"valid.test", req, &in);
     }
     ok(asked, "%s: SEC_I_INCOMPLETE_CREDENTIALS when the server asks", name);
     ok_hex(status, SEC_E_OK, "%s: the handshake goes on without a certificate", name);

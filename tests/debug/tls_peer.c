@@ -17,15 +17,12 @@
 #include <string.h>
 #include "tlsutil.h"
 
-#define BUF_SIZE 65536
-
 struct conn {
     SOCKET sock;
     CredHandle cred;
     CtxtHandle ctx;
     BOOL have_ctx, server;
-    BYTE buf[BUF_SIZE];
-    ULONG len;
+    struct wire in;   /* received and not yet used (tlsutil.h's growable queue) */
 };
 
 static DWORD disabled_protocols(const char *name)
@@ -92,94 +89,62 @@ static BOOL send_all(SOCKET s, const BYTE *data, ULONG len)
 
 static BOOL recv_more(struct conn *c)
 {
-    int n;
+    int n = recv(c->sock, (char *)wire_space(&c->in, 16384), 16384, 0);
 
-    if (c->len == BUF_SIZE)
-        return FALSE;
-    n = recv(c->sock, (char *)c->buf + c->len, (int)(BUF_SIZE - c->len), 0);
     if (n <= 0)
         return FALSE;
-    c->len += (ULONG)n;
+    c->in.len += (ULONG)n;
     return TRUE;
 }
 
-/* One ISC/ASC call on the buffered bytes; sends what it produces. */
-static SECURITY_STATUS context_step(struct conn *c, BOOL first)
+static void send_to_socket(void *user, const BYTE *data, ULONG len)
 {
-    SecBuffer in[2] = { { c->len, SECBUFFER_TOKEN, c->buf }, { 0, SECBUFFER_EMPTY, NULL } };
-    SecBuffer out[2] = { { 0, SECBUFFER_TOKEN, NULL }, { 0, SECBUFFER_ALERT, NULL } };
-    SecBufferDesc idesc = { SECBUFFER_VERSION, 2, in }, odesc = { SECBUFFER_VERSION, 2, out };
-    SECURITY_STATUS status;
-    ULONG attrs, extra;
+    send_all(((struct conn *)user)->sock, data, len);
+}
 
-    if (c->server)
-        status = AcceptSecurityContext(&c->cred, first ? NULL : &c->ctx, &idesc, SERVER_REQ, 0,
-                                       first ? &c->ctx : NULL, &odesc, &attrs, NULL);
-    else
-        status = InitializeSecurityContextW(&c->cred, first ? NULL : &c->ctx, (SEC_WCHAR *)L"localhost",
-                                            CLIENT_REQ, 0, 0, first ? NULL : &idesc, 0, first ? &c->ctx : NULL,
-                                            &odesc, &attrs, NULL);
-    if (first && (status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED))
-        c->have_ctx = TRUE;
-    if (out[0].pvBuffer && out[0].cbBuffer)
-        send_all(c->sock, out[0].pvBuffer, out[0].cbBuffer);
-    if (out[1].pvBuffer && out[1].cbBuffer)
-        send_all(c->sock, out[1].pvBuffer, out[1].cbBuffer);
-    FreeContextBuffer(out[0].pvBuffer);
-    FreeContextBuffer(out[1].pvBuffer);
-    if (status == SEC_E_INCOMPLETE_MESSAGE || (first && !c->server))
-        return status;
-    extra = in[1].BufferType == SECBUFFER_EXTRA ? in[1].cbBuffer : 0;
-    memmove(c->buf, c->buf + c->len - extra, extra);
-    c->len = extra;
+/* One ISC/ASC call (tlsutil's tls_call_once) on the buffered bytes; sends
+ * what it produces. */
+static SECURITY_STATUS context_step(struct conn *c)
+{
+    struct tls_call call = { .cred = &c->cred, .ctx = &c->ctx, .have_ctx = &c->have_ctx, .server = c->server,
+                             .target = L"localhost", .req = c->server ? SERVER_REQ : CLIENT_REQ,
+                             .sink = send_to_socket, .user = c };
+    SECURITY_STATUS status;
+
+    status = tls_call_once(&call, c->in.data, c->in.len);
+    wire_consume(&c->in, call.used);
     return status;
 }
 
 static BOOL handshake(struct conn *c)
 {
-    BOOL first = TRUE;
     SECURITY_STATUS status = SEC_I_CONTINUE_NEEDED;
 
-    if (!c->server)
-    {
-        if (context_step(c, TRUE) != SEC_I_CONTINUE_NEEDED)
-            return FALSE;
-        first = FALSE;
-    }
+    if (!c->server && context_step(c) != SEC_I_CONTINUE_NEEDED)
+        return FALSE;
     for (;;)
     {
-        if (!c->len || status == SEC_E_INCOMPLETE_MESSAGE)
+        if (!c->in.len || status == SEC_E_INCOMPLETE_MESSAGE)
             if (!recv_more(c))
                 return fail("connection closed during the handshake", 0), FALSE;
-        status = context_step(c, first);
+        status = context_step(c);
         if (status == SEC_E_OK)
             return TRUE;
-        if (status == SEC_I_CONTINUE_NEEDED)
-            first = FALSE;
-        else if (status != SEC_E_INCOMPLETE_MESSAGE)
+        if (status != SEC_I_CONTINUE_NEEDED && status != SEC_E_INCOMPLETE_MESSAGE)
             return fail("handshake", status), FALSE;
     }
 }
 
 static BOOL send_text(struct conn *c, const char *text)
 {
-    SecPkgContext_StreamSizes sizes;
-    static BYTE record[BUF_SIZE];
-    ULONG len = (ULONG)strlen(text);
-    SecBuffer b[4];
-    SecBufferDesc desc = { SECBUFFER_VERSION, 4, b };
-    SECURITY_STATUS status;
+    struct wire record = { 0 };
+    SECURITY_STATUS status = encrypt_record(&c->ctx, text, (ULONG)strlen(text), &record);
+    BOOL sent = status == SEC_E_OK && send_all(c->sock, record.data, record.len);
 
-    if ((status = QueryContextAttributesW(&c->ctx, SECPKG_ATTR_STREAM_SIZES, &sizes)))
-        return fail("stream sizes", status), FALSE;
-    memcpy(record + sizes.cbHeader, text, len);
-    b[0] = (SecBuffer){ sizes.cbHeader, SECBUFFER_STREAM_HEADER, record };
-    b[1] = (SecBuffer){ len, SECBUFFER_DATA, record + sizes.cbHeader };
-    b[2] = (SecBuffer){ sizes.cbTrailer, SECBUFFER_STREAM_TRAILER, record + sizes.cbHeader + len };
-    b[3] = (SecBuffer){ 0, SECBUFFER_EMPTY, NULL };
-    if ((status = EncryptMessage(&c->ctx, 0, &desc, 0)))
-        return fail("EncryptMessage", status), FALSE;
-    return send_all(c->sock, record, b[0].cbBuffer + b[1].cbBuffer + b[2].cbBuffer);
+    wire_free(&record);
+    if (status)
+        fail("EncryptMessage", status);
+    return sent;
 }
 
 /* Decrypts until one record with data arrives; FALSE at close or error. */
@@ -192,9 +157,9 @@ static BOOL receive_text(struct conn *c)
 
     for (;;)
     {
-        if ((!c->len || status == SEC_E_INCOMPLETE_MESSAGE) && !recv_more(c))
+        if ((!c->in.len || status == SEC_E_INCOMPLETE_MESSAGE) && !recv_more(c))
             return FALSE;
-        b[0] = (SecBuffer){ c->len, SECBUFFER_DATA, c->buf };
+        b[0] = (SecBuffer){ c->in.len, SECBUFFER_DATA, c->in.data };
         for (i = 1; i < 4; i++)
             b[i] = (SecBuffer){ 0, SECBUFFER_EMPTY, NULL };
         status = DecryptMessage(&c->ctx, &desc, 0, NULL);
@@ -207,14 +172,11 @@ static BOOL receive_text(struct conn *c)
         if (status == SEC_E_OK && b[1].cbBuffer)
             printf("received %.*s\n", (int)b[1].cbBuffer, (const char *)b[1].pvBuffer);
         if (b[3].BufferType == SECBUFFER_EXTRA)
-        {
-            memmove(c->buf, b[3].pvBuffer, b[3].cbBuffer);
-            c->len = b[3].cbBuffer;
-        }
+            wire_consume(&c->in, c->in.len - b[3].cbBuffer);
         else
-            c->len = 0;
+            c->in.len = 0;
         if (status == SEC_I_RENEGOTIATE)
-            status = context_step(c, FALSE);   /* answers tickets / key updates */
+            status = context_step(c);   /* answers tickets / key updates */
         else if (b[1].cbBuffer)
             return TRUE;
     }
@@ -226,9 +188,9 @@ static void shutdown_tls(struct conn *c)
     SecBuffer b = { sizeof(type), SECBUFFER_TOKEN, &type };
     SecBufferDesc desc = { SECBUFFER_VERSION, 1, &b };
 
-    c->len = 0;
+    c->in.len = 0;
     if (ApplyControlToken(&c->ctx, &desc) == SEC_E_OK)
-        context_step(c, FALSE);
+        context_step(c);
 }
 
 /* FIN, then read until the peer closes too: closing with unread bytes
@@ -305,6 +267,7 @@ static int run_socket(BOOL server, const char *prot, int port)
     close_gracefully(c.sock);
     DeleteSecurityContext(&c.ctx);
     FreeCredentialsHandle(&c.cred);
+    wire_free(&c.in);
     if (cert)
         CertFreeCertificateContext(cert);
     WSACleanup();

@@ -50,7 +50,7 @@ static ssize_t push(gnutls_transport_ptr_t ptr, const void *buf, size_t len)
     if (!capturing)
         return send(sock, buf, len, MSG_NOSIGNAL);
     if (len > sizeof(captured) - captured_len)
-        len = sizeof(captured) - captured_len;
+        die("capture buffer full (a flight over 64 KiB)");   /* never a silent short write */
     memcpy(captured + captured_len, buf, len);
     captured_len += len;
     return (ssize_t)len;
@@ -152,6 +152,8 @@ static size_t read_raw(uint8_t *buf, size_t cap)
     setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     while (len < cap && (n = recv(sock, buf + len, cap - len, 0)) > 0)
         len += (size_t)n;
+    if (len == cap)
+        die("the reply fills the whole read buffer, so it may be cut short");
     return len;
 }
 
@@ -186,7 +188,7 @@ static void print_plain_reply(void)
 }
 
 /* The ClientHello GnuTLS would send, without sending it. */
-static size_t client_hello(uint8_t *out)
+static size_t client_hello(uint8_t *out, size_t cap)
 {
     gnutls_session_t s = new_session(GNUTLS_CLIENT | GNUTLS_NONBLOCK, "NORMAL:-VERS-ALL:+VERS-TLS1.2");
 
@@ -194,6 +196,8 @@ static size_t client_hello(uint8_t *out)
     captured_len = 0;
     gnutls_handshake(s);
     capturing = 0;
+    if (captured_len > cap)
+        die("the ClientHello does not fit its buffer");
     memcpy(out, captured, captured_len);
     gnutls_deinit(s);
     return captured_len;
@@ -203,7 +207,7 @@ static void probe_hello_bad(void)
 {
     static const uint8_t bad[] = { 23, 3, 3, 0, 5, 'h', 'e', 'l', 'l', 'o' };
     uint8_t msg[16384];
-    size_t len = client_hello(msg);
+    size_t len = client_hello(msg, sizeof(msg) - sizeof(bad));
 
     memcpy(msg + len, bad, sizeof(bad));
     if (!send_all(msg, len + sizeof(bad)))

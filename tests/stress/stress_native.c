@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "fuzz_common.h"
+#include "../unix_harness.h"
 #include "../tap.h"
 #include "../proc_rss.h"
 
@@ -20,24 +20,24 @@ static long rss_kib(void)
 }
 
 /* One record each way; 1 when both arrive intact. */
-static int exchange(struct fz_pair *p)
+static int exchange(struct ux_pair *p)
 {
     static const char msg[] = "ping through the stress harness";
     uint8_t record[1024];
     size_t len;
 
-    if (p->c_in.len && fz_decrypt_all(p->client, p->c_in.data, p->c_in.len) != SCHAN_SEC_E_OK)
+    if (p->c_in.len && ux_decrypt_all(p->client, p->c_in.data, p->c_in.len) != SCHAN_SEC_E_OK)
         return 0;
-    if (!(len = fz_encrypt(p->client, msg, sizeof(msg), record))
-        || fz_decrypt_all(p->server, record, len) != SCHAN_SEC_E_OK)
+    if (!(len = ux_encrypt(p->client, msg, sizeof(msg), record))
+        || ux_decrypt_all(p->server, record, len) != SCHAN_SEC_E_OK)
         return 0;
-    if (!(len = fz_encrypt(p->server, msg, sizeof(msg), record))
-        || fz_decrypt_all(p->client, record, len) != SCHAN_SEC_E_OK)
+    if (!(len = ux_encrypt(p->server, msg, sizeof(msg), record))
+        || ux_decrypt_all(p->client, record, len) != SCHAN_SEC_E_OK)
         return 0;
     return 1;
 }
 
-static uint64_t server_without_resumption(const struct fz_cert *cert)
+static uint64_t server_without_resumption(const struct ux_cert *cert)
 {
     struct schan_cred_create_params p = { 0 };
 
@@ -47,33 +47,33 @@ static uint64_t server_without_resumption(const struct fz_cert *cert)
     p.cert_count = 1;
     p.certs = U64(&cert->blob);
     p.key = cert->key;
-    return fz_call(SCHAN_CALL_CRED_CREATE, &p) || p.status ? 0 : p.cred;
+    return ux_call(SCHAN_CALL_CRED_CREATE, &p) || p.status ? 0 : p.cred;
 }
 
 int main(int argc, char **argv)
 {
     int total = argc > 1 ? atoi(argv[1]) : 100, failures = 0, resumed = 0;
     long first = 0, last = 0;
-    struct fz_cert cert;
+    struct ux_cert cert;
     uint64_t ccred, scred[3];
 
-    fz_make_cert(&cert, 0, "stress.example");
-    ccred = fz_cred(0, 0, NULL);
-    scred[0] = fz_cred(1, 0, &cert);
+    ux_make_cert(&cert, 0, "stress.example");
+    ccred = ux_cred(0, 0, NULL);
+    scred[0] = ux_cred(1, 0, &cert);
     scred[1] = server_without_resumption(&cert);
-    scred[2] = fz_cred(1, SCHAN_PROT_TLS1_2, &cert);
+    scred[2] = ux_cred(1, SCHAN_PROT_TLS1_2, &cert);
     if (!ok(ccred && scred[0] && scred[1] && scred[2], "credentials"))
         return tap_done();
     for (int i = 0; i < total; i++)
     {
         static const char *const targets[3] = { "a.stress.example", "b.stress.example", "c.stress.example" };
-        struct fz_pair p;
+        struct ux_pair p;
 
-        if (!fz_pair_connect(&p, ccred, scred[i % 3], targets[i % 3], NULL, 0) || !exchange(&p))
+        if (!ux_pair_connect(&p, ccred, scred[i % 3], targets[i % 3], NULL, 0) || !exchange(&p))
             failures++;
         else
-            resumed += fz_info(p.client).resumed != 0;
-        fz_pair_free(&p);
+            resumed += ux_info(p.client).resumed != 0;
+        ux_pair_free(&p);
         if (i == total / 10)
             first = rss_kib();
         if (total >= 10 && (i + 1) % (total / 10) == 0)
@@ -83,10 +83,10 @@ int main(int argc, char **argv)
     ok(failures == 0, "%d connections with one record each way, %d failed", total, failures);
     ok(resumed >= (total - failures) / 2 && resumed < total, "%d of them resumed (a third never can)", resumed);
     diag("RSS after %d connections: %ld KiB; growth after the first tenth: %ld KiB", total, last, last - first);
-    fz_free_cred(ccred);
+    ux_free_cred(ccred);
     for (int i = 0; i < 3; i++)
-        fz_free_cred(scred[i]);
-    fz_free_cert(&cert);
+        ux_free_cred(scred[i]);
+    ux_free_cert(&cert);
     gnutls_global_deinit();
     return tap_done();
 }

@@ -14,185 +14,22 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
-#include "schan_unix_abi.h"
-#include "../../dlls/secur32/unix/unix_private.h"
+#include "unix_harness.h"
 #include "tap.h"
 #include "forge.h"
 #include "sslv2_hello.h"
 
-extern unix_status (*const __wine_unix_call_funcs[SCHAN_CALL_COUNT])(void *);
+/* Certificates, credentials, sessions and the byte queue are the native
+ * harness's (tests/unix_harness.h); this file adds a pair that counts
+ * records per call, feeds bytes one at a time and notes alerts. */
 
-#define U64(p) ((uint64_t)(uintptr_t)(p))
-
-static int call(enum schan_call code, void *params)
-{
-    return __wine_unix_call_funcs[code](params);
-}
-
-/* ---------------------------------------------------------------- certs -- */
-
-struct test_cert {
-    gnutls_datum_t der;
-    gnutls_datum_t parts[5];
-    unsigned int nparts;
-    struct schan_blob blob;
-    struct schan_private_key key;
-};
-
-static void strip_leading_zeros(gnutls_datum_t *d)
-{
-    unsigned int skip = 0;
-
-    while (skip + 1 < d->size && !d->data[skip])
-        skip++;
-    memmove(d->data, d->data + skip, d->size - skip);
-    d->size -= skip;
-}
-
-static void to_blob(const gnutls_datum_t *d, struct schan_blob *b)
-{
-    b->data = U64(d->data);
-    b->size = d->size;
-    b->reserved = 0;
-}
-
-static void export_key_parts(gnutls_x509_privkey_t key, int is_rsa, struct test_cert *c)
-{
-    gnutls_datum_t unused[3];
-    gnutls_ecc_curve_t curve;
-
-    if (is_rsa)
-    {
-        gnutls_x509_privkey_export_rsa_raw2(key, &c->parts[0], &c->parts[1], &c->parts[2],
-                                            &c->parts[3], &c->parts[4], &unused[0], &unused[1], &unused[2]);
-        for (int i = 0; i < 3; i++)
-            gnutls_free(unused[i].data);
-        c->nparts = 5;
-        c->key.type = SCHAN_KEY_RSA;
-    }
-    else
-    {
-        gnutls_x509_privkey_export_ecc_raw(key, &curve, &c->parts[0], &c->parts[1], &c->parts[2]);
-        c->nparts = 3;
-        c->key.type = SCHAN_KEY_ECC;
-        c->key.curve = SCHAN_CURVE_P256;
-    }
-    /* What the PE half passes: unsigned big-endian, no sign byte. */
-    for (unsigned int i = 0; i < c->nparts; i++)
-    {
-        strip_leading_zeros(&c->parts[i]);
-        to_blob(&c->parts[i], &c->key.parts[i]);
-    }
-}
-
-static void make_cert(struct test_cert *c, int is_rsa, const char *cn)
-{
-    gnutls_x509_privkey_t key;
-    gnutls_x509_crt_t crt;
-    unsigned char serial[4] = { 1, 2, 3, 4 };
-    time_t now = time(NULL);
-
-    memset(c, 0, sizeof(*c));
-    gnutls_x509_privkey_init(&key);
-    gnutls_x509_privkey_generate(key, is_rsa ? GNUTLS_PK_RSA : GNUTLS_PK_ECDSA,
-                                 is_rsa ? 2048 : GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0);
-    gnutls_x509_crt_init(&crt);
-    gnutls_x509_crt_set_version(crt, 3);
-    gnutls_x509_crt_set_serial(crt, serial, sizeof(serial));
-    gnutls_x509_crt_set_activation_time(crt, now - 3600);
-    gnutls_x509_crt_set_expiration_time(crt, now + 86400);
-    gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn, strlen(cn));
-    gnutls_x509_crt_set_key(crt, key);
-    gnutls_x509_crt_set_key_usage(crt, GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_KEY_ENCIPHERMENT);
-    gnutls_x509_crt_sign2(crt, crt, key, GNUTLS_DIG_SHA256, 0);
-    gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &c->der);
-    to_blob(&c->der, &c->blob);
-    export_key_parts(key, is_rsa, c);
-    gnutls_x509_crt_deinit(crt);
-    gnutls_x509_privkey_deinit(key);
-}
-
-static void free_cert(struct test_cert *c)
-{
-    gnutls_free(c->der.data);
-    for (unsigned int i = 0; i < c->nparts; i++)
-        gnutls_free(c->parts[i].data);
-}
-
-static struct test_cert rsa_cert, ecc_cert, client_cert;
-
-/* ---------------------------------------------------------------- creds -- */
-
-struct cred_opts {
-    int is_server;
-    uint32_t protocols;
-    uint32_t flags;
-    uint32_t disabled;
-    uint32_t lifespan_ms;
-    const struct test_cert *cert;
-};
-
-static uint64_t make_cred(const struct cred_opts *o, uint32_t *status)
-{
-    struct schan_cred_create_params p = { 0 };
-
-    p.is_server = o->is_server;
-    p.protocols = o->protocols ? o->protocols : SCHAN_PROT_TLS_ALL;
-    p.flags = o->flags;
-    p.disabled_algs = o->disabled;
-    p.session_lifespan_ms = o->lifespan_ms;
-    if (o->cert)
-    {
-        p.cert_count = 1;
-        p.certs = U64(&o->cert->blob);
-        p.key = o->cert->key;
-    }
-    if (call(SCHAN_CALL_CRED_CREATE, &p))
-        return 0;
-    if (status)
-        *status = p.status;
-    return p.cred;
-}
-
-static void free_cred(uint64_t cred)
-{
-    struct schan_cred_free_params p = { cred };
-    if (cred)
-        call(SCHAN_CALL_CRED_FREE, &p);
-}
+static struct ux_cert rsa_cert, ecc_cert, client_cert;
 
 /* ------------------------------------------------------------- sessions -- */
 
-struct buf {
-    uint8_t *data;
-    size_t len;
-};
-
-static void buf_append(struct buf *b, const void *data, size_t len)
-{
-    b->data = realloc(b->data, b->len + len + 1);
-    memcpy(b->data + b->len, data, len);
-    b->len += len;
-}
-
-static void buf_consume(struct buf *b, size_t n)
-{
-    if (!n)
-        return;
-    memmove(b->data, b->data + n, b->len - n);
-    b->len -= n;
-}
-
-static void buf_free(struct buf *b)
-{
-    free(b->data);
-    b->data = NULL;
-    b->len = 0;
-}
-
 struct peer {
     uint64_t session;
-    struct buf inbox;         /* bytes from the other side */
+    struct ux_buf inbox;         /* bytes from the other side */
     uint32_t status;
     int max_records_per_call;
     int alert_sent;
@@ -202,34 +39,12 @@ struct conn {
     struct peer client, server;
 };
 
-static uint64_t make_session(uint64_t cred, const char *target, const void *alpn, uint32_t alpn_size,
-                             uint32_t flags)
-{
-    struct schan_session_create_params p = { 0 };
-
-    p.cred = cred;
-    p.target = U64(target);
-    p.alpn = U64(alpn);
-    p.alpn_size = alpn_size;
-    p.flags = flags;
-    if (call(SCHAN_CALL_SESSION_CREATE, &p) || p.status != SCHAN_SEC_E_OK)
-        return 0;
-    return p.session;
-}
-
-static void free_session(uint64_t session)
-{
-    struct schan_session_free_params p = { session };
-    if (session)
-        call(SCHAN_CALL_SESSION_FREE, &p);
-}
-
 static void free_conn(struct conn *c)
 {
-    free_session(c->client.session);
-    free_session(c->server.session);
-    buf_free(&c->client.inbox);
-    buf_free(&c->server.inbox);
+    ux_free_session(c->client.session);
+    ux_free_session(c->server.session);
+    ux_buf_free(&c->client.inbox);
+    ux_buf_free(&c->server.inbox);
 }
 
 static int count_records(const uint8_t *data, size_t len)
@@ -242,33 +57,15 @@ static int count_records(const uint8_t *data, size_t len)
 }
 
 /* One HANDSHAKE call on `self` with the first `limit` inbox bytes; output
- * goes to `other`.  A small output buffer exercises TAKE_OUTPUT. */
+ * goes to `other` (ux_step's small output buffer exercises TAKE_OUTPUT). */
 static struct schan_handshake_params step(struct peer *self, struct peer *other, size_t limit)
 {
-    struct schan_handshake_params p = { 0 };
-    uint8_t out[2048];
+    size_t given = limit < self->inbox.len ? limit : self->inbox.len;
+    struct schan_handshake_params p = ux_step(self->session, self->inbox.data, given, &other->inbox);
 
-    p.session = self->session;
-    p.input = U64(self->inbox.data);
-    p.input_size = (uint32_t)(limit < self->inbox.len ? limit : self->inbox.len);
-    p.output = U64(out);
-    p.output_size = sizeof(out);
-    call(SCHAN_CALL_HANDSHAKE, &p);
     if (count_records(self->inbox.data, p.consumed) > self->max_records_per_call)
         self->max_records_per_call = count_records(self->inbox.data, p.consumed);
-    buf_consume(&self->inbox, p.consumed);
-    if (p.output_len && p.output_copied)
-        buf_append(&other->inbox, out, p.output_len);
-    else if (p.output_len)
-    {
-        struct schan_take_output_params t = { self->session, 0, p.output_len, 0 };
-        uint8_t *big = malloc(p.output_len);
-
-        t.output = U64(big);
-        if (!call(SCHAN_CALL_TAKE_OUTPUT, &t))
-            buf_append(&other->inbox, big, t.output_len);
-        free(big);
-    }
+    ux_consume(&self->inbox, p.consumed);
     if (p.output_is_alert)
         self->alert_sent = 1;
     self->status = p.status;
@@ -304,11 +101,6 @@ static struct schan_handshake_params step_bytewise(struct peer *self, struct pee
     }
 }
 
-static int is_running(uint32_t st)
-{
-    return st == SCHAN_SEC_I_CONTINUE_NEEDED || st == SCHAN_SEC_E_INCOMPLETE_MESSAGE;
-}
-
 /* Runs both sides until each says SEC_E_OK or one fails. */
 static int drive_handshake(struct conn *c, int bytewise)
 {
@@ -323,7 +115,7 @@ static int drive_handshake(struct conn *c, int bytewise)
         {
             if (bytewise) step_bytewise(&c->server, &c->client);
             else step(&c->server, &c->client, SIZE_MAX);
-            if (!is_running(c->server.status) && c->server.status != SCHAN_SEC_E_OK)
+            if (!ux_running(c->server.status) && c->server.status != SCHAN_SEC_E_OK)
                 return 0;
             server_done = c->server.status == SCHAN_SEC_E_OK;
             progressed = 1;
@@ -332,7 +124,7 @@ static int drive_handshake(struct conn *c, int bytewise)
         {
             if (bytewise) step_bytewise(&c->client, &c->server);
             else step(&c->client, &c->server, SIZE_MAX);
-            if (!is_running(c->client.status) && c->client.status != SCHAN_SEC_E_OK)
+            if (!ux_running(c->client.status) && c->client.status != SCHAN_SEC_E_OK)
                 return 0;
             client_done = c->client.status == SCHAN_SEC_E_OK;
             progressed = 1;
@@ -348,18 +140,18 @@ static int drive_handshake(struct conn *c, int bytewise)
 static int connect_pair(struct conn *c, uint64_t ccred, uint64_t scred, const char *target, int bytewise)
 {
     memset(c, 0, sizeof(*c));
-    c->client.session = make_session(ccred, target, NULL, 0, 0);
-    c->server.session = make_session(scred, NULL, NULL, 0, 0);
+    c->client.session = ux_session_flags(ccred, target, NULL, 0, 0);
+    c->server.session = ux_session_flags(scred, NULL, NULL, 0, 0);
     return c->client.session && c->server.session && drive_handshake(c, bytewise);
 }
 
+/* Poisoned first, so that a field the call leaves alone shows. */
 static struct schan_connection_info get_info_flags(uint64_t session, uint32_t flags)
 {
     struct schan_connection_info info;
-    struct schan_get_connection_info_params p = { session, U64(&info), 0, flags };
 
     memset(&info, 0xcc, sizeof(info));
-    call(SCHAN_CALL_GET_CONNECTION_INFO, &p);
+    ux_info_into(session, flags, &info);
     return info;
 }
 
@@ -370,25 +162,6 @@ static struct schan_connection_info get_info(uint64_t session)
 
 /* ---------------------------------------------------------------- records -- */
 
-/* Encrypts msg into out (header || data || trailer); returns record length. */
-static size_t encrypt_msg(uint64_t session, const void *msg, size_t len, uint8_t *out, uint32_t *status)
-{
-    struct schan_connection_info info = get_info(session);
-    struct schan_encrypt_params p = { 0 };
-
-    memcpy(out + info.header_size, msg, len);
-    p.session = session;
-    p.header = U64(out);
-    p.data = U64(out + info.header_size);
-    p.trailer = U64(out + info.header_size + len);
-    p.header_size = info.header_size;
-    p.data_size = (uint32_t)len;
-    p.trailer_size = info.trailer_size;
-    call(SCHAN_CALL_ENCRYPT, &p);
-    *status = p.status;
-    return p.status == SCHAN_SEC_E_OK ? info.header_size + len + p.trailer_used : 0;
-}
-
 static struct schan_decrypt_params decrypt_buf(uint64_t session, uint8_t *data, size_t len)
 {
     struct schan_decrypt_params p = { 0 };
@@ -396,7 +169,7 @@ static struct schan_decrypt_params decrypt_buf(uint64_t session, uint8_t *data, 
     p.session = session;
     p.buffer = U64(data);
     p.size = (uint32_t)len;
-    call(SCHAN_CALL_DECRYPT, &p);
+    ux_call(SCHAN_CALL_DECRYPT, &p);
     return p;
 }
 
@@ -412,7 +185,7 @@ static int absorb_post_handshake(struct peer *self, struct peer *other)
 
         if (d.status == SCHAN_SEC_I_RENEGOTIATE)
         {
-            buf_consume(&self->inbox, d.consumed);
+            ux_consume(&self->inbox, d.consumed);
             count++;
             if (step(self, other, SIZE_MAX).status != SCHAN_SEC_E_OK)
                 return -1;
@@ -420,7 +193,7 @@ static int absorb_post_handshake(struct peer *self, struct peer *other)
         }
         if (d.status != SCHAN_SEC_E_OK || d.data_len)
             return -1;
-        buf_consume(&self->inbox, d.consumed);
+        ux_consume(&self->inbox, d.consumed);
     }
     return count;
 }
@@ -434,7 +207,7 @@ static int send_and_check(uint64_t from, uint64_t to, size_t len)
 
     for (size_t i = 0; i < len; i++)
         msg[i] = (uint8_t)(i * 7 + len);
-    rec_len = encrypt_msg(from, msg, len, rec, &status);
+    rec_len = ux_encrypt_status(from, msg, len, rec, &status);
     if (rec_len && count_records(rec, rec_len) == 1)
     {
         struct schan_decrypt_params d = decrypt_buf(to, rec, rec_len);
@@ -468,7 +241,7 @@ static void test_get_info(void)
     struct schan_get_info_params p;
 
     memset(&p, 0xff, sizeof(p));
-    ok(call(SCHAN_CALL_GET_INFO, &p) == 0, "GET_INFO succeeds");
+    ok(ux_call(SCHAN_CALL_GET_INFO, &p) == 0, "GET_INFO succeeds");
     ok_hex(p.abi_version, SCHAN_UNIX_ABI_VERSION, "ABI version");
     ok(p.supported_protocols == (SCHAN_PROT_TLS_ALL | SCHAN_PROT_DTLS_ALL), "all TLS and DTLS versions supported");
     ok(!strcmp(p.gnutls_version, gnutls_check_version(NULL)), "GnuTLS version %s", p.gnutls_version);
@@ -486,10 +259,10 @@ static void test_call_table(void)
     ok(missing < 0, "every one of the %d calls has an entry (first missing: %d)", SCHAN_CALL_COUNT, missing);
 }
 
-static void test_protocol(uint32_t prot, const struct test_cert *cert, const char *kind)
+static void test_protocol(uint32_t prot, const struct ux_cert *cert, const char *kind)
 {
-    struct cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, prot, 0, 0, 0, cert };
-    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL);
+    struct ux_cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, prot, 0, 0, 0, cert };
+    uint64_t ccred = ux_cred_create(&co, NULL), scred = ux_cred_create(&so, NULL);
     struct conn c;
     struct schan_connection_info ci, si;
 
@@ -509,14 +282,14 @@ static void test_protocol(uint32_t prot, const struct test_cert *cert, const cha
     ok(send_and_check(c.server.session, c.client.session, 1), "%s %s: server -> client 1 byte",
        prot_name(prot), kind);
     free_conn(&c);
-    free_cred(ccred);
-    free_cred(scred);
+    ux_free_cred(ccred);
+    ux_free_cred(scred);
 }
 
 static void test_byte_split(uint32_t prot)
 {
-    struct cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, prot, 0, 0, 0, &rsa_cert };
-    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL);
+    struct ux_cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, prot, 0, 0, 0, &rsa_cert };
+    uint64_t ccred = ux_cred_create(&co, NULL), scred = ux_cred_create(&so, NULL);
     struct conn c;
 
     byte_split_ok = 1;
@@ -531,14 +304,14 @@ static void test_byte_split(uint32_t prot)
     ok(c.client.max_records_per_call >= 2, "%s: client consumed %d records in one call", prot_name(prot),
        c.client.max_records_per_call);
     free_conn(&c);
-    free_cred(ccred);
-    free_cred(scred);
+    ux_free_cred(ccred);
+    ux_free_cred(scred);
 }
 
 static void test_trailing_app_data(void)
 {
-    struct cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
-    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL);
+    struct ux_cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
+    uint64_t ccred = ux_cred_create(&co, NULL), scred = ux_cred_create(&so, NULL);
     struct conn c = { 0 };
     uint8_t rec[256];
     uint32_t status;
@@ -546,16 +319,16 @@ static void test_trailing_app_data(void)
     struct schan_handshake_params p;
     struct schan_decrypt_params d;
 
-    c.client.session = make_session(ccred, "server.test", NULL, 0, 0);
-    c.server.session = make_session(scred, NULL, NULL, 0, 0);
+    c.client.session = ux_session_flags(ccred, "server.test", NULL, 0, 0);
+    c.server.session = ux_session_flags(scred, NULL, NULL, 0, 0);
     step(&c.client, &c.server, 0);                 /* ClientHello */
     step(&c.server, &c.client, SIZE_MAX);          /* ServerHello .. Done */
     step(&c.client, &c.server, SIZE_MAX);          /* key exchange .. Finished */
     p = step(&c.server, &c.client, SIZE_MAX);      /* CCS, Finished */
     ok(p.status == SCHAN_SEC_E_OK, "TLS1.2 server done: %08x", p.status);
     flight = c.client.inbox.len;
-    rec_len = encrypt_msg(c.server.session, "hello", 5, rec, &status);
-    buf_append(&c.client.inbox, rec, rec_len);
+    rec_len = ux_encrypt_status(c.server.session, "hello", 5, rec, &status);
+    ux_append(&c.client.inbox, rec, rec_len);
     p = step(&c.client, &c.server, SIZE_MAX);
     ok(p.status == SCHAN_SEC_E_OK, "client done with app data behind Finished");
     ok(p.consumed == flight, "consumed %u stops at the end of the handshake (%zu)", p.consumed, flight);
@@ -563,20 +336,20 @@ static void test_trailing_app_data(void)
     ok(d.status == SCHAN_SEC_E_OK && d.data_len == 5 && !memcmp(c.client.inbox.data + d.data_offset, "hello", 5),
        "trailing app data decrypts");
     free_conn(&c);
-    free_cred(ccred);
-    free_cred(scred);
+    ux_free_cred(ccred);
+    ux_free_cred(scred);
 }
 
 static void test_partial_handshake_continue(void)
 {
-    struct cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
-    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL);
+    struct ux_cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
+    uint64_t ccred = ux_cred_create(&co, NULL), scred = ux_cred_create(&so, NULL);
     struct conn c = { 0 };
     struct schan_handshake_params p;
     size_t first;
 
-    c.client.session = make_session(ccred, "server.test", NULL, 0, 0);
-    c.server.session = make_session(scred, NULL, NULL, 0, 0);
+    c.client.session = ux_session_flags(ccred, "server.test", NULL, 0, 0);
+    c.server.session = ux_session_flags(scred, NULL, NULL, 0, 0);
     p = step(&c.server, &c.client, SIZE_MAX);
     ok(p.status == SCHAN_SEC_E_INCOMPLETE_MESSAGE && p.missing == 5 && !p.consumed,
        "server with no input: INCOMPLETE, missing 5");
@@ -589,17 +362,17 @@ static void test_partial_handshake_continue(void)
     p = step(&c.client, &c.server, 4);
     ok(p.status == SCHAN_SEC_E_INCOMPLETE_MESSAGE && p.missing == 1, "4 header bytes: missing 1");
     free_conn(&c);
-    free_cred(ccred);
-    free_cred(scred);
+    ux_free_cred(ccred);
+    ux_free_cred(scred);
 }
 
 static struct conn established(uint32_t prot, uint64_t *ccred, uint64_t *scred)
 {
-    struct cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, prot, 0, 0, 0, &rsa_cert };
+    struct ux_cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, prot, 0, 0, 0, &rsa_cert };
     struct conn c;
 
-    *ccred = make_cred(&co, NULL);
-    *scred = make_cred(&so, NULL);
+    *ccred = ux_cred_create(&co, NULL);
+    *scred = ux_cred_create(&so, NULL);
     connect_pair(&c, *ccred, *scred, "server.test", 0);
     return c;
 }
@@ -607,8 +380,8 @@ static struct conn established(uint32_t prot, uint64_t *ccred, uint64_t *scred)
 static void release(struct conn *c, uint64_t ccred, uint64_t scred)
 {
     free_conn(c);
-    free_cred(ccred);
-    free_cred(scred);
+    ux_free_cred(ccred);
+    ux_free_cred(scred);
 }
 
 static void test_decrypt_framing(void)
@@ -625,7 +398,7 @@ static void test_decrypt_framing(void)
     {
         char msg[16];
         int n = snprintf(msg, sizeof(msg), "message %d", i);
-        lens[i] = encrypt_msg(c.client.session, msg, (size_t)n, recs[i], &status);
+        lens[i] = ux_encrypt_status(c.client.session, msg, (size_t)n, recs[i], &status);
         memcpy(all + total, recs[i], lens[i]);
         total += lens[i];
     }
@@ -648,7 +421,7 @@ static void test_decrypt_framing(void)
     ok(good, "three records in one input: one per DECRYPT, consumed < size");
     ok(d.data_offset == 13, "TLS1.2 AES-GCM data offset 13 (%u)", d.data_offset);
 
-    lens[0] = encrypt_msg(c.client.session, "tamper", 6, recs[0], &status);
+    lens[0] = ux_encrypt_status(c.client.session, "tamper", 6, recs[0], &status);
     recs[0][lens[0] - 3] ^= 0x40;
     d = decrypt_buf(c.server.session, recs[0], lens[0]);
     ok_hex(d.status, SCHAN_SEC_E_DECRYPT_FAILURE, "tampered record: SEC_E_DECRYPT_FAILURE");
@@ -670,12 +443,12 @@ static void test_tls13_ticket(void)
     size_t len;
 
     ok(before > 0, "TLS1.3 client has ticket records pending (%zu bytes)", before);
-    len = encrypt_msg(c.server.session, "after-ticket", 12, rec, &status);
-    buf_append(&c.client.inbox, rec, len);
+    len = ux_encrypt_status(c.server.session, "after-ticket", 12, rec, &status);
+    ux_append(&c.client.inbox, rec, len);
     d = decrypt_buf(c.client.session, c.client.inbox.data, c.client.inbox.len);
     ok_hex(d.status, SCHAN_SEC_I_RENEGOTIATE, "NewSessionTicket: SEC_I_RENEGOTIATE");
     ok(d.consumed > 0 && d.consumed < c.client.inbox.len, "ticket record consumed alone");
-    buf_consume(&c.client.inbox, d.consumed);
+    ux_consume(&c.client.inbox, d.consumed);
     d = decrypt_buf(c.client.session, c.client.inbox.data, c.client.inbox.len);
     ok_hex(d.status, SCHAN_SEC_E_CONTEXT_EXPIRED, "DECRYPT before answering: SEC_E_CONTEXT_EXPIRED");
     p = step(&c.client, &c.server, SIZE_MAX);
@@ -709,17 +482,17 @@ static void test_key_update(void)
 
     absorb_post_handshake(&c.client, &c.server);
     ok(gnutls_session_key_update(server->s, GNUTLS_KU_PEER) == 0, "server sends KeyUpdate(request)");
-    buf_append(&c.client.inbox, server->send.out.data, server->send.out.len);
+    ux_append(&c.client.inbox, server->send.out.data, server->send.out.len);
     schan_output_reset(&server->send.out);
     d = decrypt_buf(c.client.session, c.client.inbox.data, c.client.inbox.len);
     ok_hex(d.status, SCHAN_SEC_I_RENEGOTIATE, "KeyUpdate: SEC_I_RENEGOTIATE");
-    buf_consume(&c.client.inbox, d.consumed);
+    ux_consume(&c.client.inbox, d.consumed);
     p = step(&c.client, &c.server, SIZE_MAX);
     ok(p.status == SCHAN_SEC_E_OK && p.output_len > 0, "client answers with its own KeyUpdate (%u bytes)",
        p.output_len);
     d = decrypt_buf(c.server.session, c.server.inbox.data, c.server.inbox.len);
     ok(d.status == SCHAN_SEC_I_RENEGOTIATE, "server sees the answer");
-    buf_consume(&c.server.inbox, d.consumed);
+    ux_consume(&c.server.inbox, d.consumed);
     ok(step(&c.server, &c.client, SIZE_MAX).status == SCHAN_SEC_E_OK, "server acknowledges");
     ok(send_and_check(c.client.session, c.server.session, 300), "client -> server after KeyUpdate, one record");
     ok(send_and_check(c.server.session, c.client.session, 300), "server -> client after KeyUpdate");
@@ -735,17 +508,17 @@ static void test_hello_request(void)
     struct schan_handshake_params p;
 
     ok(gnutls_rehandshake(server->s) == 0, "server sends HelloRequest");
-    buf_append(&c.client.inbox, server->send.out.data, server->send.out.len);
+    ux_append(&c.client.inbox, server->send.out.data, server->send.out.len);
     schan_output_reset(&server->send.out);
     d = decrypt_buf(c.client.session, c.client.inbox.data, c.client.inbox.len);
     ok_hex(d.status, SCHAN_SEC_I_RENEGOTIATE, "HelloRequest: SEC_I_RENEGOTIATE");
-    buf_consume(&c.client.inbox, d.consumed);
+    ux_consume(&c.client.inbox, d.consumed);
     p = step(&c.client, &c.server, SIZE_MAX);
     ok(p.status == SCHAN_SEC_I_CONTINUE_NEEDED && p.output_len > 0,
        "HelloRequest answered with a new ClientHello: SEC_I_CONTINUE_NEEDED, %u bytes", p.output_len);
     d = decrypt_buf(c.server.session, c.server.inbox.data, c.server.inbox.len);
     ok_hex(d.status, SCHAN_SEC_I_RENEGOTIATE, "the server sees the ClientHello as SEC_I_RENEGOTIATE");
-    buf_consume(&c.server.inbox, d.consumed);
+    ux_consume(&c.server.inbox, d.consumed);
     p = step(&c.server, &c.client, SIZE_MAX);
     ok(p.status == SCHAN_SEC_I_CONTINUE_NEEDED && p.output_len > 0, "the server answers with its flight");
     ok(drive_handshake(&c, 0), "the renegotiation handshake completes on both sides");
@@ -757,11 +530,11 @@ static void test_hello_request(void)
 
 static void test_resumption(uint32_t prot)
 {
-    struct cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, prot, 0, 0, 0, &ecc_cert };
-    struct cred_opts nco = { 0, prot, SCHAN_CRED_DISABLE_RECONNECTS, 0, 0, NULL };
-    struct cred_opts lco = { 0, prot, 0, 0, 0xffffffffu, NULL };
-    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL);
-    uint64_t nocache = make_cred(&nco, NULL), nolife = make_cred(&lco, NULL);
+    struct ux_cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, prot, 0, 0, 0, &ecc_cert };
+    struct ux_cred_opts nco = { 0, prot, SCHAN_CRED_DISABLE_RECONNECTS, 0, 0, NULL };
+    struct ux_cred_opts lco = { 0, prot, 0, 0, 0xffffffffu, NULL };
+    uint64_t ccred = ux_cred_create(&co, NULL), scred = ux_cred_create(&so, NULL);
+    uint64_t nocache = ux_cred_create(&nco, NULL), nolife = ux_cred_create(&lco, NULL);
     struct conn c;
 
     connect_pair(&c, ccred, scred, "resume.test", 0);
@@ -799,23 +572,23 @@ static void test_resumption(uint32_t prot)
         ok(!get_info(c.client.session).resumed, "%s: lifespan -1 #%d not resumed", prot_name(prot), i);
         free_conn(&c);
     }
-    free_cred(ccred);
-    free_cred(scred);
-    free_cred(nocache);
-    free_cred(nolife);
+    ux_free_cred(ccred);
+    ux_free_cred(scred);
+    ux_free_cred(nocache);
+    ux_free_cred(nolife);
 }
 
 static void test_alpn_sni(void)
 {
     static const uint8_t client_alpn[] = "\x02h2\x08http/1.1";
     static const uint8_t server_alpn[] = "\x00\x09\x08http/1.1";
-    struct cred_opts co = { 0, 0, 0, 0, 0, NULL }, so = { 1, 0, 0, 0, 0, &rsa_cert };
-    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL);
+    struct ux_cred_opts co = { 0, 0, 0, 0, 0, NULL }, so = { 1, 0, 0, 0, 0, &rsa_cert };
+    uint64_t ccred = ux_cred_create(&co, NULL), scred = ux_cred_create(&so, NULL);
     struct schan_connection_info ci, si;
     struct conn c = { 0 };
 
-    c.client.session = make_session(ccred, "www.example.test", client_alpn, sizeof(client_alpn) - 1, 0);
-    c.server.session = make_session(scred, NULL, server_alpn, sizeof(server_alpn) - 1, 0);
+    c.client.session = ux_session_flags(ccred, "www.example.test", client_alpn, sizeof(client_alpn) - 1, 0);
+    c.server.session = ux_session_flags(scred, NULL, server_alpn, sizeof(server_alpn) - 1, 0);
     ok(drive_handshake(&c, 0), "ALPN handshake");
     ci = get_info(c.client.session);
     si = get_info(c.server.session);
@@ -832,8 +605,8 @@ static void test_alpn_sni(void)
     ok(connect_pair(&c, ccred, scred, "2001:db8::1", 0), "IPv6 literal target");
     ok(get_info(c.server.session).server_name[0] == 0, "no SNI for an IPv6 literal");
     free_conn(&c);
-    free_cred(ccred);
-    free_cred(scred);
+    ux_free_cred(ccred);
+    ux_free_cred(scred);
 }
 
 static void test_shutdown(int from_client)
@@ -846,7 +619,7 @@ static void test_shutdown(int from_client)
     struct schan_decrypt_params d;
 
     absorb_post_handshake(&c.client, &c.server);
-    call(SCHAN_CALL_CONTROL, &ctl);
+    ux_call(SCHAN_CALL_CONTROL, &ctl);
     ok(ctl.status == SCHAN_SEC_E_OK, "%s: CONTROL(SHUTDOWN)", from_client ? "client" : "server");
     p = step(self, other, SIZE_MAX);
     ok(p.status == SCHAN_SEC_E_OK && p.output_len > 0 && p.output_is_alert, "%s: HANDSHAKE emits close_notify",
@@ -865,9 +638,9 @@ static void test_alert_control(void)
     struct schan_control_params bad = { c.server.session, 99, 0, 0, 0 };
     struct schan_decrypt_params d;
 
-    call(SCHAN_CALL_CONTROL, &bad);
+    ux_call(SCHAN_CALL_CONTROL, &bad);
     ok_hex(bad.status, SCHAN_SEC_E_UNSUPPORTED_FUNCTION, "unknown control kind: SEC_E_UNSUPPORTED_FUNCTION");
-    call(SCHAN_CALL_CONTROL, &ctl);
+    ux_call(SCHAN_CALL_CONTROL, &ctl);
     ok(step(&c.server, &c.client, SIZE_MAX).status == SCHAN_SEC_E_OK, "CONTROL(ALERT) then HANDSHAKE: SEC_E_OK");
     d = decrypt_buf(c.client.session, c.client.inbox.data, c.client.inbox.len);
     ok_hex(d.status, SCHAN_SEC_E_ALGORITHM_MISMATCH, "peer gets handshake_failure as ALGORITHM_MISMATCH");
@@ -876,8 +649,8 @@ static void test_alert_control(void)
 
 static void test_protocol_mismatch(void)
 {
-    struct cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_3, 0, 0, 0, &rsa_cert };
-    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL);
+    struct ux_cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_3, 0, 0, 0, &rsa_cert };
+    uint64_t ccred = ux_cred_create(&co, NULL), scred = ux_cred_create(&so, NULL);
     struct conn c;
 
     ok(!connect_pair(&c, ccred, scred, "server.test", 0), "TLS1.2 client vs TLS1.3 server fails");
@@ -887,26 +660,26 @@ static void test_protocol_mismatch(void)
     ok_hex(c.client.status, SCHAN_SEC_E_ALGORITHM_MISMATCH, "client receiving protocol_version: ALGORITHM_MISMATCH");
     ok_hex(step(&c.client, &c.server, SIZE_MAX).status, SCHAN_SEC_E_ALGORITHM_MISMATCH, "failure is sticky");
     free_conn(&c);
-    free_cred(ccred);
-    free_cred(scred);
+    ux_free_cred(ccred);
+    ux_free_cred(scred);
 }
 
 static void test_garbage(void)
 {
-    struct cred_opts so = { 1, 0, 0, 0, 0, &rsa_cert };
-    uint64_t scred = make_cred(&so, NULL);
+    struct ux_cred_opts so = { 1, 0, 0, 0, 0, &rsa_cert };
+    uint64_t scred = ux_cred_create(&so, NULL);
     struct peer server = { 0 }, sink = { 0 };
     struct schan_handshake_params p;
 
-    server.session = make_session(scred, NULL, NULL, 0, 0);
-    buf_append(&server.inbox, "GET / HTTP/1.1\r\n\r\n", 18);
+    server.session = ux_session_flags(scred, NULL, NULL, 0, 0);
+    ux_append(&server.inbox, "GET / HTTP/1.1\r\n\r\n", 18);
     p = step(&server, &sink, SIZE_MAX);
     ok_hex(p.status, SCHAN_SEC_E_INVALID_TOKEN, "garbage: SEC_E_INVALID_TOKEN");
     ok(p.output_len == 0 && p.consumed == 0, "garbage: no output, nothing consumed");
-    free_session(server.session);
-    buf_free(&server.inbox);
-    buf_free(&sink.inbox);
-    free_cred(scred);
+    ux_free_session(server.session);
+    ux_buf_free(&server.inbox);
+    ux_buf_free(&sink.inbox);
+    ux_free_cred(scred);
 }
 
 static void test_bindings_and_ekm(uint32_t prot)
@@ -921,27 +694,27 @@ static void test_bindings_and_ekm(uint32_t prot)
     struct schan_export_keying_material_params e3 = { c.server.session, U64("EXPORTER-other"), 0, U64(k3), 14, 0, 48, 0 };
     uint8_t digest[32];
 
-    call(SCHAN_CALL_GET_CHANNEL_BINDING, &b1);
-    call(SCHAN_CALL_GET_CHANNEL_BINDING, &b2);
+    ux_call(SCHAN_CALL_GET_CHANNEL_BINDING, &b1);
+    ux_call(SCHAN_CALL_GET_CHANNEL_BINDING, &b2);
     gnutls_hash_fast(GNUTLS_DIG_SHA256, rsa_cert.der.data, rsa_cert.der.size, digest);
     ok(b1.status == SCHAN_SEC_E_OK && b2.status == SCHAN_SEC_E_OK && b1.needed == 32 && b2.needed == 32,
        "%s: endpoint binding on both sides (%08x %08x)", prot_name(prot), b1.status, b2.status);
     ok(!memcmp(cb1, cb2, 32) && !memcmp(cb1, digest, 32), "%s: endpoint = SHA-256 of server cert", prot_name(prot));
     b1.size = 10;
-    call(SCHAN_CALL_GET_CHANNEL_BINDING, &b1);
+    ux_call(SCHAN_CALL_GET_CHANNEL_BINDING, &b1);
     ok(b1.status == SCHAN_SEC_E_BUFFER_TOO_SMALL && b1.needed == 32, "%s: small buffer reports needed", prot_name(prot));
     if (prot != SCHAN_PROT_TLS1_3)
     {
         b1.kind = b2.kind = SCHAN_BINDING_UNIQUE;
         b1.size = sizeof(cb1);
-        call(SCHAN_CALL_GET_CHANNEL_BINDING, &b1);
-        call(SCHAN_CALL_GET_CHANNEL_BINDING, &b2);
+        ux_call(SCHAN_CALL_GET_CHANNEL_BINDING, &b1);
+        ux_call(SCHAN_CALL_GET_CHANNEL_BINDING, &b2);
         ok(b1.status == SCHAN_SEC_E_OK && b1.needed == b2.needed && b1.needed >= 12 && !memcmp(cb1, cb2, b1.needed),
            "%s: tls-unique equal on both sides", prot_name(prot));
     }
-    call(SCHAN_CALL_EXPORT_KEYING_MATERIAL, &e1);
-    call(SCHAN_CALL_EXPORT_KEYING_MATERIAL, &e2);
-    call(SCHAN_CALL_EXPORT_KEYING_MATERIAL, &e3);
+    ux_call(SCHAN_CALL_EXPORT_KEYING_MATERIAL, &e1);
+    ux_call(SCHAN_CALL_EXPORT_KEYING_MATERIAL, &e2);
+    ux_call(SCHAN_CALL_EXPORT_KEYING_MATERIAL, &e3);
     ok(e1.status == SCHAN_SEC_E_OK && e2.status == SCHAN_SEC_E_OK && !memcmp(k1, k2, 48),
        "%s: exported keying material equal", prot_name(prot));
     ok(e3.status == SCHAN_SEC_E_OK && memcmp(k1, k3, 48), "%s: other label differs", prot_name(prot));
@@ -953,7 +726,7 @@ static void test_connection_info(void)
     uint64_t ccred, scred;
     struct conn c = established(SCHAN_PROT_TLS1_3, &ccred, &scred);
     struct schan_connection_info i = get_info(c.client.session);
-    struct cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
+    struct ux_cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
     uint64_t c2, s2;
 
     ok(!strcmp(i.suite_name, "TLS_AES_256_GCM_SHA384") && i.suite_id == 0x1302, "TLS1.3 suite %s %04x",
@@ -966,8 +739,8 @@ static void test_connection_info(void)
     ok(i.handshake_done == 1 && i.resumed == 0, "done, not resumed");
     release(&c, ccred, scred);
 
-    c2 = make_cred(&co, NULL);
-    s2 = make_cred(&so, NULL);
+    c2 = ux_cred_create(&co, NULL);
+    s2 = ux_cred_create(&so, NULL);
     connect_pair(&c, c2, s2, "x.test", 0);
     i = get_info(c.client.session);
     ok(!strcmp(i.suite_name, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384") && i.suite_id == 0xC030,
@@ -977,8 +750,8 @@ static void test_connection_info(void)
     release(&c, c2, s2);
 
     co.protocols = so.protocols = SCHAN_PROT_TLS1_1;
-    c2 = make_cred(&co, NULL);
-    s2 = make_cred(&so, NULL);
+    c2 = ux_cred_create(&co, NULL);
+    s2 = ux_cred_create(&so, NULL);
     connect_pair(&c, c2, s2, "x.test", 0);
     i = get_info(c.client.session);
     ok(i.cipher_block_size == 16 && i.mac == SCHAN_MAC_SHA1 && i.mac_bits == 160 && i.header_size == 21,
@@ -988,67 +761,67 @@ static void test_connection_info(void)
 
 static void test_peer_certs(void)
 {
-    struct cred_opts co = { 0, 0, 0, 0, 0, &client_cert }, so = { 1, 0, SCHAN_CRED_REQUEST_CLIENT_CERT, 0, 0, &ecc_cert };
-    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL);
+    struct ux_cred_opts co = { 0, 0, 0, 0, 0, &client_cert }, so = { 1, 0, SCHAN_CRED_REQUEST_CLIENT_CERT, 0, 0, &ecc_cert };
+    uint64_t ccred = ux_cred_create(&co, NULL), scred = ux_cred_create(&so, NULL);
     uint8_t buf[4096];
     struct conn c;
     struct schan_get_peer_certs_params p = { 0 };
 
     ok(connect_pair(&c, ccred, scred, "server.test", 0), "handshake with client certificate");
     p.session = c.client.session;
-    call(SCHAN_CALL_GET_PEER_CERTS, &p);
+    ux_call(SCHAN_CALL_GET_PEER_CERTS, &p);
     ok(p.status == SCHAN_SEC_E_BUFFER_TOO_SMALL && p.needed == 4 + ecc_cert.der.size && p.count == 1,
        "peer certs: size query");
     p.buffer = U64(buf);
     p.size = sizeof(buf);
-    call(SCHAN_CALL_GET_PEER_CERTS, &p);
+    ux_call(SCHAN_CALL_GET_PEER_CERTS, &p);
     ok(p.status == SCHAN_SEC_E_OK && buf[0] == (ecc_cert.der.size & 0xff) && buf[1] == (ecc_cert.der.size >> 8)
        && !memcmp(buf + 4, ecc_cert.der.data, ecc_cert.der.size), "client sees the server's certificate");
     p.session = c.server.session;
-    call(SCHAN_CALL_GET_PEER_CERTS, &p);
+    ux_call(SCHAN_CALL_GET_PEER_CERTS, &p);
     ok(p.status == SCHAN_SEC_E_OK && !memcmp(buf + 4, client_cert.der.data, client_cert.der.size),
        "server sees the client's certificate");
     free_conn(&c);
-    free_cred(ccred);
+    ux_free_cred(ccred);
 
     co.cert = NULL;
-    ccred = make_cred(&co, NULL);
+    ccred = ux_cred_create(&co, NULL);
     connect_pair(&c, ccred, scred, "server.test", 0);
     p.session = c.server.session;
-    call(SCHAN_CALL_GET_PEER_CERTS, &p);
+    ux_call(SCHAN_CALL_GET_PEER_CERTS, &p);
     ok(p.status == SCHAN_SEC_E_OK && p.count == 0 && p.needed == 0, "no client certificate: an empty list");
     free_conn(&c);
-    free_cred(ccred);
-    free_cred(scred);
+    ux_free_cred(ccred);
+    ux_free_cred(scred);
 }
 
 /* GET_ISSUERS: the CA names of the server's CertificateRequest, in the list
  * encoding of GET_PEER_CERTS, and the same empty list when there are none. */
 static void test_issuers(void)
 {
-    struct cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, &client_cert };
-    struct cred_opts so = { 1, 0, SCHAN_CRED_REQUEST_CLIENT_CERT, 0, 0, &ecc_cert };
-    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL), fresh;
+    struct ux_cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, &client_cert };
+    struct ux_cred_opts so = { 1, 0, SCHAN_CRED_REQUEST_CLIENT_CERT, 0, 0, &ecc_cert };
+    uint64_t ccred = ux_cred_create(&co, NULL), scred = ux_cred_create(&so, NULL), fresh;
     struct schan_get_peer_certs_params p = { 0 };
     gnutls_datum_t dn = { NULL, 0 };
     gnutls_x509_crt_t crt;
     uint8_t buf[4096];
     struct conn c;
 
-    fresh = make_session(ccred, "server.test", NULL, 0, 0);
+    fresh = ux_session(ccred, "server.test", NULL, 0);
     p.session = fresh;
-    call(SCHAN_CALL_GET_ISSUERS, &p);
+    ux_call(SCHAN_CALL_GET_ISSUERS, &p);
     ok(p.status == SCHAN_SEC_E_OK && !p.count && !p.needed, "issuers before the handshake: an empty list");
-    call(SCHAN_CALL_GET_PEER_CERTS, &p);
+    ux_call(SCHAN_CALL_GET_PEER_CERTS, &p);
     ok(p.status == SCHAN_SEC_E_OK && !p.count && !p.needed, "peer certs before the handshake: an empty list");
-    free_session(fresh);
+    ux_free_session(fresh);
 
     ok(connect_pair(&c, ccred, scred, "server.test", 0), "a server that names no CA");
     p.session = c.client.session;
-    call(SCHAN_CALL_GET_ISSUERS, &p);
+    ux_call(SCHAN_CALL_GET_ISSUERS, &p);
     ok(p.status == SCHAN_SEC_E_OK && !p.count && !p.needed, "no CA named: an empty list");
     p.session = c.server.session;
-    call(SCHAN_CALL_GET_ISSUERS, &p);
+    ux_call(SCHAN_CALL_GET_ISSUERS, &p);
     ok(p.status == SCHAN_SEC_E_OK && !p.count && !p.needed, "a server's session: an empty list");
     free_conn(&c);
 
@@ -1063,19 +836,19 @@ static void test_issuers(void)
     p.session = c.client.session;
     p.buffer = 0;
     p.size = 0;
-    call(SCHAN_CALL_GET_ISSUERS, &p);
+    ux_call(SCHAN_CALL_GET_ISSUERS, &p);
     ok(p.status == SCHAN_SEC_E_BUFFER_TOO_SMALL && p.count == 1 && p.needed == 4 + dn.size,
        "one CA: size query says %u bytes (got %u)", 4 + dn.size, p.needed);
     p.buffer = U64(buf);
     p.size = sizeof(buf);
-    call(SCHAN_CALL_GET_ISSUERS, &p);
+    ux_call(SCHAN_CALL_GET_ISSUERS, &p);
     ok(p.status == SCHAN_SEC_E_OK && p.count == 1 && buf[0] == (dn.size & 0xff) && buf[1] == (dn.size >> 8)
        && !memcmp(buf + 4, dn.data, dn.size), "the client gets the CA's DER name");
     free_conn(&c);
     gnutls_free(dn.data);
     gnutls_x509_crt_deinit(crt);
-    free_cred(ccred);
-    free_cred(scred);
+    ux_free_cred(ccred);
+    ux_free_cred(scred);
 }
 
 /* Threads of this process now (/proc/self/task), to prove no handshake step
@@ -1102,15 +875,15 @@ static int count_threads(void)
  * the resuming call comes from another thread. */
 static void *handshake_thread(void *params)
 {
-    call(SCHAN_CALL_HANDSHAKE, params);
+    ux_call(SCHAN_CALL_HANDSHAKE, params);
     return NULL;
 }
 
 static void test_pause_without_thread(uint32_t prot, int free_paused, int other_thread)
 {
-    struct cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, 0, SCHAN_CRED_REQUEST_CLIENT_CERT, 0, 0, &ecc_cert };
-    struct cred_opts cert_o = { 0, prot, 0, 0, 0, &client_cert };
-    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL), cert_cred = make_cred(&cert_o, NULL);
+    struct ux_cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, 0, SCHAN_CRED_REQUEST_CLIENT_CERT, 0, 0, &ecc_cert };
+    struct ux_cred_opts cert_o = { 0, prot, 0, 0, 0, &client_cert };
+    uint64_t ccred = ux_cred_create(&co, NULL), scred = ux_cred_create(&so, NULL), cert_cred = ux_cred_create(&cert_o, NULL);
     const char *v = prot == SCHAN_PROT_TLS1_3 ? "TLS 1.3" : "TLS 1.2";
     int threads = count_threads(), paused_threads = -2, rounds;
     struct schan_get_peer_certs_params pc = { 0 };
@@ -1119,8 +892,8 @@ static void test_pause_without_thread(uint32_t prot, int free_paused, int other_
     struct conn c;
 
     memset(&c, 0, sizeof(c));
-    c.client.session = make_session(ccred, "server.test", NULL, 0, SCHAN_SESSION_PAUSE_FOR_CLIENT_CERT);
-    c.server.session = make_session(scred, NULL, NULL, 0, 0);
+    c.client.session = ux_session_flags(ccred, "server.test", NULL, 0, SCHAN_SESSION_PAUSE_FOR_CLIENT_CERT);
+    c.server.session = ux_session_flags(scred, NULL, NULL, 0, 0);
     step(&c.client, &c.server, 0);
     for (rounds = 0; rounds < 8 && c.client.status != SCHAN_SEC_I_INCOMPLETE_CREDENTIALS; rounds++)
     {
@@ -1153,9 +926,9 @@ static void test_pause_without_thread(uint32_t prot, int free_paused, int other_
            "%s resume: from another thread", v);
     }
     else
-        call(SCHAN_CALL_HANDSHAKE, &p);
+        ux_call(SCHAN_CALL_HANDSHAKE, &p);
     if (p.output_len && p.output_copied)
-        buf_append(&c.server.inbox, out, p.output_len);
+        ux_append(&c.server.inbox, out, p.output_len);
     c.client.status = p.status;
     ok(p.status == SCHAN_SEC_I_CONTINUE_NEEDED || p.status == SCHAN_SEC_E_OK, "%s resume: %#x", v, p.status);
     for (rounds = 0; rounds < 8 && (c.server.status != SCHAN_SEC_E_OK || c.client.status != SCHAN_SEC_E_OK); rounds++)
@@ -1172,49 +945,49 @@ static void test_pause_without_thread(uint32_t prot, int free_paused, int other_
     pc.session = c.server.session;
     pc.buffer = U64(certs);
     pc.size = sizeof(certs);
-    call(SCHAN_CALL_GET_PEER_CERTS, &pc);
+    ux_call(SCHAN_CALL_GET_PEER_CERTS, &pc);
     ok(pc.status == SCHAN_SEC_E_OK && pc.count == 1 && !memcmp(certs + 4, client_cert.der.data, client_cert.der.size),
        "%s resume: the server got the certificate chosen after the pause", v);
     ok(count_threads() == threads, "%s resume: still no extra thread", v);
     free_conn(&c);
 done:
-    free_cred(ccred);
-    free_cred(scred);
-    free_cred(cert_cred);
+    ux_free_cred(ccred);
+    ux_free_cred(scred);
+    ux_free_cred(cert_cred);
 }
 
 static void test_cred_errors(void)
 {
-    struct cred_opts so = { 1, 0, 0, 0, 0, NULL };
-    struct test_cert bogus = rsa_cert, mismatched = rsa_cert;
+    struct ux_cred_opts so = { 1, 0, 0, 0, 0, NULL };
+    struct ux_cert bogus = rsa_cert, mismatched = rsa_cert;
     uint8_t junk[64];
     uint32_t status = 0;
     uint64_t cred;
 
-    cred = make_cred(&so, &status);
+    cred = ux_cred_create(&so, &status);
     ok(!cred && status == SCHAN_SEC_E_NO_CREDENTIALS, "server without certificate: SEC_E_NO_CREDENTIALS");
     memset(junk, 0x30, sizeof(junk));
     bogus.blob.data = U64(junk);
     bogus.blob.size = sizeof(junk);
     so.cert = &bogus;
-    cred = make_cred(&so, &status);
+    cred = ux_cred_create(&so, &status);
     ok(!cred && status == SCHAN_SEC_E_UNKNOWN_CREDENTIALS, "bogus certificate: SEC_E_UNKNOWN_CREDENTIALS");
     mismatched.key = ecc_cert.key;
     so.cert = &mismatched;
-    cred = make_cred(&so, &status);
+    cred = ux_cred_create(&so, &status);
     ok(!cred && status == SCHAN_SEC_E_UNKNOWN_CREDENTIALS, "key of another certificate: SEC_E_UNKNOWN_CREDENTIALS");
 }
 
 static void test_cred_outlives_free(void)
 {
-    struct cred_opts co = { 0, 0, 0, 0, 0, NULL }, so = { 1, 0, 0, 0, 0, &rsa_cert };
-    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL);
+    struct ux_cred_opts co = { 0, 0, 0, 0, 0, NULL }, so = { 1, 0, 0, 0, 0, &rsa_cert };
+    uint64_t ccred = ux_cred_create(&co, NULL), scred = ux_cred_create(&so, NULL);
     struct conn c = { 0 };
 
-    c.client.session = make_session(ccred, "late.test", NULL, 0, 0);
-    c.server.session = make_session(scred, NULL, NULL, 0, 0);
-    free_cred(ccred);
-    free_cred(scred);
+    c.client.session = ux_session_flags(ccred, "late.test", NULL, 0, 0);
+    c.server.session = ux_session_flags(scred, NULL, NULL, 0, 0);
+    ux_free_cred(ccred);
+    ux_free_cred(scred);
     ok(drive_handshake(&c, 0), "credentials freed early stay alive for their sessions");
     absorb_post_handshake(&c.client, &c.server);
     ok(send_and_check(c.client.session, c.server.session, 10), "data still flows");
@@ -1237,22 +1010,22 @@ static void test_encrypt_limits(void)
     p.header_size = 13;
     p.data_size = 16385;
     p.trailer_size = 64;
-    call(SCHAN_CALL_ENCRYPT, &p);
+    ux_call(SCHAN_CALL_ENCRYPT, &p);
     ok_hex(p.status, SCHAN_SEC_E_INVALID_PARAMETER, "ENCRYPT of 16385 bytes refused");
     p.data_size = 100;
     p.trailer = U64(big + 13 + 100);
     p.trailer_size = 4;
-    call(SCHAN_CALL_ENCRYPT, &p);
+    ux_call(SCHAN_CALL_ENCRYPT, &p);
     ok_hex(p.status, SCHAN_SEC_E_BUFFER_TOO_SMALL, "ENCRYPT with short trailer: SEC_E_BUFFER_TOO_SMALL");
     ok(send_and_check(c.client.session, c.server.session, 100), "session unharmed by refused calls");
-    fresh.session = make_session(ccred, "x", NULL, 0, 0);
+    fresh.session = ux_session_flags(ccred, "x", NULL, 0, 0);
     p.session = fresh.session;
     p.trailer_size = 64;
-    call(SCHAN_CALL_ENCRYPT, &p);
+    ux_call(SCHAN_CALL_ENCRYPT, &p);
     ok_hex(p.status, SCHAN_SEC_E_CONTEXT_EXPIRED, "ENCRYPT before handshake: SEC_E_CONTEXT_EXPIRED");
     d = decrypt_buf(fresh.session, big, 100);
     ok_hex(d.status, SCHAN_SEC_E_CONTEXT_EXPIRED, "DECRYPT before handshake: SEC_E_CONTEXT_EXPIRED");
-    free_session(fresh.session);
+    ux_free_session(fresh.session);
     free(big);
     release(&c, ccred, scred);
 }
@@ -1270,8 +1043,8 @@ static gnutls_session_t gnutls_of(uint64_t session)
 static int connect_no_tickets(struct conn *c, uint64_t ccred, uint64_t scred, const char *client_prio)
 {
     memset(c, 0, sizeof(*c));
-    c->client.session = make_session(ccred, "id.test", NULL, 0, 0);
-    c->server.session = make_session(scred, NULL, NULL, 0, 0);
+    c->client.session = ux_session_flags(ccred, "id.test", NULL, 0, 0);
+    c->server.session = ux_session_flags(scred, NULL, NULL, 0, 0);
     if (!c->client.session || !c->server.session
         || gnutls_priority_set_direct(gnutls_of(c->client.session), client_prio, NULL) < 0)
         return 0;
@@ -1281,10 +1054,10 @@ static int connect_no_tickets(struct conn *c, uint64_t ccred, uint64_t scred, co
 static void test_session_id_resumption(void)
 {
     static const char prio[] = "NORMAL:-VERS-ALL:+VERS-TLS1.2:%NO_TICKETS";
-    struct cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
-    struct cred_opts short_life = { 1, SCHAN_PROT_TLS1_2, 0, 0, 1000, &rsa_cert };
-    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL), scred2 = make_cred(&so, NULL);
-    uint64_t sshort = make_cred(&short_life, NULL);
+    struct ux_cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
+    struct ux_cred_opts short_life = { 1, SCHAN_PROT_TLS1_2, 0, 0, 1000, &rsa_cert };
+    uint64_t ccred = ux_cred_create(&co, NULL), scred = ux_cred_create(&so, NULL), scred2 = ux_cred_create(&so, NULL);
+    uint64_t sshort = ux_cred_create(&short_life, NULL);
     unsigned int before = schan_server_cache_size();
     struct conn c;
 
@@ -1308,8 +1081,8 @@ static void test_session_id_resumption(void)
        || !get_info(c.server.session).resumed, "session ID: no resumption of an EMS session without EMS (%08x)",
        c.server.status);
     free_conn(&c);
-    free_cred(scred);
-    free_cred(scred2);
+    ux_free_cred(scred);
+    ux_free_cred(scred2);
     ok(schan_server_cache_size() == before, "session ID: freed credentials take their entries along");
     /* Entries expire with the credential's lifespan (1 s here). */
     connect_no_tickets(&c, ccred, sshort, prio);
@@ -1318,8 +1091,8 @@ static void test_session_id_resumption(void)
     ok(connect_no_tickets(&c, ccred, sshort, prio) && !get_info(c.server.session).resumed,
        "session ID: an entry past the credential's lifespan is not resumed");
     free_conn(&c);
-    free_cred(sshort);
-    free_cred(ccred);
+    ux_free_cred(sshort);
+    ux_free_cred(ccred);
 }
 
 /* Takes what a GnuTLS call on this session pushed (alerts sent directly). */
@@ -1327,7 +1100,7 @@ static void move_output(struct peer *self, struct peer *other)
 {
     struct schan_output *out = &((struct schan_session *)(uintptr_t)self->session)->send.out;
 
-    buf_append(&other->inbox, out->data, out->len);
+    ux_append(&other->inbox, out->data, out->len);
     schan_output_reset(out);
 }
 
@@ -1345,11 +1118,11 @@ static void test_alert_after_record_error(uint32_t prot)
     size_t len;
 
     absorb_post_handshake(&c.client, &c.server);
-    len = encrypt_msg(c.client.session, "tampered", 8, rec, &status);
+    len = ux_encrypt_status(c.client.session, "tampered", 8, rec, &status);
     rec[len - 1] ^= 1;
     d = decrypt_buf(c.server.session, rec, len);
     ok_hex(d.status, SCHAN_SEC_E_DECRYPT_FAILURE, "%s: altered record: SEC_E_DECRYPT_FAILURE", prot_name(prot));
-    call(SCHAN_CALL_CONTROL, &ctl);
+    ux_call(SCHAN_CALL_CONTROL, &ctl);
     p = step(&c.server, &c.client, SIZE_MAX);
     ok(p.status == SCHAN_SEC_E_OK && p.output_is_alert && p.output_len, "%s: shutdown token after the error",
        prot_name(prot));
@@ -1368,7 +1141,7 @@ static void test_alert_after_record_error(uint32_t prot)
     ok_hex(decrypt_buf(c.server.session, rec, 21).status, SCHAN_SEC_E_ILLEGAL_MESSAGE,
            "%s: bad content type: SEC_E_ILLEGAL_MESSAGE", prot_name(prot));
     ctl.session = c.server.session;
-    call(SCHAN_CALL_CONTROL, &ctl);
+    ux_call(SCHAN_CALL_CONTROL, &ctl);
     step(&c.server, &c.client, SIZE_MAX);
     ok_hex(decrypt_buf(c.client.session, c.client.inbox.data, c.client.inbox.len).status,
            SCHAN_SEC_E_ILLEGAL_MESSAGE, "%s: the peer gets unexpected_message", prot_name(prot));
@@ -1423,7 +1196,7 @@ static void test_warning_flood(void)
         gnutls_alert_send(gnutls_of(c.client.session), GNUTLS_AL_WARNING, GNUTLS_A_NO_RENEGOTIATION);
         move_output(&c.client, &c.server);
         d = decrypt_buf(c.server.session, c.server.inbox.data, c.server.inbox.len);
-        buf_consume(&c.server.inbox, d.consumed);
+        ux_consume(&c.server.inbox, d.consumed);
         if (d.status != SCHAN_SEC_E_OK)
             break;
     }
@@ -1437,16 +1210,16 @@ static void test_warning_flood(void)
 static void test_flight_before_bad_record(uint32_t prot)
 {
     static const uint8_t bad[] = { 23, 3, 3, 0, 5, 'h', 'e', 'l', 'l', 'o' };   /* data before any keys */
-    struct cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, prot, 0, 0, 0, &rsa_cert };
-    uint64_t ccred = make_cred(&co, NULL), scred = make_cred(&so, NULL);
-    struct conn c = { .client.session = make_session(ccred, "server.test", NULL, 0, 0),
-                      .server.session = make_session(scred, NULL, NULL, 0, 0) };
+    struct ux_cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, prot, 0, 0, 0, &rsa_cert };
+    uint64_t ccred = ux_cred_create(&co, NULL), scred = ux_cred_create(&so, NULL);
+    struct conn c = { .client.session = ux_session_flags(ccred, "server.test", NULL, 0, 0),
+                      .server.session = ux_session_flags(scred, NULL, NULL, 0, 0) };
     struct schan_handshake_params p;
     size_t hello_len;
 
     step(&c.client, &c.server, 0);
     hello_len = c.server.inbox.len;
-    buf_append(&c.server.inbox, bad, sizeof(bad));
+    ux_append(&c.server.inbox, bad, sizeof(bad));
     p = step(&c.server, &c.client, SIZE_MAX);
     ok_hex(p.status, SCHAN_SEC_I_CONTINUE_NEEDED, "%s: ClientHello + bad record: SEC_I_CONTINUE_NEEDED",
            prot_name(prot));
@@ -1460,21 +1233,21 @@ static void test_flight_before_bad_record(uint32_t prot)
        && p.output_is_alert, "%s: the next call fails with an alert (%08x)",
        prot_name(prot), p.status);
     free_conn(&c);
-    free_cred(ccred);
-    free_cred(scred);
+    ux_free_cred(ccred);
+    ux_free_cred(scred);
 }
 
 static void test_sslv2_client_hello(void)
 {
-    struct cred_opts so = { 1, 0, 0, 0, 0, &rsa_cert }, so13 = { 1, SCHAN_PROT_TLS1_3, 0, 0, 0, &rsa_cert };
-    uint64_t scred = make_cred(&so, NULL), scred13 = make_cred(&so13, NULL);
+    struct ux_cred_opts so = { 1, 0, 0, 0, 0, &rsa_cert }, so13 = { 1, SCHAN_PROT_TLS1_3, 0, 0, 0, &rsa_cert };
+    uint64_t scred = ux_cred_create(&so, NULL), scred13 = ux_cred_create(&so13, NULL);
     struct peer server = { 0 }, sink = { 0 };
     struct schan_handshake_params p;
     uint8_t hello[128];
     size_t len = sslv2_client_hello(hello, 1);
 
-    server.session = make_session(scred, NULL, NULL, 0, 0);
-    buf_append(&server.inbox, hello, len);
+    server.session = ux_session_flags(scred, NULL, NULL, 0, 0);
+    ux_append(&server.inbox, hello, len);
     p = step(&server, &sink, 1);
     ok(p.status == SCHAN_SEC_E_INCOMPLETE_MESSAGE && p.missing == 1, "SSLv2 hello, 1 byte: missing 1 (%u)", p.missing);
     p = step(&server, &sink, 20);
@@ -1484,21 +1257,21 @@ static void test_sslv2_client_hello(void)
     ok_hex(p.status, SCHAN_SEC_I_CONTINUE_NEEDED, "SSLv2 hello: accepted");
     ok(p.consumed == len && sink.inbox.len > 11 && !memcmp(sink.inbox.data, "\x16\x03\x03", 3) && sink.inbox.data[5] == 2
        && !memcmp(sink.inbox.data + 9, "\x03\x03", 2), "SSLv2 hello: answered with a TLS 1.2 ServerHello");
-    buf_append(&server.inbox, hello, len);
+    ux_append(&server.inbox, hello, len);
     ok_hex(step(&server, &sink, SIZE_MAX).status, SCHAN_SEC_E_INVALID_TOKEN, "SSLv2 framing only for the first record");
-    free_session(server.session);
-    buf_free(&sink.inbox);
+    ux_free_session(server.session);
+    ux_buf_free(&sink.inbox);
 
-    server.session = make_session(scred13, NULL, NULL, 0, 0);
-    buf_append(&server.inbox, hello, len);
+    server.session = ux_session_flags(scred13, NULL, NULL, 0, 0);
+    ux_append(&server.inbox, hello, len);
     p = step(&server, &sink, SIZE_MAX);
     ok(p.status == SCHAN_SEC_E_ALGORITHM_MISMATCH && p.output_is_alert,
        "SSLv2 hello to a TLS 1.3-only server: SEC_E_ALGORITHM_MISMATCH and an alert (%08x)", p.status);
-    free_session(server.session);
-    buf_free(&server.inbox);
-    buf_free(&sink.inbox);
-    free_cred(scred);
-    free_cred(scred13);
+    ux_free_session(server.session);
+    ux_buf_free(&server.inbox);
+    ux_buf_free(&sink.inbox);
+    ux_free_cred(scred);
+    ux_free_cred(scred13);
 }
 
 /* Half a record stays incomplete; close_notify is a clean end: a caller
@@ -1512,14 +1285,14 @@ static void test_truncation_vs_close(void)
     struct schan_decrypt_params d;
     uint8_t rec[256];
     uint32_t status;
-    size_t len = encrypt_msg(c.client.session, "cut in half", 11, rec, &status);
+    size_t len = ux_encrypt_status(c.client.session, "cut in half", 11, rec, &status);
 
     d = decrypt_buf(c.server.session, rec, len / 2);
     ok(d.status == SCHAN_SEC_E_INCOMPLETE_MESSAGE && d.missing == len - len / 2 && !d.consumed,
        "half a record: SEC_E_INCOMPLETE_MESSAGE, missing %u", d.missing);
     d = decrypt_buf(c.server.session, rec, len);
     ok(d.status == SCHAN_SEC_E_OK && d.data_len == 11, "the whole record then decrypts");
-    call(SCHAN_CALL_CONTROL, &ctl);
+    ux_call(SCHAN_CALL_CONTROL, &ctl);
     step(&c.client, &c.server, SIZE_MAX);
     d = decrypt_buf(c.server.session, c.server.inbox.data, c.server.inbox.len / 2);
     ok_hex(d.status, SCHAN_SEC_E_INCOMPLETE_MESSAGE, "half of close_notify: still incomplete, not a close");
@@ -1538,8 +1311,8 @@ static void *cache_thread_main(void *arg)
 {
     static const char prio[] = "NORMAL:-VERS-ALL:+VERS-TLS1.2:%NO_TICKETS";
     struct cache_thread *t = arg;
-    struct cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL };
-    uint64_t ccred = make_cred(&co, NULL);
+    struct ux_cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL };
+    uint64_t ccred = ux_cred_create(&co, NULL);
     struct conn c;
 
     for (int i = 0; i < 8; i++)
@@ -1548,20 +1321,20 @@ static void *cache_thread_main(void *arg)
             t->resumed++;
         free_conn(&c);
     }
-    free_cred(ccred);
+    ux_free_cred(ccred);
     return NULL;
 }
 
 /* One process-wide cache, used by sessions on several threads at once. */
 static void test_session_cache_threads(void)
 {
-    struct cred_opts so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
+    struct ux_cred_opts so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
     struct cache_thread t[4];
     int resumed = 0;
 
     for (int i = 0; i < 4; i++)
     {
-        t[i].scred = make_cred(&so, NULL);
+        t[i].scred = ux_cred_create(&so, NULL);
         t[i].resumed = 0;
         pthread_create(&t[i].thread, NULL, cache_thread_main, &t[i]);
     }
@@ -1569,7 +1342,7 @@ static void test_session_cache_threads(void)
     {
         pthread_join(t[i].thread, NULL);
         resumed += t[i].resumed;
-        free_cred(t[i].scred);
+        ux_free_cred(t[i].scred);
     }
     ok(resumed == 4 * 7, "session cache on 4 threads: %d of 28 connections resumed", resumed);
 }
@@ -1578,15 +1351,15 @@ static void test_session_cache_threads(void)
 static void test_session_cache_bound(void)
 {
     static const char prio[] = "NORMAL:-VERS-ALL:+VERS-TLS1.2:%NO_TICKETS";
-    struct cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
-    uint64_t scred = make_cred(&so, NULL), ccred[5];
+    struct ux_cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
+    uint64_t scred = ux_cred_create(&so, NULL), ccred[5];
     unsigned int before = schan_server_cache_size();
     struct conn c;
 
     schan_server_cache_set_limit(before + 3);
     for (int i = 0; i < 5; i++)
     {
-        ccred[i] = make_cred(&co, NULL);
+        ccred[i] = ux_cred_create(&co, NULL);
         connect_no_tickets(&c, ccred[i], scred, prio);
         free_conn(&c);
     }
@@ -1600,8 +1373,8 @@ static void test_session_cache_bound(void)
     free_conn(&c);
     schan_server_cache_set_limit(0);
     for (int i = 0; i < 5; i++)
-        free_cred(ccred[i]);
-    free_cred(scred);
+        ux_free_cred(ccred[i]);
+    ux_free_cred(scred);
 }
 
 int main(void)
@@ -1609,9 +1382,9 @@ int main(void)
     static const uint32_t prots[] = { SCHAN_PROT_TLS1_0, SCHAN_PROT_TLS1_1, SCHAN_PROT_TLS1_2, SCHAN_PROT_TLS1_3 };
 
     gnutls_global_init();
-    make_cert(&rsa_cert, 1, "rsa.server.test");
-    make_cert(&ecc_cert, 0, "ecc.server.test");
-    make_cert(&client_cert, 0, "client.test");
+    ux_make_cert(&rsa_cert, 1, "rsa.server.test");
+    ux_make_cert(&ecc_cert, 0, "ecc.server.test");
+    ux_make_cert(&client_cert, 0, "client.test");
 
     test_get_info();
     test_call_table();
@@ -1663,9 +1436,9 @@ int main(void)
     test_session_cache_threads();
     test_session_cache_bound();
 
-    free_cert(&rsa_cert);
-    free_cert(&ecc_cert);
-    free_cert(&client_cert);
+    ux_free_cert(&rsa_cert);
+    ux_free_cert(&ecc_cert);
+    ux_free_cert(&client_cert);
     gnutls_global_deinit();
     return tap_done();
 }
