@@ -127,42 +127,6 @@ BOOL context_info_details(struct schan_context *ctx)
     return ctx->info_details || fetch_info(ctx, SCHAN_INFO_KEY_DETAILS);
 }
 
-/* Puts `len` pending output bytes into `buf` (allocating with ALLOCATE_MEMORY). */
-static SECURITY_STATUS deliver_output(struct schan_context *ctx, SecBuffer *buf, BOOL allocate, ULONG capacity,
-                                      const struct schan_handshake_params *hs)
-{
-    struct schan_take_output_params take = { .session = ctx->session };
-
-    if (!buf)
-    {
-        /* Nowhere to put it: drop it from the Unix side's queue. */
-        BYTE *scratch = heap_alloc_zero(hs->output_len);
-        take.output = to_u64(scratch);
-        take.output_size = hs->output_len;
-        if (scratch)
-            unix_call(SCHAN_CALL_TAKE_OUTPUT, &take);
-        heap_free(scratch);
-        return SEC_E_OK;
-    }
-    if (allocate)
-    {
-        if (!(buf->pvBuffer = context_buffer_alloc(hs->output_len)))
-            return SEC_E_INSUFFICIENT_MEMORY;
-    }
-    else if (capacity < hs->output_len)
-    {
-        SCHAN_WARN("the output buffer holds %lu bytes but %u are to be sent: pass a bigger one or "
-                   "ISC/ASC_REQ_ALLOCATE_MEMORY; returning SEC_E_INSUFFICIENT_MEMORY\n", capacity, hs->output_len);
-        return SEC_E_INSUFFICIENT_MEMORY;
-    }
-    take.output = to_u64(buf->pvBuffer);
-    take.output_size = hs->output_len;
-    if (unix_call(SCHAN_CALL_TAKE_OUTPUT, &take))
-        return SEC_E_INTERNAL_ERROR;
-    buf->cbBuffer = take.output_len;
-    return SEC_E_OK;
-}
-
 /* The buffer a handshake token goes in: the TOKEN buffer, or else the first
  * EMPTY one (curl passes a single SECBUFFER_EMPTY with ALLOCATE_MEMORY, and
  * Windows returns the token there). */
@@ -185,6 +149,70 @@ static SecBuffer *output_target(struct schan_context *ctx, PSecBufferDesc output
     if ((alert = buffer_find(output, SECBUFFER_ALERT, 0)))
         return alert;
     return (req & extended) ? output_token(output) : NULL;
+}
+
+/* Where HANDSHAKE writes its output, so that a flight comes back in the
+ * same crossing: the caller's token memory when the caller gave some, else
+ * (the package allocates) a scratch buffer that holds any usual flight. */
+struct output_space {
+    BYTE *data;
+    ULONG size;
+    BYTE scratch[SCHANNEL_MAX_TOKEN];
+};
+
+static void output_space_init(struct output_space *space, PSecBufferDesc output, BOOL allocate,
+                              struct schan_handshake_params *hs)
+{
+    SecBuffer *token = output_token(output);
+
+    /* check_output made sure of the token; without ALLOCATE_MEMORY it has memory */
+    space->data = allocate ? space->scratch : token->pvBuffer;
+    space->size = allocate ? sizeof(space->scratch) : token->cbBuffer;
+    hs->output = to_u64(space->data);
+    hs->output_size = space->size;
+}
+
+/* The output did not fit the output space (a large certificate chain):
+ * the second crossing fetches it into `dest`, or drops it when dest is NULL. */
+static SECURITY_STATUS take_output(struct schan_context *ctx, BYTE *dest, UINT32 len)
+{
+    struct schan_take_output_params take = { .session = ctx->session, .output_size = len };
+    BYTE *scratch = dest ? NULL : heap_alloc_zero(len);
+
+    take.output = to_u64(dest ? dest : scratch);
+    if (!take.output)
+        return SEC_E_OK;   /* dropped all the same: the next HANDSHAKE call discards it */
+    if (unix_call(SCHAN_CALL_TAKE_OUTPUT, &take) && dest)
+        return SEC_E_INTERNAL_ERROR;
+    heap_free(scratch);
+    return SEC_E_OK;
+}
+
+/* Puts the call's output_len output bytes into `buf` (allocating with
+ * ALLOCATE_MEMORY); they are in the output space when output_copied. */
+static SECURITY_STATUS deliver_output(struct schan_context *ctx, SecBuffer *buf, BOOL allocate, ULONG capacity,
+                                      const struct schan_handshake_params *hs, const struct output_space *space)
+{
+    if (!buf)   /* nowhere to put it (an alert without an ALERT buffer) */
+        return hs->output_copied ? SEC_E_OK : take_output(ctx, NULL, hs->output_len);
+    if (allocate)
+    {
+        if (!(buf->pvBuffer = context_buffer_alloc(hs->output_len)))
+            return SEC_E_INSUFFICIENT_MEMORY;
+    }
+    else if (capacity < hs->output_len)
+    {
+        SCHAN_WARN("the output buffer holds %lu bytes but %u are to be sent: pass a bigger one or "
+                   "ISC/ASC_REQ_ALLOCATE_MEMORY; returning SEC_E_INSUFFICIENT_MEMORY\n", capacity, hs->output_len);
+        return SEC_E_INSUFFICIENT_MEMORY;
+    }
+    buf->cbBuffer = hs->output_len;
+    if (!hs->output_copied)
+        return take_output(ctx, buf->pvBuffer, hs->output_len);
+    /* an alert may have landed in the token's memory on its way to the ALERT buffer */
+    if (buf->pvBuffer != space->data)
+        memmove(buf->pvBuffer, space->data, hs->output_len);
+    return SEC_E_OK;
 }
 
 /* Empties the output buffers a call may write, including an EMPTY buffer
@@ -325,6 +353,7 @@ static SECURITY_STATUS handshake_step(struct schan_context *ctx, const struct co
 {
     struct schan_handshake_params hs = { .session = ctx->session };
     PSecBufferDesc input = r->input, output = r->output;
+    struct output_space space;
     SecBuffer *target;
     const BYTE *data;
     ULONG size, capacity;
@@ -338,6 +367,7 @@ static SECURITY_STATUS handshake_step(struct schan_context *ctx, const struct co
     ctx->started = TRUE;
     hs.input = to_u64(data);
     hs.input_size = size;
+    output_space_init(&space, output, allocate, &hs);
     hs.client_cred = ctx->resume_cred;
     ctx->resume_cred = 0;
     if (unix_call(SCHAN_CALL_HANDSHAKE, &hs))
@@ -352,7 +382,7 @@ static SECURITY_STATUS handshake_step(struct schan_context *ctx, const struct co
     target = hs.output_len ? output_target(ctx, output, &hs, r->req) : NULL;
     capacity = target ? target->cbBuffer : 0;
     reset_outputs(output, allocate);
-    if (hs.output_len && (status = deliver_output(ctx, target, allocate, capacity, &hs)))
+    if (hs.output_len && (status = deliver_output(ctx, target, allocate, capacity, &hs, &space)))
         return status;
     status = (SECURITY_STATUS)hs.status;
     if (status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED || status == SEC_I_INCOMPLETE_CREDENTIALS)
