@@ -41,6 +41,7 @@ SCHAN_ABI_SIZE(schan_handshake_params, 72);
 SCHAN_ABI_OFFSET(schan_handshake_params, session, 0);
 SCHAN_ABI_OFFSET(schan_handshake_params, input, 8);
 SCHAN_ABI_OFFSET(schan_handshake_params, output, 24);
+SCHAN_ABI_OFFSET(schan_handshake_params, state, 56);
 SCHAN_ABI_OFFSET(schan_handshake_params, client_cred, 64);
 SCHAN_ABI_SIZE(schan_take_output_params, 24);
 SCHAN_ABI_OFFSET(schan_take_output_params, session, 0);
@@ -50,7 +51,8 @@ SCHAN_ABI_OFFSET(schan_encrypt_params, session, 0);
 SCHAN_ABI_OFFSET(schan_encrypt_params, header, 8);
 SCHAN_ABI_OFFSET(schan_encrypt_params, data, 16);
 SCHAN_ABI_OFFSET(schan_encrypt_params, trailer, 24);
-SCHAN_ABI_SIZE(schan_decrypt_params, 40);
+SCHAN_ABI_SIZE(schan_decrypt_params, 48);
+SCHAN_ABI_OFFSET(schan_decrypt_params, state, 40);
 SCHAN_ABI_OFFSET(schan_decrypt_params, session, 0);
 SCHAN_ABI_OFFSET(schan_decrypt_params, buffer, 8);
 SCHAN_ABI_SIZE(schan_connection_info, 680);
@@ -68,12 +70,26 @@ SCHAN_ABI_OFFSET(schan_export_keying_material_params, session, 0);
 SCHAN_ABI_OFFSET(schan_export_keying_material_params, label, 8);
 SCHAN_ABI_OFFSET(schan_export_keying_material_params, context, 16);
 SCHAN_ABI_OFFSET(schan_export_keying_material_params, output, 24);
-SCHAN_ABI_SIZE(schan_control_params, 24);
+SCHAN_ABI_SIZE(schan_control_params, 32);
+SCHAN_ABI_OFFSET(schan_control_params, state, 24);
 SCHAN_ABI_OFFSET(schan_control_params, session, 0);
 
 SCHAN_ABI_SIZE(schan_dtls_mtu_params, 24);
 SCHAN_ABI_OFFSET(schan_dtls_mtu_params, mtu, 12);
 SCHAN_ABI_SIZE(schan_get_srtp_params, 280);
 SCHAN_ABI_OFFSET(schan_get_srtp_params, status, 272);
+
+/* The connection state travels as a uint32_t, and the PE half tells "the
+ * handshake has not completed yet" by the states numbered below DONE. */
+#define SCHAN_ABI_STATE_FIELD(s) \
+    _Static_assert(sizeof(((struct s *)0)->state) == 4, "ABI: " #s ".state is not a uint32_t")
+SCHAN_ABI_STATE_FIELD(schan_handshake_params);
+SCHAN_ABI_STATE_FIELD(schan_decrypt_params);
+SCHAN_ABI_STATE_FIELD(schan_control_params);
+_Static_assert(SCHAN_STATE_NEW < SCHAN_STATE_DONE && SCHAN_STATE_HANDSHAKE < SCHAN_STATE_DONE
+               && SCHAN_STATE_NEED_CREDS < SCHAN_STATE_DONE && SCHAN_STATE_FAILED > SCHAN_STATE_DONE
+               && SCHAN_STATE_RENEGOTIATE > SCHAN_STATE_DONE && SCHAN_STATE_REHANDSHAKE > SCHAN_STATE_DONE
+               && SCHAN_STATE_CONTROL > SCHAN_STATE_DONE && SCHAN_STATE_SHUTDOWN > SCHAN_STATE_DONE
+               && SCHAN_STATE_CLOSED > SCHAN_STATE_DONE, "ABI: the states before DONE must be numbered below it");
 
 #endif /* SCHAN_ABI_LAYOUT_H */

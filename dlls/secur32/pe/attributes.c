@@ -322,7 +322,7 @@ static SECURITY_STATUS query_attribute(struct schan_context *ctx, ULONG attribut
 {
     BOOL cheap = attribute == SECPKG_ATTR_STREAM_SIZES || attribute == SECPKG_ATTR_SIZES;
 
-    if (needs_established(attribute) && (ctx->state < HS_DONE || ctx->state == HS_FAILED
+    if (needs_established(attribute) && (!context_established(ctx)
                                          || !(cheap ? context_info(ctx) : context_info_details(ctx))))
         return SEC_E_CONTEXT_EXPIRED;
     switch (attribute)

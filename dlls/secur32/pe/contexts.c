@@ -333,7 +333,6 @@ static SECURITY_STATUS finish_handshake(struct schan_context *ctx)
 {
     SECURITY_STATUS status;
 
-    ctx->state = HS_DONE;
     ctx->info_valid = ctx->info_details = FALSE;
     context_info(ctx);
     /* A server judges the client's chain only when its credential asks.
@@ -360,11 +359,10 @@ static SECURITY_STATUS handshake_step(struct schan_context *ctx, const struct co
     SECURITY_STATUS status;
 
     /* A client's first call carries no peer bytes (at most an ALPN buffer). */
-    if (!ctx->is_server && ctx->state == HS_STARTING && !ctx->started)
+    if (!ctx->is_server && context_state(ctx) == SCHAN_STATE_NEW)
         data = NULL, size = 0;
     else if ((status = input_token(input, &data, &size)))
         return status;
-    ctx->started = TRUE;
     hs.input = to_u64(data);
     hs.input_size = size;
     output_space_init(&space, output, allocate, &hs);
@@ -372,6 +370,7 @@ static SECURITY_STATUS handshake_step(struct schan_context *ctx, const struct co
     ctx->resume_cred = 0;
     if (unix_call(SCHAN_CALL_HANDSHAKE, &hs))
         return SEC_E_INTERNAL_ERROR;
+    context_store_state(ctx, hs.state);
     if ((SECURITY_STATUS)hs.status == SEC_E_INCOMPLETE_MESSAGE)
     {
         report_missing(input, hs.missing);
@@ -437,14 +436,27 @@ static void report_refused_call(const struct context_request *r)
     set_expiry(r->expiry, FALSE);
 }
 
+/* A step took the Unix session to SCHAN_STATE_DONE from `before`: the end
+ * of the handshake (the peer's chain judged), or of a renegotiation or of
+ * the answer to SEC_I_RENEGOTIATE (the record sizes asked again). */
+static SECURITY_STATUS handshake_ended(struct schan_context *ctx, enum schan_state before)
+{
+    if (before < SCHAN_STATE_DONE)
+        return finish_handshake(ctx);
+    ctx->info_valid = ctx->info_details = FALSE;
+    context_info(ctx);
+    return SEC_E_OK;
+}
+
 /* A step on an existing context, whatever state it is in. */
 static SECURITY_STATUS continue_context(struct schan_context *ctx, const struct context_request *r, BOOL allocate)
 {
+    enum schan_state before = context_state(ctx);
     SECURITY_STATUS status;
 
     /* Windows keeps answering a failed handshake's own error, with no
      * output (Wine's schannel tests record SEC_E_INVALID_TOKEN twice). */
-    if (ctx->state == HS_FAILED)
+    if (before == SCHAN_STATE_FAILED)
     {
         SCHAN_WARN("this context's handshake already failed (%#lx): delete it and start a new one\n",
                    (unsigned long)ctx->failure);
@@ -452,34 +464,10 @@ static SECURITY_STATUS continue_context(struct schan_context *ctx, const struct 
         return ctx->failure;
     }
     status = handshake_step(ctx, r, allocate);
-    if (status != SEC_E_INCOMPLETE_MESSAGE)
-        ctx->need_creds = status == SEC_I_INCOMPLETE_CREDENTIALS;
-    switch (ctx->state)
-    {
-    case HS_STARTING:
-        if (status == SEC_E_OK)
-            status = finish_handshake(ctx);
-        break;
-    case HS_RENEGOTIATE:
-        if (status == SEC_E_OK)
-        {
-            ctx->state = HS_DONE;
-            ctx->info_valid = ctx->info_details = FALSE;
-            context_info(ctx);
-        }
-        break;
-    case HS_CONTROL:
-        if (status == SEC_E_OK)
-            ctx->state = HS_SHUTDOWN;
-        break;
-    default:
-        break;
-    }
+    if (status == SEC_E_OK && before != SCHAN_STATE_DONE && context_state(ctx) == SCHAN_STATE_DONE)
+        status = handshake_ended(ctx, before);
     if (FAILED(status) && status != SEC_E_INCOMPLETE_MESSAGE)
-    {
-        ctx->state = HS_FAILED;
         ctx->failure = status;
-    }
     return status;
 }
 
@@ -505,6 +493,13 @@ static void take_resume_credential(struct schan_context *ctx, PCredHandle cred_h
         handle_release(&cred->hdr);
 }
 
+/* Whether the call may bring a credential the context takes over (see above). */
+static BOOL wants_credential(enum schan_state state, BOOL server)
+{
+    return state == SCHAN_STATE_NEED_CREDS
+           || (!server && (state == SCHAN_STATE_RENEGOTIATE || state == SCHAN_STATE_REHANDSHAKE));
+}
+
 static const char *call_name(BOOL server)
 {
     return server ? "AcceptSecurityContext" : "InitializeSecurityContext";
@@ -526,7 +521,7 @@ static SECURITY_STATUS continue_call(const struct context_request *r, BOOL alloc
         return SEC_E_INVALID_HANDLE;
     }
     AcquireSRWLockExclusive(&ctx->lock);
-    if (ctx->need_creds || (!r->server && ctx->state == HS_RENEGOTIATE))
+    if (wants_credential(context_state(ctx), r->server))
         take_resume_credential(ctx, r->cred);
     status = continue_context(ctx, r, allocate);
     ReleaseSRWLockExclusive(&ctx->lock);
@@ -634,7 +629,7 @@ SECURITY_STATUS schannel_delete_context(PCtxtHandle handle)
 
 static SECURITY_STATUS control_token(struct schan_context *ctx, const BYTE *data, ULONG size)
 {
-    struct schan_control_params params = { .session = ctx->session };
+    struct schan_control_params params = { .session = ctx->session, .state = ctx->state };
     DWORD type = *(const DWORD *)data;
     SECURITY_STATUS status;
 
@@ -657,7 +652,12 @@ static SECURITY_STATUS control_token(struct schan_context *ctx, const BYTE *data
         return SEC_E_UNSUPPORTED_FUNCTION;
     }
     if ((status = unix_call_status(SCHAN_CALL_CONTROL, &params, &params.status)) == SEC_E_OK)
-        ctx->state = HS_CONTROL;
+    {
+        context_store_state(ctx, params.state);
+        /* as Windows does, a failed context still sends the shutdown or
+         * alert: the next ISC/ASC call goes to the Unix half again */
+        ctx->failure = SEC_E_OK;
+    }
     return status;
 }
 
