@@ -7,7 +7,9 @@
  *         __wine_unix_call_funcs exactly as the PE half drives it: a client
  *         session with the flags of a program that does not pass
  *         ISC_REQ_USE_SUPPLIED_CREDS (SCHAN_SESSION_PAUSE_FOR_CLIENT_CERT),
- *         or with them (ours-supplied), HANDSHAKE calls until done, then
+ *         or with them (ours-supplied), HANDSHAKE calls with output space
+ *         until done (one call per flight, the output in the same call, as
+ *         the PE half passes the caller's token or its scratch buffer), then
  *         GET_CONNECTION_INFO on both sides; one ENCRYPT and one DECRYPT
  *         per record.
  *   raw:  GnuTLS called directly for the same handshake and records.
