@@ -276,8 +276,12 @@ struct schan_handshake_params {
     uint32_t output_copied;    /* out: 1 when copied to `output`, 0 when pending */
     uint32_t output_is_alert;  /* out: 1 when the output is an alert record */
     uint32_t state;            /* out: enum schan_state after the call */
-    uint32_t reserved2;        /* keeps client_cred 8-aligned for gcc -m32 too */
+    uint32_t info_filled;      /* out: 1 when `info` was filled (see there) */
     uint64_t client_cred;      /* in: see above; 0 = none */
+    uint64_t info;             /* in: struct schan_connection_info *, or 0.  The call
+                                  that ends a handshake (the state becomes DONE) fills
+                                  it as GET_CONNECTION_INFO without flags would, so the
+                                  last flight is one crossing too */
 };
 
 /* SCHAN_CALL_TAKE_OUTPUT: fetch pending handshake output (all of it). */

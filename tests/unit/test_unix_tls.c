@@ -195,6 +195,8 @@ struct peer {
     struct buf inbox;         /* bytes from the other side */
     uint32_t status;
     uint32_t state;           /* enum schan_state after the last HANDSHAKE */
+    uint32_t info_filled;     /* ... and whether it filled `info` */
+    struct schan_connection_info info;
     int max_records_per_call;
     int alert_sent;
 };
@@ -254,6 +256,7 @@ static struct schan_handshake_params step(struct peer *self, struct peer *other,
     p.input_size = (uint32_t)(limit < self->inbox.len ? limit : self->inbox.len);
     p.output = U64(out);
     p.output_size = sizeof(out);
+    p.info = U64(&self->info);
     call(SCHAN_CALL_HANDSHAKE, &p);
     if (count_records(self->inbox.data, p.consumed) > self->max_records_per_call)
         self->max_records_per_call = count_records(self->inbox.data, p.consumed);
@@ -274,6 +277,7 @@ static struct schan_handshake_params step(struct peer *self, struct peer *other,
         self->alert_sent = 1;
     self->status = p.status;
     self->state = p.state;
+    self->info_filled = p.info_filled;
     return p;
 }
 
@@ -745,6 +749,7 @@ static void test_hello_request(void)
     ok(drive_handshake(&c, 0), "the renegotiation handshake completes on both sides");
     ok(c.client.status == SCHAN_SEC_E_OK && c.server.status == SCHAN_SEC_E_OK, "both report SEC_E_OK");
     ok(c.client.state == SCHAN_STATE_DONE && c.server.state == SCHAN_STATE_DONE, "both back in state DONE");
+    ok(c.client.info_filled && c.server.info_filled, "the renegotiation's last calls bring the connection info");
     ok(send_and_check(c.server.session, c.client.session, 20), "server -> client after renegotiation");
     ok(send_and_check(c.client.session, c.server.session, 20), "client -> server after renegotiation");
     release(&c, ccred, scred);
@@ -887,11 +892,17 @@ static void test_handshake_states(uint32_t prot)
     ok(p.status == SCHAN_SEC_E_INCOMPLETE_MESSAGE && p.state == SCHAN_STATE_HANDSHAKE,
        "%s: a server's call without input: SEC_E_INCOMPLETE_MESSAGE, HANDSHAKE (%u)", prot_name(prot), p.state);
     p = step(&c.client, &c.server, 0);
-    ok(p.status == SCHAN_SEC_I_CONTINUE_NEEDED && p.state == SCHAN_STATE_HANDSHAKE,
-       "%s: the ClientHello call leaves HANDSHAKE (%u)", prot_name(prot), p.state);
+    ok(p.status == SCHAN_SEC_I_CONTINUE_NEEDED && p.state == SCHAN_STATE_HANDSHAKE && !p.info_filled,
+       "%s: the ClientHello call leaves HANDSHAKE, no info yet (%u)", prot_name(prot), p.state);
     ok(drive_handshake(&c, 0), "%s: the handshake completes", prot_name(prot));
     ok(c.client.state == SCHAN_STATE_DONE && c.server.state == SCHAN_STATE_DONE, "%s: both DONE (%u, %u)",
        prot_name(prot), c.client.state, c.server.state);
+    ok(c.client.info_filled && c.server.info_filled && c.client.info.protocol == prot
+       && c.server.info.protocol == prot && c.client.info.header_size >= 5 && c.client.info.max_message,
+       "%s: the last HANDSHAKE call of each side brings the connection info", prot_name(prot));
+    p = step(&c.client, &c.server, 0);
+    ok(p.status == SCHAN_SEC_E_OK && p.state == SCHAN_STATE_DONE && !p.info_filled,
+       "%s: a later call with nothing to do brings none", prot_name(prot));
     free_conn(&c);
     free_cred(ccred);
     free_cred(scred);

@@ -333,8 +333,6 @@ static SECURITY_STATUS finish_handshake(struct schan_context *ctx)
 {
     SECURITY_STATUS status;
 
-    ctx->info_valid = ctx->info_details = FALSE;
-    context_info(ctx);
     /* A server judges the client's chain only when its credential asks.
      * Without a verdict to give, the chain is parsed only when a caller asks
      * for it (attributes.c), which keeps resumed handshakes cheap. */
@@ -347,8 +345,10 @@ static SECURITY_STATUS finish_handshake(struct schan_context *ctx)
     return peer_chain_validate(ctx);
 }
 
-/* One handshake step: feed input, place output, report MISSING/EXTRA. */
-static SECURITY_STATUS handshake_step(struct schan_context *ctx, const struct context_request *r, BOOL allocate)
+/* One handshake step: feed input, place output, report MISSING/EXTRA;
+ * *info_filled says whether it also brought the connection info. */
+static SECURITY_STATUS handshake_step(struct schan_context *ctx, const struct context_request *r, BOOL allocate,
+                                      BOOL *info_filled)
 {
     struct schan_handshake_params hs = { .session = ctx->session };
     PSecBufferDesc input = r->input, output = r->output;
@@ -367,10 +367,16 @@ static SECURITY_STATUS handshake_step(struct schan_context *ctx, const struct co
     hs.input_size = size;
     output_space_init(&space, output, allocate, &hs);
     hs.client_cred = ctx->resume_cred;
+    hs.info = to_u64(&ctx->info);   /* filled by the call that ends a handshake */
     ctx->resume_cred = 0;
     if (unix_call(SCHAN_CALL_HANDSHAKE, &hs))
         return SEC_E_INTERNAL_ERROR;
     context_store_state(ctx, hs.state);
+    if ((*info_filled = hs.info_filled != 0))
+    {
+        ctx->info_valid = TRUE;
+        ctx->info_details = FALSE;
+    }
     if ((SECURITY_STATUS)hs.status == SEC_E_INCOMPLETE_MESSAGE)
     {
         report_missing(input, hs.missing);
@@ -438,20 +444,23 @@ static void report_refused_call(const struct context_request *r)
 
 /* A step took the Unix session to SCHAN_STATE_DONE from `before`: the end
  * of the handshake (the peer's chain judged), or of a renegotiation or of
- * the answer to SEC_I_RENEGOTIATE (the record sizes asked again). */
-static SECURITY_STATUS handshake_ended(struct schan_context *ctx, enum schan_state before)
+ * the answer to SEC_I_RENEGOTIATE.  The same HANDSHAKE call brought the
+ * new record sizes (info_filled); they are asked again only if it did not. */
+static SECURITY_STATUS handshake_ended(struct schan_context *ctx, enum schan_state before, BOOL info_filled)
 {
-    if (before < SCHAN_STATE_DONE)
-        return finish_handshake(ctx);
-    ctx->info_valid = ctx->info_details = FALSE;
-    context_info(ctx);
-    return SEC_E_OK;
+    if (!info_filled)
+    {
+        ctx->info_valid = ctx->info_details = FALSE;
+        context_info(ctx);
+    }
+    return before < SCHAN_STATE_DONE ? finish_handshake(ctx) : SEC_E_OK;
 }
 
 /* A step on an existing context, whatever state it is in. */
 static SECURITY_STATUS continue_context(struct schan_context *ctx, const struct context_request *r, BOOL allocate)
 {
     enum schan_state before = context_state(ctx);
+    BOOL info_filled = FALSE;
     SECURITY_STATUS status;
 
     /* Windows keeps answering a failed handshake's own error, with no
@@ -463,9 +472,9 @@ static SECURITY_STATUS continue_context(struct schan_context *ctx, const struct 
         reset_outputs(r->output, FALSE);
         return ctx->failure;
     }
-    status = handshake_step(ctx, r, allocate);
+    status = handshake_step(ctx, r, allocate, &info_filled);
     if (status == SEC_E_OK && before != SCHAN_STATE_DONE && context_state(ctx) == SCHAN_STATE_DONE)
-        status = handshake_ended(ctx, before);
+        status = handshake_ended(ctx, before, info_filled);
     if (FAILED(status) && status != SEC_E_INCOMPLETE_MESSAGE)
         ctx->failure = status;
     return status;

@@ -542,16 +542,21 @@ unix_status schan_handshake(void *args)
 {
     struct schan_handshake_params *p = args;
     struct schan_session *session = SCHAN_PTR(p->session);
+    uint32_t before;
 
     if (!session || (p->input_size && !p->input))
         return (unix_status)SCHAN_STATUS_INVALID_PARAMETER;
-    p->consumed = p->missing = p->output_len = p->output_copied = p->output_is_alert = 0;
+    p->consumed = p->missing = p->output_len = p->output_copied = p->output_is_alert = p->info_filled = 0;
+    before = session->state;
     if (session->dtls)
         schan_dtls_handshake(session, p);
     else
         tls_handshake(session, p);
     settle_state(session, p->status);
     p->state = session->state;
+    /* the end of a handshake: what the caller asks next, in the same crossing */
+    if (p->info && before != SCHAN_STATE_DONE && session->state == SCHAN_STATE_DONE)
+        p->info_filled = schan_fill_connection_info(session, 0, SCHAN_PTR(p->info)) == SCHAN_SEC_E_OK;
     return (unix_status)SCHAN_STATUS_SUCCESS;
 }
 

@@ -278,6 +278,10 @@ unix_status schan_dtls_mtu(void *args);
 unix_status schan_get_srtp(void *args);
 
 int schan_global_init(void);
+/* unix_info.c: GET_CONNECTION_INFO's answer (SCHAN_INFO_* flags), also for
+ * the HANDSHAKE call that ends a handshake. */
+uint32_t schan_fill_connection_info(struct schan_session *session, uint32_t flags,
+                                    struct schan_connection_info *info);
 /* unix_record_sizes.c: caches the record sizes ENCRYPT and DECRYPT need,
  * once per handshake, so no record asks GnuTLS again. */
 void schan_record_sizes_update(struct schan_session *session);
