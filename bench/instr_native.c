@@ -7,9 +7,10 @@
  *         __wine_unix_call_funcs exactly as the PE half drives it: a client
  *         session with the flags of a program that does not pass
  *         ISC_REQ_USE_SUPPLIED_CREDS (SCHAN_SESSION_PAUSE_FOR_CLIENT_CERT),
- *         or with them (ours-supplied), HANDSHAKE calls until done, then
- *         GET_CONNECTION_INFO on both sides; one ENCRYPT and one DECRYPT
- *         per record.
+ *         or with them (ours-supplied), HANDSHAKE calls until done, one per
+ *         flight: each brings its output, and the last one the connection
+ *         info (as the PE half passes its token space and &ctx->info); one
+ *         ENCRYPT and one DECRYPT per record.
  *   raw:  GnuTLS called directly for the same handshake and records.
  * Both sides send the same certificate chain (tests/certs/server-rsa-chain.pem)
  * and use the same protocol limits; the group negotiated is printed.
@@ -134,12 +135,15 @@ static void ours_setup(const char *dir, uint32_t prot)
     for (int i = 0; i < 5; i++) gnutls_free(parts[i].data);
 }
 
-static uint32_t ours_step(uint64_t session, struct wire *in, struct wire *out)
+/* One HANDSHAKE call, as the PE half makes it: the flight and, at the end
+ * of a handshake, the connection info come back in the same call. */
+static uint32_t ours_step(uint64_t session, struct wire *in, struct wire *out, struct schan_connection_info *info)
 {
     struct schan_handshake_params p = { 0 };
     uint8_t buf[16384];
 
     p.session = session;
+    p.info = U64(info);
     p.input = U64(in->data);
     p.input_size = (uint32_t)in->len;
     p.output = U64(buf);
@@ -165,13 +169,6 @@ static uint64_t ours_session(uint64_t cred, uint32_t flags)
     return p.session;
 }
 
-static void ours_info(uint64_t session, struct schan_connection_info *info)
-{
-    struct schan_get_connection_info_params p = { session, U64(info), 0, 0 };
-
-    call(SCHAN_CALL_GET_CONNECTION_INFO, &p);
-}
-
 static void ours_handshake(uint64_t *client, uint64_t *server, struct schan_connection_info *info)
 {
     uint32_t cs, ss = SCHAN_SEC_I_CONTINUE_NEEDED;
@@ -180,24 +177,27 @@ static void ours_handshake(uint64_t *client, uint64_t *server, struct schan_conn
     c2s.len = s2c.len = 0;
     *client = ours_session(ccred, paused_flags);
     *server = ours_session(scred, 0);
-    cs = ours_step(*client, &s2c, &c2s);
+    info->handshake_done = sinfo.handshake_done = 0;
+    cs = ours_step(*client, &s2c, &c2s, info);
     for (int i = 0; i < 20 && (cs || ss); i++)
     {
-        if (c2s.len && ss) ss = ours_step(*server, &c2s, &s2c);
-        if (s2c.len && cs) cs = ours_step(*client, &s2c, &c2s);
+        if (c2s.len && ss) ss = ours_step(*server, &c2s, &s2c, &sinfo);
+        if (s2c.len && cs) cs = ours_step(*client, &s2c, &c2s, info);
         if ((cs && cs != SCHAN_SEC_I_CONTINUE_NEEDED) || (ss && ss != SCHAN_SEC_I_CONTINUE_NEEDED))
             die("handshake failed");
     }
     if (cs || ss)
         die("handshake did not finish");
-    ours_info(*client, info);   /* as the PE half does at the end of every handshake */
-    ours_info(*server, &sinfo);
+    if (!info->handshake_done || !sinfo.handshake_done)
+        die("no connection info from the last HANDSHAKE call");
 }
 
 /* The ticket that followed the handshake: DECRYPT says SEC_I_RENEGOTIATE,
  * the next HANDSHAKE keeps the session for resumption. */
 static void ours_read_ticket(uint64_t client)
 {
+    struct schan_connection_info info;
+
     while (s2c.len)
     {
         struct schan_decrypt_params d = { 0 };
@@ -209,7 +209,7 @@ static void ours_read_ticket(uint64_t client)
         if (d.status != SCHAN_SEC_I_RENEGOTIATE && d.status != SCHAN_SEC_E_OK)
             die("ticket");
         wire_take(&s2c, d.consumed);
-        if (d.status == SCHAN_SEC_I_RENEGOTIATE && ours_step(client, &s2c, &c2s))
+        if (d.status == SCHAN_SEC_I_RENEGOTIATE && ours_step(client, &s2c, &c2s, &info))
             die("after the ticket");
     }
 }

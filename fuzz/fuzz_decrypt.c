@@ -67,7 +67,7 @@ static void send_chunks(uint64_t from, const uint8_t *data, size_t size, size_t 
 
 static void send_alert(uint64_t from, uint8_t level, uint8_t description, struct ux_buf *wire)
 {
-    struct schan_control_params c = { from, SCHAN_CONTROL_ALERT, level, description, 0 };
+    struct schan_control_params c = { .session = from, .kind = SCHAN_CONTROL_ALERT, .alert_level = level, .alert_description = description };
 
     if (ux_call(SCHAN_CALL_CONTROL, &c) == 0 && c.status == SCHAN_SEC_E_OK)
         ux_step(from, NULL, 0, wire);
@@ -98,7 +98,7 @@ static void send_empty_records(uint64_t from, int count, struct ux_buf *wire)
 /* After a failed DECRYPT: SCHANNEL_SHUTDOWN and the token it makes. */
 static void shut_down(uint64_t session)
 {
-    struct schan_control_params c = { session, SCHAN_CONTROL_SHUTDOWN, 0, 0, 0 };
+    struct schan_control_params c = { .session = session, .kind = SCHAN_CONTROL_SHUTDOWN };
     struct ux_buf out = { 0 };
 
     if (ux_call(SCHAN_CALL_CONTROL, &c) == 0)

@@ -23,7 +23,7 @@ static void poke(uint64_t session)
 {
     uint8_t buf[64] = { 0 };
     struct schan_get_peer_certs_params pc = { session, U64(buf), sizeof(buf), 0, 0, 0 };
-    struct schan_decrypt_params d = { session, U64(buf), sizeof(buf), 0, 0, 0, 0, 0 };
+    struct schan_decrypt_params d = { .session = session, .buffer = U64(buf), .size = sizeof(buf) };
     struct ux_buf out = { 0 };
 
     ux_info(session);

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t *input = size ? malloc(size) : NULL;
     uint64_t session = ux_session(server_cred, NULL, alpn, sizeof(alpn));
     uint8_t buf[64] = { 0 };
-    struct schan_decrypt_params d = { session, U64(buf), sizeof(buf), 0, 0, 0, 0, 0 };
+    struct schan_decrypt_params d = { .session = session, .buffer = U64(buf), .size = sizeof(buf) };
 
     if (!session)
         abort();

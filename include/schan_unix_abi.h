@@ -21,7 +21,7 @@
 
 #include <stdint.h>
 
-#define SCHAN_UNIX_ABI_VERSION 3
+#define SCHAN_UNIX_ABI_VERSION 4
 
 /* NTSTATUS values a call may return. */
 #define SCHAN_STATUS_SUCCESS            0x00000000u
@@ -150,6 +150,26 @@ enum schan_control_kind {
     SCHAN_CONTROL_ALERT    = 2,  /* next handshake call emits alert (level, description) */
 };
 
+/* The connection state.  The Unix session is its one owner: every call
+ * that can change it (HANDSHAKE on TLS and DTLS sessions, DECRYPT, CONTROL)
+ * returns it in its params' `state` (a uint32_t), and the PE half keeps
+ * that value instead of deriving transitions of its own.  ENCRYPT never
+ * changes it.  The states before the handshake completes are numbered below
+ * SCHAN_STATE_DONE (schan_abi_layout.h checks it). */
+enum schan_state {
+    SCHAN_STATE_NEW = 0,          /* no HANDSHAKE call yet (a client's first one sends the ClientHello;
+                                     a DTLS server stays here until a ClientHello has a valid cookie) */
+    SCHAN_STATE_HANDSHAKE = 1,    /* the first handshake runs */
+    SCHAN_STATE_NEED_CREDS = 2,   /* SEC_I_INCOMPLETE_CREDENTIALS: the next HANDSHAKE resumes */
+    SCHAN_STATE_DONE = 3,         /* established: records flow */
+    SCHAN_STATE_RENEGOTIATE = 4,  /* DECRYPT said SEC_I_RENEGOTIATE: HANDSHAKE answers it */
+    SCHAN_STATE_REHANDSHAKE = 5,  /* TLS <= 1.2: the renegotiation that answer started runs */
+    SCHAN_STATE_CONTROL = 6,      /* CONTROL queued close_notify or an alert: HANDSHAKE emits it */
+    SCHAN_STATE_SHUTDOWN = 7,     /* it went out: nothing more is sent */
+    SCHAN_STATE_CLOSED = 8,       /* the peer's close_notify arrived */
+    SCHAN_STATE_FAILED = 9,       /* a HANDSHAKE call failed: later ones answer the same */
+};
+
 enum schan_call {
     SCHAN_CALL_GET_INFO = 0,
     SCHAN_CALL_CRED_CREATE,
@@ -258,9 +278,13 @@ struct schan_handshake_params {
     uint32_t output_len;       /* out: bytes of output produced */
     uint32_t output_copied;    /* out: 1 when copied to `output`, 0 when pending */
     uint32_t output_is_alert;  /* out: 1 when the output is an alert record */
-    uint32_t reserved;
-    uint32_t reserved2;        /* keeps client_cred 8-aligned for gcc -m32 too */
+    uint32_t state;            /* out: enum schan_state after the call */
+    uint32_t info_filled;      /* out: 1 when `info` was filled (see there) */
     uint64_t client_cred;      /* in: see above; 0 = none */
+    uint64_t info;             /* in: struct schan_connection_info *, or 0.  The call
+                                  that ends a handshake (the state becomes DONE) fills
+                                  it as GET_CONNECTION_INFO without flags would, so the
+                                  last flight is one crossing too */
 };
 
 /* SCHAN_CALL_TAKE_OUTPUT: fetch pending handshake output (all of it). */
@@ -304,6 +328,8 @@ struct schan_decrypt_params {
     uint32_t data_len;         /* out */
     uint32_t consumed;         /* out */
     uint32_t missing;          /* out */
+    uint32_t state;            /* out: enum schan_state after the call */
+    uint32_t reserved;
 };
 
 /* SCHAN_CALL_GET_CONNECTION_INFO: what was negotiated. */
@@ -402,6 +428,8 @@ struct schan_control_params {
     uint32_t alert_level;      /* TLS alert level (1 warning, 2 fatal) */
     uint32_t alert_description;/* TLS alert description */
     uint32_t status;           /* out */
+    uint32_t state;            /* out: enum schan_state after the call */
+    uint32_t reserved;
 };
 
 /* DTLS sessions (SCHAN_SESSION_DATAGRAM).

@@ -236,8 +236,9 @@ static inline void ux_buf_free(struct ux_buf *b)
 
 /* One HANDSHAKE call with `in` (NULL for none); output is appended to `out`
  * (through TAKE_OUTPUT when it did not fit).  Checks the ABI's promises. */
-static inline struct schan_handshake_params ux_step(uint64_t session, const uint8_t *in, size_t in_len,
-                                             struct ux_buf *out)
+/* ux_step that also lets the call which ends the handshake fill `info`. */
+static inline struct schan_handshake_params ux_step_info(uint64_t session, const uint8_t *in, size_t in_len,
+                                                  struct ux_buf *out, struct schan_connection_info *info)
 {
     struct schan_handshake_params p = { 0 };
     uint8_t small[512];
@@ -247,6 +248,7 @@ static inline struct schan_handshake_params ux_step(uint64_t session, const uint
     p.input_size = (uint32_t)in_len;
     p.output = U64(small);
     p.output_size = sizeof(small);
+    p.info = U64(info);
     if (ux_call(SCHAN_CALL_HANDSHAKE, &p))
         abort();
     if (p.consumed > in_len)
@@ -265,6 +267,12 @@ static inline struct schan_handshake_params ux_step(uint64_t session, const uint
         free(big);
     }
     return p;
+}
+
+static inline struct schan_handshake_params ux_step(uint64_t session, const uint8_t *in, size_t in_len,
+                                             struct ux_buf *out)
+{
+    return ux_step_info(session, in, in_len, out, NULL);
 }
 
 static inline int ux_running(uint32_t status)

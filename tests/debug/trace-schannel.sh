@@ -48,6 +48,12 @@ check $? "TLS 1.2: negotiated suite traced"
 has "$t" 'received SERVER KEY EXCHANGE'
 check $? "TLS 1.2: the ServerKeyExchange step is traced"
 ! has "$t" ':trace:secur32:'; check $? "trace+schannel leaves secur32 quiet"
+# One PE->Unix crossing per ISC/ASC call: the TLS 1.2 pair's 5 calls
+# (ALLOCATE_MEMORY) are 5 HANDSHAKE calls, with no TAKE_OUTPUT for the
+# flights and no GET_CONNECTION_INFO at the end.
+crossings() { printf '%s\n' "$t" | grep -c ":trace:schannel:unix_call unix call $1\$"; }
+[ "$(crossings HANDSHAKE)" = 5 ] && [ "$(crossings TAKE_OUTPUT)" = 0 ] && [ "$(crossings GET_CONNECTION_INFO)" = 0 ]
+check $? "TLS 1.2: one crossing per flight ($(crossings HANDSHAKE) HANDSHAKE, $(crossings TAKE_OUTPUT) TAKE_OUTPUT, $(crossings GET_CONNECTION_INFO) GET_CONNECTION_INFO)"
 
 # ---- classes and GnuTLS's own log
 WINEDEBUG=warn+schannel SECUR32_GNUTLS_LOG_LEVEL=3 run pair tls13 >/dev/null 2>"$tmp/trace"

@@ -74,7 +74,9 @@ static int pop(struct queue *q, uint8_t *out, size_t *len)
 struct side {
     uint64_t session;
     uint32_t status;
+    uint32_t state;             /* enum schan_state after the last call */
     int fragments, calls;
+    int done_mid_flight;        /* calls that said DONE before the flight's last datagram */
     size_t largest;
 };
 
@@ -96,8 +98,10 @@ static uint32_t hs_step(struct side *s, const uint8_t *in, size_t in_len, struct
             if (p.output_len > s->largest)
                 s->largest = p.output_len;
         }
+        s->state = p.state;
         if (p.status != SCHAN_SEC_I_MESSAGE_FRAGMENT)
             break;
+        s->done_mid_flight += p.state == SCHAN_STATE_DONE;
         s->fragments++;
         p.input = 0;
         p.input_size = 0;
@@ -185,6 +189,9 @@ static void test_version(uint32_t cprot, uint32_t sprot, const char *name, uint3
     ok(!mtu || (c.largest <= mtu && sv.largest <= mtu && sv.fragments > 0),
        "%s: datagrams within MTU %u (largest %zu/%zu, %d server fragments)", name, mtu, c.largest, sv.largest,
        sv.fragments);
+    ok(c.state == SCHAN_STATE_DONE && sv.state == SCHAN_STATE_DONE && !c.done_mid_flight && !sv.done_mid_flight,
+       "%s: state DONE with each side's last datagram, not before (%u/%u, %d/%d early)", name, c.state, sv.state,
+       c.done_mid_flight, sv.done_mid_flight);
     ip.session = c.session;
     ux_call(SCHAN_CALL_GET_CONNECTION_INFO, &ip);
     ok(info.protocol == cprot && info.header_size >= 13, "%s: protocol %#x, header %u", name, info.protocol,

@@ -31,6 +31,9 @@ struct peer {
     uint64_t session;
     struct ux_buf inbox;         /* bytes from the other side */
     uint32_t status;
+    uint32_t state;           /* enum schan_state after the last HANDSHAKE */
+    uint32_t info_filled;     /* ... and whether it filled `info` */
+    struct schan_connection_info info;
     int max_records_per_call;
     int alert_sent;
 };
@@ -61,7 +64,8 @@ static int count_records(const uint8_t *data, size_t len)
 static struct schan_handshake_params step(struct peer *self, struct peer *other, size_t limit)
 {
     size_t given = limit < self->inbox.len ? limit : self->inbox.len;
-    struct schan_handshake_params p = ux_step(self->session, self->inbox.data, given, &other->inbox);
+    struct schan_handshake_params p = ux_step_info(self->session, self->inbox.data, given, &other->inbox,
+                                                   &self->info);
 
     if (count_records(self->inbox.data, p.consumed) > self->max_records_per_call)
         self->max_records_per_call = count_records(self->inbox.data, p.consumed);
@@ -69,6 +73,8 @@ static struct schan_handshake_params step(struct peer *self, struct peer *other,
     if (p.output_is_alert)
         self->alert_sent = 1;
     self->status = p.status;
+    self->state = p.state;
+    self->info_filled = p.info_filled;
     return p;
 }
 
@@ -512,10 +518,14 @@ static void test_hello_request(void)
     schan_output_reset(&server->send.out);
     d = decrypt_buf(c.client.session, c.client.inbox.data, c.client.inbox.len);
     ok_hex(d.status, SCHAN_SEC_I_RENEGOTIATE, "HelloRequest: SEC_I_RENEGOTIATE");
+    ok_hex(d.state, SCHAN_STATE_RENEGOTIATE, "HelloRequest: state RENEGOTIATE");
     ux_consume(&c.client.inbox, d.consumed);
     p = step(&c.client, &c.server, SIZE_MAX);
     ok(p.status == SCHAN_SEC_I_CONTINUE_NEEDED && p.output_len > 0,
        "HelloRequest answered with a new ClientHello: SEC_I_CONTINUE_NEEDED, %u bytes", p.output_len);
+    ok_hex(p.state, SCHAN_STATE_REHANDSHAKE, "the renegotiation runs: state REHANDSHAKE");
+    ok_hex(decrypt_buf(c.client.session, NULL, 0).status, SCHAN_SEC_E_CONTEXT_EXPIRED,
+           "no records while it runs");
     d = decrypt_buf(c.server.session, c.server.inbox.data, c.server.inbox.len);
     ok_hex(d.status, SCHAN_SEC_I_RENEGOTIATE, "the server sees the ClientHello as SEC_I_RENEGOTIATE");
     ux_consume(&c.server.inbox, d.consumed);
@@ -523,6 +533,8 @@ static void test_hello_request(void)
     ok(p.status == SCHAN_SEC_I_CONTINUE_NEEDED && p.output_len > 0, "the server answers with its flight");
     ok(drive_handshake(&c, 0), "the renegotiation handshake completes on both sides");
     ok(c.client.status == SCHAN_SEC_E_OK && c.server.status == SCHAN_SEC_E_OK, "both report SEC_E_OK");
+    ok(c.client.state == SCHAN_STATE_DONE && c.server.state == SCHAN_STATE_DONE, "both back in state DONE");
+    ok(c.client.info_filled && c.server.info_filled, "the renegotiation's last calls bring the connection info");
     ok(send_and_check(c.server.session, c.client.session, 20), "server -> client after renegotiation");
     ok(send_and_check(c.client.session, c.server.session, 20), "client -> server after renegotiation");
     release(&c, ccred, scred);
@@ -614,19 +626,22 @@ static void test_shutdown(int from_client)
     uint64_t ccred, scred;
     struct conn c = established(SCHAN_PROT_TLS1_3, &ccred, &scred);
     struct peer *self = from_client ? &c.client : &c.server, *other = from_client ? &c.server : &c.client;
-    struct schan_control_params ctl = { self->session, SCHAN_CONTROL_SHUTDOWN, 0, 0, 0 };
+    struct schan_control_params ctl = { .session = self->session, .kind = SCHAN_CONTROL_SHUTDOWN };
     struct schan_handshake_params p;
     struct schan_decrypt_params d;
 
     absorb_post_handshake(&c.client, &c.server);
     ux_call(SCHAN_CALL_CONTROL, &ctl);
     ok(ctl.status == SCHAN_SEC_E_OK, "%s: CONTROL(SHUTDOWN)", from_client ? "client" : "server");
+    ok_hex(ctl.state, SCHAN_STATE_CONTROL, "%s: state CONTROL", from_client ? "client" : "server");
     p = step(self, other, SIZE_MAX);
     ok(p.status == SCHAN_SEC_E_OK && p.output_len > 0 && p.output_is_alert, "%s: HANDSHAKE emits close_notify",
        from_client ? "client" : "server");
+    ok_hex(p.state, SCHAN_STATE_SHUTDOWN, "%s: state SHUTDOWN once it went out", from_client ? "client" : "server");
     d = decrypt_buf(other->session, other->inbox.data, other->inbox.len);
     ok_hex(d.status, SCHAN_SEC_I_CONTEXT_EXPIRED, "%s: peer DECRYPT gets SEC_I_CONTEXT_EXPIRED",
            from_client ? "client" : "server");
+    ok_hex(d.state, SCHAN_STATE_CLOSED, "%s: the peer's state CLOSED", from_client ? "client" : "server");
     release(&c, ccred, scred);
 }
 
@@ -634,8 +649,8 @@ static void test_alert_control(void)
 {
     uint64_t ccred, scred;
     struct conn c = established(SCHAN_PROT_TLS1_2, &ccred, &scred);
-    struct schan_control_params ctl = { c.server.session, SCHAN_CONTROL_ALERT, 2, 40, 0 };
-    struct schan_control_params bad = { c.server.session, 99, 0, 0, 0 };
+    struct schan_control_params ctl = { .session = c.server.session, .kind = SCHAN_CONTROL_ALERT, .alert_level = 2, .alert_description = 40 };
+    struct schan_control_params bad = { .session = c.server.session, .kind = 99 };
     struct schan_decrypt_params d;
 
     ux_call(SCHAN_CALL_CONTROL, &bad);
@@ -647,6 +662,37 @@ static void test_alert_control(void)
     release(&c, ccred, scred);
 }
 
+/* The states one full handshake goes through, as HANDSHAKE returns them. */
+static void test_handshake_states(uint32_t prot)
+{
+    struct ux_cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, prot, 0, 0, 0, &rsa_cert };
+    uint64_t ccred = ux_cred_create(&co, NULL), scred = ux_cred_create(&so, NULL);
+    struct schan_handshake_params p;
+    struct conn c;
+
+    memset(&c, 0, sizeof(c));
+    c.client.session = ux_session(ccred, "server.test", NULL, 0);
+    c.server.session = ux_session(scred, NULL, NULL, 0);
+    p = step(&c.server, &c.client, 0);
+    ok(p.status == SCHAN_SEC_E_INCOMPLETE_MESSAGE && p.state == SCHAN_STATE_HANDSHAKE,
+       "%s: a server's call without input: SEC_E_INCOMPLETE_MESSAGE, HANDSHAKE (%u)", prot_name(prot), p.state);
+    p = step(&c.client, &c.server, 0);
+    ok(p.status == SCHAN_SEC_I_CONTINUE_NEEDED && p.state == SCHAN_STATE_HANDSHAKE && !p.info_filled,
+       "%s: the ClientHello call leaves HANDSHAKE, no info yet (%u)", prot_name(prot), p.state);
+    ok(drive_handshake(&c, 0), "%s: the handshake completes", prot_name(prot));
+    ok(c.client.state == SCHAN_STATE_DONE && c.server.state == SCHAN_STATE_DONE, "%s: both DONE (%u, %u)",
+       prot_name(prot), c.client.state, c.server.state);
+    ok(c.client.info_filled && c.server.info_filled && c.client.info.protocol == prot
+       && c.server.info.protocol == prot && c.client.info.header_size >= 5 && c.client.info.max_message,
+       "%s: the last HANDSHAKE call of each side brings the connection info", prot_name(prot));
+    p = step(&c.client, &c.server, 0);
+    ok(p.status == SCHAN_SEC_E_OK && p.state == SCHAN_STATE_DONE && !p.info_filled,
+       "%s: a later call with nothing to do brings none", prot_name(prot));
+    free_conn(&c);
+    ux_free_cred(ccred);
+    ux_free_cred(scred);
+}
+
 static void test_protocol_mismatch(void)
 {
     struct ux_cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_3, 0, 0, 0, &rsa_cert };
@@ -655,6 +701,7 @@ static void test_protocol_mismatch(void)
 
     ok(!connect_pair(&c, ccred, scred, "server.test", 0), "TLS1.2 client vs TLS1.3 server fails");
     ok_hex(c.server.status, SCHAN_SEC_E_ALGORITHM_MISMATCH, "server: SEC_E_ALGORITHM_MISMATCH");
+    ok_hex(c.server.state, SCHAN_STATE_FAILED, "server: state FAILED");
     ok(c.server.alert_sent && c.client.inbox.len >= 7 && c.client.inbox.data[0] == 21, "server produced an alert");
     step(&c.client, &c.server, SIZE_MAX);
     ok_hex(c.client.status, SCHAN_SEC_E_ALGORITHM_MISMATCH, "client receiving protocol_version: ALGORITHM_MISMATCH");
@@ -905,6 +952,7 @@ static void test_pause_without_thread(uint32_t prot, int free_paused, int other_
     paused_threads = count_threads();
     ok(c.client.status == SCHAN_SEC_I_INCOMPLETE_CREDENTIALS, "%s pause: SEC_I_INCOMPLETE_CREDENTIALS (%#x)",
        v, c.client.status);
+    ok_hex(c.client.state, SCHAN_STATE_NEED_CREDS, "%s pause: state NEED_CREDS", v);
     ok(threads > 0 && paused_threads == threads, "%s pause: no thread while paused (%d before, %d paused)",
        v, threads, paused_threads);
     if (free_paused)
@@ -1110,7 +1158,7 @@ static void test_alert_after_record_error(uint32_t prot)
 {
     uint64_t ccred, scred;
     struct conn c = established(prot, &ccred, &scred);
-    struct schan_control_params ctl = { c.server.session, SCHAN_CONTROL_SHUTDOWN, 0, 0, 0 };
+    struct schan_control_params ctl = { .session = c.server.session, .kind = SCHAN_CONTROL_SHUTDOWN };
     struct schan_handshake_params p;
     struct schan_decrypt_params d;
     uint8_t rec[256];
@@ -1281,7 +1329,7 @@ static void test_truncation_vs_close(void)
 {
     uint64_t ccred, scred;
     struct conn c = established(SCHAN_PROT_TLS1_2, &ccred, &scred);
-    struct schan_control_params ctl = { c.client.session, SCHAN_CONTROL_SHUTDOWN, 0, 0, 0 };
+    struct schan_control_params ctl = { .session = c.client.session, .kind = SCHAN_CONTROL_SHUTDOWN };
     struct schan_decrypt_params d;
     uint8_t rec[256];
     uint32_t status;
@@ -1408,6 +1456,8 @@ int main(void)
     test_shutdown(1);
     test_shutdown(0);
     test_alert_control();
+    test_handshake_states(SCHAN_PROT_TLS1_2);
+    test_handshake_states(SCHAN_PROT_TLS1_3);
     test_protocol_mismatch();
     test_garbage();
     test_bindings_and_ekm(SCHAN_PROT_TLS1_2);

@@ -337,7 +337,7 @@ static SECURITY_STATUS query_attribute(struct schan_context *ctx, ULONG attribut
 {
     BOOL details = needs_key_details(attribute);
 
-    if (needs_established(attribute) && (ctx->state < HS_DONE || ctx->state == HS_FAILED
+    if (needs_established(attribute) && (!context_established(ctx)
                                          || !(details ? context_info_details(ctx) : context_info(ctx))))
         return SEC_E_CONTEXT_EXPIRED;
     switch (attribute)

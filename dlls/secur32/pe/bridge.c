@@ -82,10 +82,22 @@ UINT32 bridge_protocols(void)
     return bridge_available() ? unix_info.supported_protocols : 0;
 }
 
+/* For the "unix call" trace line, which counts PE->Unix crossings. */
+static const char *call_name(enum schan_call code)
+{
+    static const char *const names[SCHAN_CALL_COUNT] = {
+        "GET_INFO", "CRED_CREATE", "CRED_FREE", "SESSION_CREATE", "SESSION_FREE", "HANDSHAKE", "TAKE_OUTPUT",
+        "ENCRYPT", "DECRYPT", "GET_CONNECTION_INFO", "GET_PEER_CERTS", "GET_CHANNEL_BINDING",
+        "EXPORT_KEYING_MATERIAL", "CONTROL", "GET_ISSUERS", "DTLS_MTU", "GET_SRTP",
+    };
+    return (unsigned int)code < SCHAN_CALL_COUNT && names[code] ? names[code] : "?";
+}
+
 NTSTATUS unix_call(enum schan_call code, void *params)
 {
     if (!bridge_available())
         return SCHAN_STATUS_NOT_IMPLEMENTED;
+    SCHAN_TRACE("unix call %s\n", call_name(code));
     return dispatcher(unix_handle, code, params);
 }
 

@@ -127,42 +127,6 @@ BOOL context_info_details(struct schan_context *ctx)
     return ctx->info_details || fetch_info(ctx, SCHAN_INFO_KEY_DETAILS);
 }
 
-/* Puts `len` pending output bytes into `buf` (allocating with ALLOCATE_MEMORY). */
-static SECURITY_STATUS deliver_output(struct schan_context *ctx, SecBuffer *buf, BOOL allocate, ULONG capacity,
-                                      const struct schan_handshake_params *hs)
-{
-    struct schan_take_output_params take = { .session = ctx->session };
-
-    if (!buf)
-    {
-        /* Nowhere to put it: drop it from the Unix side's queue. */
-        BYTE *scratch = heap_alloc_zero(hs->output_len);
-        take.output = to_u64(scratch);
-        take.output_size = hs->output_len;
-        if (scratch)
-            unix_call(SCHAN_CALL_TAKE_OUTPUT, &take);
-        heap_free(scratch);
-        return SEC_E_OK;
-    }
-    if (allocate)
-    {
-        if (!(buf->pvBuffer = context_buffer_alloc(hs->output_len)))
-            return SEC_E_INSUFFICIENT_MEMORY;
-    }
-    else if (capacity < hs->output_len)
-    {
-        SCHAN_WARN("the output buffer holds %lu bytes but %u are to be sent: pass a bigger one or "
-                   "ISC/ASC_REQ_ALLOCATE_MEMORY; returning SEC_E_INSUFFICIENT_MEMORY\n", capacity, hs->output_len);
-        return SEC_E_INSUFFICIENT_MEMORY;
-    }
-    take.output = to_u64(buf->pvBuffer);
-    take.output_size = hs->output_len;
-    if (unix_call(SCHAN_CALL_TAKE_OUTPUT, &take))
-        return SEC_E_INTERNAL_ERROR;
-    buf->cbBuffer = take.output_len;
-    return SEC_E_OK;
-}
-
 /* The buffer a handshake token goes in: the TOKEN buffer, or else the first
  * EMPTY one (curl passes a single SECBUFFER_EMPTY with ALLOCATE_MEMORY, and
  * Windows returns the token there). */
@@ -185,6 +149,70 @@ static SecBuffer *output_target(struct schan_context *ctx, PSecBufferDesc output
     if ((alert = buffer_find(output, SECBUFFER_ALERT, 0)))
         return alert;
     return (req & extended) ? output_token(output) : NULL;
+}
+
+/* Where HANDSHAKE writes its output, so that a flight comes back in the
+ * same crossing: the caller's token memory when the caller gave some, else
+ * (the package allocates) a scratch buffer that holds any usual flight. */
+struct output_space {
+    BYTE *data;
+    ULONG size;
+    BYTE scratch[SCHANNEL_MAX_TOKEN];
+};
+
+static void output_space_init(struct output_space *space, PSecBufferDesc output, BOOL allocate,
+                              struct schan_handshake_params *hs)
+{
+    SecBuffer *token = output_token(output);
+
+    /* check_output made sure of the token; without ALLOCATE_MEMORY it has memory */
+    space->data = allocate ? space->scratch : token->pvBuffer;
+    space->size = allocate ? sizeof(space->scratch) : token->cbBuffer;
+    hs->output = to_u64(space->data);
+    hs->output_size = space->size;
+}
+
+/* The output did not fit the output space (a large certificate chain):
+ * the second crossing fetches it into `dest`, or drops it when dest is NULL. */
+static SECURITY_STATUS take_output(struct schan_context *ctx, BYTE *dest, UINT32 len)
+{
+    struct schan_take_output_params take = { .session = ctx->session, .output_size = len };
+    BYTE *scratch = dest ? NULL : heap_alloc_zero(len);
+
+    take.output = to_u64(dest ? dest : scratch);
+    if (!take.output)
+        return SEC_E_OK;   /* dropped all the same: the next HANDSHAKE call discards it */
+    if (unix_call(SCHAN_CALL_TAKE_OUTPUT, &take) && dest)
+        return SEC_E_INTERNAL_ERROR;
+    heap_free(scratch);
+    return SEC_E_OK;
+}
+
+/* Puts the call's output_len output bytes into `buf` (allocating with
+ * ALLOCATE_MEMORY); they are in the output space when output_copied. */
+static SECURITY_STATUS deliver_output(struct schan_context *ctx, SecBuffer *buf, BOOL allocate, ULONG capacity,
+                                      const struct schan_handshake_params *hs, const struct output_space *space)
+{
+    if (!buf)   /* nowhere to put it (an alert without an ALERT buffer) */
+        return hs->output_copied ? SEC_E_OK : take_output(ctx, NULL, hs->output_len);
+    if (allocate)
+    {
+        if (!(buf->pvBuffer = context_buffer_alloc(hs->output_len)))
+            return SEC_E_INSUFFICIENT_MEMORY;
+    }
+    else if (capacity < hs->output_len)
+    {
+        SCHAN_WARN("the output buffer holds %lu bytes but %u are to be sent: pass a bigger one or "
+                   "ISC/ASC_REQ_ALLOCATE_MEMORY; returning SEC_E_INSUFFICIENT_MEMORY\n", capacity, hs->output_len);
+        return SEC_E_INSUFFICIENT_MEMORY;
+    }
+    buf->cbBuffer = hs->output_len;
+    if (!hs->output_copied)
+        return take_output(ctx, buf->pvBuffer, hs->output_len);
+    /* an alert may have landed in the token's memory on its way to the ALERT buffer */
+    if (buf->pvBuffer != space->data)
+        memmove(buf->pvBuffer, space->data, hs->output_len);
+    return SEC_E_OK;
 }
 
 /* Empties the output buffers a call may write, including an EMPTY buffer
@@ -305,9 +333,6 @@ static SECURITY_STATUS finish_handshake(struct schan_context *ctx)
 {
     SECURITY_STATUS status;
 
-    ctx->state = HS_DONE;
-    ctx->info_valid = ctx->info_details = FALSE;
-    context_info(ctx);
     /* A server judges the client's chain only when its credential asks.
      * Without a verdict to give, the chain is parsed only when a caller asks
      * for it (attributes.c), which keeps resumed handshakes cheap. */
@@ -320,28 +345,38 @@ static SECURITY_STATUS finish_handshake(struct schan_context *ctx)
     return peer_chain_validate(ctx);
 }
 
-/* One handshake step: feed input, place output, report MISSING/EXTRA. */
-static SECURITY_STATUS handshake_step(struct schan_context *ctx, const struct context_request *r, BOOL allocate)
+/* One handshake step: feed input, place output, report MISSING/EXTRA;
+ * *info_filled says whether it also brought the connection info. */
+static SECURITY_STATUS handshake_step(struct schan_context *ctx, const struct context_request *r, BOOL allocate,
+                                      BOOL *info_filled)
 {
     struct schan_handshake_params hs = { .session = ctx->session };
     PSecBufferDesc input = r->input, output = r->output;
+    struct output_space space;
     SecBuffer *target;
     const BYTE *data;
     ULONG size, capacity;
     SECURITY_STATUS status;
 
     /* A client's first call carries no peer bytes (at most an ALPN buffer). */
-    if (!ctx->is_server && ctx->state == HS_STARTING && !ctx->started)
+    if (!ctx->is_server && context_state(ctx) == SCHAN_STATE_NEW)
         data = NULL, size = 0;
     else if ((status = input_token(input, &data, &size)))
         return status;
-    ctx->started = TRUE;
     hs.input = to_u64(data);
     hs.input_size = size;
+    output_space_init(&space, output, allocate, &hs);
     hs.client_cred = ctx->resume_cred;
+    hs.info = to_u64(&ctx->info);   /* filled by the call that ends a handshake */
     ctx->resume_cred = 0;
     if (unix_call(SCHAN_CALL_HANDSHAKE, &hs))
         return SEC_E_INTERNAL_ERROR;
+    context_store_state(ctx, hs.state);
+    if ((*info_filled = hs.info_filled != 0))
+    {
+        ctx->info_valid = TRUE;
+        ctx->info_details = FALSE;
+    }
     if ((SECURITY_STATUS)hs.status == SEC_E_INCOMPLETE_MESSAGE)
     {
         report_missing(input, hs.missing);
@@ -352,7 +387,7 @@ static SECURITY_STATUS handshake_step(struct schan_context *ctx, const struct co
     target = hs.output_len ? output_target(ctx, output, &hs, r->req) : NULL;
     capacity = target ? target->cbBuffer : 0;
     reset_outputs(output, allocate);
-    if (hs.output_len && (status = deliver_output(ctx, target, allocate, capacity, &hs)))
+    if (hs.output_len && (status = deliver_output(ctx, target, allocate, capacity, &hs, &space)))
         return status;
     status = (SECURITY_STATUS)hs.status;
     if (status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED || status == SEC_I_INCOMPLETE_CREDENTIALS)
@@ -407,49 +442,41 @@ static void report_refused_call(const struct context_request *r)
     set_expiry(r->expiry, FALSE);
 }
 
+/* A step took the Unix session to SCHAN_STATE_DONE from `before`: the end
+ * of the handshake (the peer's chain judged), or of a renegotiation or of
+ * the answer to SEC_I_RENEGOTIATE.  The same HANDSHAKE call brought the
+ * new record sizes (info_filled); they are asked again only if it did not. */
+static SECURITY_STATUS handshake_ended(struct schan_context *ctx, enum schan_state before, BOOL info_filled)
+{
+    if (!info_filled)
+    {
+        ctx->info_valid = ctx->info_details = FALSE;
+        context_info(ctx);
+    }
+    return before < SCHAN_STATE_DONE ? finish_handshake(ctx) : SEC_E_OK;
+}
+
 /* A step on an existing context, whatever state it is in. */
 static SECURITY_STATUS continue_context(struct schan_context *ctx, const struct context_request *r, BOOL allocate)
 {
+    enum schan_state before = context_state(ctx);
+    BOOL info_filled = FALSE;
     SECURITY_STATUS status;
 
     /* Windows keeps answering a failed handshake's own error, with no
      * output (Wine's schannel tests record SEC_E_INVALID_TOKEN twice). */
-    if (ctx->state == HS_FAILED)
+    if (before == SCHAN_STATE_FAILED)
     {
         SCHAN_WARN("this context's handshake already failed (%#lx): delete it and start a new one\n",
                    (unsigned long)ctx->failure);
         reset_outputs(r->output, FALSE);
         return ctx->failure;
     }
-    status = handshake_step(ctx, r, allocate);
-    if (status != SEC_E_INCOMPLETE_MESSAGE)
-        ctx->need_creds = status == SEC_I_INCOMPLETE_CREDENTIALS;
-    switch (ctx->state)
-    {
-    case HS_STARTING:
-        if (status == SEC_E_OK)
-            status = finish_handshake(ctx);
-        break;
-    case HS_RENEGOTIATE:
-        if (status == SEC_E_OK)
-        {
-            ctx->state = HS_DONE;
-            ctx->info_valid = ctx->info_details = FALSE;
-            context_info(ctx);
-        }
-        break;
-    case HS_CONTROL:
-        if (status == SEC_E_OK)
-            ctx->state = HS_SHUTDOWN;
-        break;
-    default:
-        break;
-    }
+    status = handshake_step(ctx, r, allocate, &info_filled);
+    if (status == SEC_E_OK && before != SCHAN_STATE_DONE && context_state(ctx) == SCHAN_STATE_DONE)
+        status = handshake_ended(ctx, before, info_filled);
     if (FAILED(status) && status != SEC_E_INCOMPLETE_MESSAGE)
-    {
-        ctx->state = HS_FAILED;
         ctx->failure = status;
-    }
     return status;
 }
 
@@ -475,6 +502,13 @@ static void take_resume_credential(struct schan_context *ctx, PCredHandle cred_h
         handle_release(&cred->hdr);
 }
 
+/* Whether the call may bring a credential the context takes over (see above). */
+static BOOL wants_credential(enum schan_state state, BOOL server)
+{
+    return state == SCHAN_STATE_NEED_CREDS
+           || (!server && (state == SCHAN_STATE_RENEGOTIATE || state == SCHAN_STATE_REHANDSHAKE));
+}
+
 static const char *call_name(BOOL server)
 {
     return server ? "AcceptSecurityContext" : "InitializeSecurityContext";
@@ -496,7 +530,7 @@ static SECURITY_STATUS continue_call(const struct context_request *r, BOOL alloc
         return SEC_E_INVALID_HANDLE;
     }
     AcquireSRWLockExclusive(&ctx->lock);
-    if (ctx->need_creds || (!r->server && ctx->state == HS_RENEGOTIATE))
+    if (wants_credential(context_state(ctx), r->server))
         take_resume_credential(ctx, r->cred);
     status = continue_context(ctx, r, allocate);
     ReleaseSRWLockExclusive(&ctx->lock);
@@ -604,7 +638,7 @@ SECURITY_STATUS schannel_delete_context(PCtxtHandle handle)
 
 static SECURITY_STATUS control_token(struct schan_context *ctx, const BYTE *data, ULONG size)
 {
-    struct schan_control_params params = { .session = ctx->session };
+    struct schan_control_params params = { .session = ctx->session, .state = ctx->state };
     DWORD type = *(const DWORD *)data;
     SECURITY_STATUS status;
 
@@ -627,7 +661,12 @@ static SECURITY_STATUS control_token(struct schan_context *ctx, const BYTE *data
         return SEC_E_UNSUPPORTED_FUNCTION;
     }
     if ((status = unix_call_status(SCHAN_CALL_CONTROL, &params, &params.status)) == SEC_E_OK)
-        ctx->state = HS_CONTROL;
+    {
+        context_store_state(ctx, params.state);
+        /* as Windows does, a failed context still sends the shutdown or
+         * alert: the next ISC/ASC call goes to the Unix half again */
+        ctx->failure = SEC_E_OK;
+    }
     return status;
 }
 

@@ -77,7 +77,7 @@ SECURITY_STATUS dtls_set_mtu(struct schan_context *ctx, const SEC_DTLS_MTU *in, 
         return SEC_E_INTERNAL_ERROR;
     /* the record sizes depend on it: STREAM_SIZES is asked again */
     ctx->info_valid = FALSE;
-    if (ctx->state == HS_DONE)
+    if (context_state(ctx) == SCHAN_STATE_DONE)
         context_info(ctx);
     return params.status;
 }

@@ -12,10 +12,10 @@ static SECURITY_STATUS encrypt_record(struct schan_context *ctx, PSecBufferDesc 
     SecBuffer *header = buffer_find(msg, SECBUFFER_STREAM_HEADER, 0);
     SecBuffer *data = buffer_find(msg, SECBUFFER_DATA, 0);
     SecBuffer *trailer = buffer_find(msg, SECBUFFER_STREAM_TRAILER, 0);
-    enum handshake_state state = context_state(ctx);
+    enum schan_state state = context_state(ctx);
     SECURITY_STATUS status;
 
-    if (state != HS_DONE && !(state == HS_RENEGOTIATE && context_is_datagram(ctx)))
+    if (state != SCHAN_STATE_DONE && !(state == SCHAN_STATE_RENEGOTIATE && context_is_datagram(ctx)))
     {   /* DTLS: a flight to send again (SEC_I_RENEGOTIATE) does not stop the records */
         SCHAN_WARN("EncryptMessage on a context whose handshake is not complete or that was shut down; returning "
                    "SEC_E_CONTEXT_EXPIRED\n");
@@ -109,18 +109,18 @@ static void lay_out_record(PSecBufferDesc msg, BYTE *base, ULONG size, const str
 
 static SECURITY_STATUS decrypt_record(struct schan_context *ctx, PSecBufferDesc msg, SecBuffer *data)
 {
-    struct schan_decrypt_params params = { .session = ctx->session };
+    struct schan_decrypt_params params = { .session = ctx->session, .state = context_state(ctx) };
     BYTE *base = data->pvBuffer;
     ULONG size = data->cbBuffer;
     SECURITY_STATUS status;
 
-    switch (context_state(ctx))
+    switch (params.state)
     {
-    case HS_CLOSED:
+    case SCHAN_STATE_CLOSED:
         return SEC_I_CONTEXT_EXPIRED;
-    case HS_DONE:
-    case HS_CONTROL:
-    case HS_SHUTDOWN:
+    case SCHAN_STATE_DONE:
+    case SCHAN_STATE_CONTROL:
+    case SCHAN_STATE_SHUTDOWN:
         break;
     default:
         return SEC_E_CONTEXT_EXPIRED;
@@ -128,6 +128,7 @@ static SECURITY_STATUS decrypt_record(struct schan_context *ctx, PSecBufferDesc 
     params.buffer = to_u64(base);
     params.size = size;
     status = unix_call_status(SCHAN_CALL_DECRYPT, &params, &params.status);
+    context_store_state(ctx, params.state);   /* SEC_I_RENEGOTIATE, close_notify */
     if (status == SEC_E_INCOMPLETE_MESSAGE)
     {
         /* Windows turns the DATA buffer itself into the MISSING count, and
@@ -139,10 +140,6 @@ static SECURITY_STATUS decrypt_record(struct schan_context *ctx, PSecBufferDesc 
     if (status != SEC_E_OK && status != SEC_I_RENEGOTIATE && status != SEC_I_CONTEXT_EXPIRED)
         return status;
     lay_out_record(msg, base, size, &params);
-    if (status == SEC_I_RENEGOTIATE)
-        context_set_state(ctx, HS_RENEGOTIATE);
-    else if (status == SEC_I_CONTEXT_EXPIRED)
-        context_set_state(ctx, HS_CLOSED);
     return status;
 }
 

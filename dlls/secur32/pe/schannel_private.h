@@ -17,16 +17,6 @@ struct schan_credential {
     UINT64 unix_cred;
 };
 
-enum handshake_state {
-    HS_STARTING,               /* first call done, more to come */
-    HS_DONE,                   /* established: records flow */
-    HS_RENEGOTIATE,            /* DecryptMessage returned SEC_I_RENEGOTIATE */
-    HS_CONTROL,                /* ApplyControlToken queued a shutdown or an alert */
-    HS_SHUTDOWN,               /* our close_notify/alert went out: no more sending */
-    HS_CLOSED,                 /* the peer's close_notify arrived */
-    HS_FAILED,
-};
-
 struct schan_context {
     struct handle_object hdr;
     struct schan_credential *cred;
@@ -34,29 +24,35 @@ struct schan_context {
     BOOL is_server;
     ULONG req_flags;           /* ISC_REQ_* / ASC_REQ_* of the first call */
     ULONG ret_flags;
-    enum handshake_state state;
-    SECURITY_STATUS failure;   /* HS_FAILED: the error every later handshake call answers */
-    BOOL started;              /* the first handshake call has been made */
+    /* enum schan_state: the Unix session's, as the last call that can
+     * change it returned it; the PE half derives no transitions of its own. */
+    UINT32 state;
+    /* Not 0 once the context failed: the error every later ISC/ASC call
+     * answers without asking the Unix half.  It stays here because it is
+     * also the PE half's own verdict (the peer's chain rejected, the
+     * output buffer refused), which the Unix session knows nothing of; it
+     * reads as SCHAN_STATE_FAILED (context_state). */
+    SECURITY_STATUS failure;
     WCHAR *target;             /* client: pszTargetName */
     /* Handshake and attribute calls hold `lock` exclusively; records hold it
      * shared, so that one thread may send while another receives (as
      * GnuTLS allows), and each direction's own lock, so that two calls in
      * the same direction on one context take turns instead of racing in
-     * the session.  DecryptMessage writes `state` with only `lock` shared:
-     * it goes through context_state/context_set_state, never plainly. */
+     * the session.  DecryptMessage stores `state` with only `lock` shared
+     * (EncryptMessage reads it meanwhile, and never stores it): it goes
+     * through context_state/context_store_state, never plainly. */
     SRWLOCK lock;
     SRWLOCK send_lock;         /* EncryptMessage */
     SRWLOCK recv_lock;         /* DecryptMessage */
     HCERTSTORE peer_store;     /* the peer's chain as sent */
     PCCERT_CONTEXT peer_cert;  /* the peer's leaf, from peer_store */
-    BOOL info_valid;
+    BOOL info_valid;           /* `info` holds GET_CONNECTION_INFO's answer (a cache, not state) */
     BOOL info_details;         /* info has the key details (SCHAN_INFO_KEY_DETAILS) */
     struct schan_connection_info info;
     char *km_label;            /* SetContextAttributes(KEYING_MATERIAL_INFO) */
     BYTE *km_context;
     UINT32 km_context_size;
     UINT32 km_size;
-    BOOL need_creds;           /* SEC_I_INCOMPLETE_CREDENTIALS returned: the next call resumes */
     UINT64 resume_cred;        /* for that call: the Unix credential whose certificate to send */
 };
 
@@ -110,13 +106,23 @@ SECURITY_STATUS dtls_set_mtu(struct schan_context *ctx, const SEC_DTLS_MTU *in, 
 SECURITY_STATUS dtls_query_srtp(struct schan_context *ctx, SecPkgContext_SrtpParameters *out);
 
 /* contexts.c */
-static inline enum handshake_state context_state(struct schan_context *ctx)
+static inline enum schan_state context_state(struct schan_context *ctx)
 {
-    return __atomic_load_n(&ctx->state, __ATOMIC_ACQUIRE);
+    /* `failure` is written only with `lock` held exclusively */
+    return ctx->failure ? SCHAN_STATE_FAILED : (enum schan_state)__atomic_load_n(&ctx->state, __ATOMIC_ACQUIRE);
 }
-static inline void context_set_state(struct schan_context *ctx, enum handshake_state state)
+/* What a Unix call that can change the state returned. */
+static inline void context_store_state(struct schan_context *ctx, UINT32 state)
 {
     __atomic_store_n(&ctx->state, state, __ATOMIC_RELEASE);
+}
+/* Past the handshake by the state's numbering (shut down or closed since
+ * included; a shutdown queued before the end also counts, and then the Unix
+ * half refuses what needs keys) and not failed. */
+static inline BOOL context_established(struct schan_context *ctx)
+{
+    enum schan_state state = context_state(ctx);
+    return state >= SCHAN_STATE_DONE && state != SCHAN_STATE_FAILED;
 }
 struct schan_context *context_ref(const CtxtHandle *handle);
 BOOL context_info(struct schan_context *ctx);

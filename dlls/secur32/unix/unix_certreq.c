@@ -25,9 +25,8 @@ struct schan_certreq {
     struct schan_coroutine *co;     /* while a handshake step runs on it, or is paused */
     int result;                     /* gnutls_handshake's result on the coroutine */
     int quit;                       /* the session is being freed: fail the callback */
-    /* while paused: the input of the pausing call, up to its last whole
+    /* while paused (SCHAN_STATE_NEED_CREDS): the input of the pausing call, up to its last whole
      * record, and where the records GnuTLS has not seen begin */
-    int paused;
     uint8_t *input;
     size_t input_len, held_from;
     struct schan_cred *cert_cred;   /* the caller's choice, or NULL */
@@ -199,11 +198,6 @@ void schan_certreq_use_cred(struct schan_session *session, uint64_t client_cred)
 
 /* ---- pausing and resuming HANDSHAKE calls ---- */
 
-int schan_certreq_is_paused(const struct schan_session *session)
-{
-    return session->certreq && session->certreq->paused;
-}
-
 /* The pausing call: GnuTLS stopped inside the record ending at `pos`.  The
  * whole records after it are kept for the resume; a partial record at the
  * end stays with the caller (consumed stops before it). */
@@ -222,7 +216,7 @@ uint32_t schan_certreq_hold(struct schan_session *session, const uint8_t *in, si
     memcpy(c->input, in, end);
     c->input_len = end;
     c->held_from = pos;
-    c->paused = 1;
+    session->state = SCHAN_STATE_NEED_CREDS;
     p->consumed = (uint32_t)end;
     p->missing = 0;
     return SCHAN_SEC_I_INCOMPLETE_CREDENTIALS;
@@ -240,7 +234,7 @@ uint8_t *schan_certreq_resume(struct schan_session *session, const struct schan_
     size_t in_len = in ? p->input_size : 0;
     uint8_t *buf;
 
-    c->paused = 0;
+    session->state = SCHAN_STATE_HANDSHAKE;
     if (p->client_cred && !c->cert_cred)
     {
         c->cert_cred = SCHAN_PTR(p->client_cred);

@@ -310,7 +310,8 @@ static uint32_t feed_datagram(struct schan_session *session, struct schan_handsh
         p->consumed = (uint32_t)size;
         return status;
     }
-    session->started = 1;
+    if (session->state == SCHAN_STATE_NEW)
+        session->state = SCHAN_STATE_HANDSHAKE;
     schan_recv_set(&session->recv, in, size);
     ret = gnutls_handshake(session->s);
     p->consumed = (uint32_t)size;   /* a datagram is taken whole, or dropped */
@@ -328,29 +329,30 @@ static uint32_t dtls_step(struct schan_session *session, struct schan_handshake_
 
     if (!p->input_size && flight_pending(d))
         return hand_out_next(session, p);
-    if (session->pending_control)
+    if (session->state == SCHAN_STATE_CONTROL)
         return finish_call(session, p, emit_control(session, p));
     if (session->failure)
         return session->failure;
-    if (session->done && session->renegotiate_pending)
+    if (session->state == SCHAN_STATE_RENEGOTIATE)
     {
-        /* DECRYPT saw the peer repeat its final flight and captured ours */
-        session->renegotiate_pending = 0;
+        /* DECRYPT saw the peer repeat its final flight and captured ours
+         * (the state goes back to DONE with its last datagram) */
         if (!d->count)
             return SCHAN_SEC_E_OK;
         d->next = 0;
         return hand_out_next(session, p);
     }
-    if (!session->started && !session->is_server)
+    if (session->state == SCHAN_STATE_NEW && !session->is_server)
     {
-        session->started = 1;
+        session->state = SCHAN_STATE_HANDSHAKE;
         schan_recv_set(&session->recv, NULL, 0);
         ret = gnutls_handshake(session->s);
         return finish_call(session, p, ret == GNUTLS_E_AGAIN ? SCHAN_SEC_I_CONTINUE_NEEDED
                                                              : handshake_failed(session, ret, p));
     }
     if (!p->input_size)
-        return session->is_server && !session->started ? SCHAN_SEC_I_CONTINUE_NEEDED : retransmit(session, p);
+        return session->is_server && session->state == SCHAN_STATE_NEW ? SCHAN_SEC_I_CONTINUE_NEEDED
+                                                                        : retransmit(session, p);
     if (session->done)
         return SCHAN_SEC_E_OK;   /* a late handshake datagram after completion: nothing to do */
     return finish_call(session, p, feed_datagram(session, p));
@@ -450,6 +452,7 @@ static uint32_t record_result(struct schan_session *session, ssize_t ret, unsign
         if (ret > 0)
             return SCHAN_SEC_E_OK;
         session->peer_closed = 1;
+        schan_state_after_record(session, SCHAN_STATE_CLOSED);
         return SCHAN_SEC_I_CONTEXT_EXPIRED;
     }
     if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED)
@@ -458,7 +461,7 @@ static uint32_t record_result(struct schan_session *session, ssize_t ret, unsign
         {
             /* the peer repeated its final flight: ours must go again */
             d->next = d->count;   /* handed out by the next HANDSHAKE call */
-            session->renegotiate_pending = 1;
+            schan_state_after_record(session, SCHAN_STATE_RENEGOTIATE);
             return SCHAN_SEC_I_RENEGOTIATE;
         }
         /* GnuTLS drops, without ending the session (RFC 6347 4.1.2.7), a

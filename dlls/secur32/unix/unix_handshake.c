@@ -318,13 +318,15 @@ static uint32_t run_handshake(struct schan_session *session, struct schan_handsh
     size_t size = p->input ? p->input_size : 0, pos = 0, record_len;
     int ret;
 
-    if (!session->started && !session->is_server)
+    if (session->state == SCHAN_STATE_NEW)
     {
-        session->started = 1;
-        ret = feed_record(session, NULL, 0);
-        return ret == GNUTLS_E_AGAIN ? SCHAN_SEC_I_CONTINUE_NEEDED : handshake_failed(session, ret, p);
+        session->state = SCHAN_STATE_HANDSHAKE;
+        if (!session->is_server)
+        {
+            ret = feed_record(session, NULL, 0);
+            return ret == GNUTLS_E_AGAIN ? SCHAN_SEC_I_CONTINUE_NEEDED : handshake_failed(session, ret, p);
+        }
     }
-    session->started = 1;
     for (;;)
     {
         if (pos && pos == size)
@@ -417,6 +419,7 @@ static uint32_t start_renegotiation(struct schan_session *session, struct schan_
 
     TRACE("session %p: renegotiating as %s\n", (void *)session, session->is_server ? "server" : "client");
     session->done = 0;
+    session->state = SCHAN_STATE_REHANDSHAKE;
     ret = feed_record(session, NULL, 0);
     if (ret == 0)
         return handshake_completed(session);
@@ -430,12 +433,11 @@ static uint32_t start_renegotiation(struct schan_session *session, struct schan_
  * renegotiation started. */
 static uint32_t answer_post_handshake(struct schan_session *session, struct schan_handshake_params *p)
 {
-    if (!session->renegotiate_pending)
+    if (session->state != SCHAN_STATE_RENEGOTIATE)
         return SCHAN_SEC_E_OK;
     if (session->rehandshake_requested)
     {
         session->rehandshake_requested = 0;
-        session->renegotiate_pending = 0;
         session->post_hs_message = 0;
         schan_certreq_use_cred(session, p->client_cred);
         return start_renegotiation(session, p);
@@ -444,7 +446,6 @@ static uint32_t answer_post_handshake(struct schan_session *session, struct scha
         answer_key_update(session);
     if (session->ticket_received)
         store_session_data(session);
-    session->renegotiate_pending = 0;
     session->post_hs_message = 0;
     session->key_update_requested = 0;
     session->ticket_received = 0;
@@ -456,15 +457,15 @@ static int send_control(struct schan_session *session)
     int ret;
 
     /* After a fatal record error the shutdown carries that error's alert. */
-    if (session->pending_control == SCHAN_PENDING_SHUTDOWN && session->owed_alert)
+    if (session->control_kind == SCHAN_CONTROL_SHUTDOWN && session->owed_alert)
         return schan_guard_send_owed_alert(session);
-    if (session->pending_control == SCHAN_PENDING_SHUTDOWN)
+    if (session->control_kind == SCHAN_CONTROL_SHUTDOWN)
         ret = gnutls_bye(session->s, GNUTLS_SHUT_WR);
     else
         ret = gnutls_alert_send(session->s, (gnutls_alert_level_t)session->alert_level,
                                 (gnutls_alert_description_t)session->alert_description);
     TRACE("session %p: %s %s\n", (void *)session, ret < 0 ? "could not send" : "sent",
-          session->pending_control == SCHAN_PENDING_SHUTDOWN ? "close_notify"
+          session->control_kind == SCHAN_CONTROL_SHUTDOWN ? "close_notify"
           : gnutls_alert_get_name((gnutls_alert_description_t)session->alert_description)
           ? gnutls_alert_get_name((gnutls_alert_description_t)session->alert_description) : "an unknown alert");
     return ret;
@@ -476,7 +477,7 @@ uint32_t emit_control(struct schan_session *session, struct schan_handshake_para
 
     schan_recv_set(&session->recv, NULL, 0);
     ret = send_control(session);
-    session->pending_control = SCHAN_PENDING_NONE;
+    session->state = SCHAN_STATE_SHUTDOWN;   /* a failure to send it fails the session (settle_state) */
     p->output_is_alert = session->send.out.len != 0;
     return ret < 0 ? schan_map_error(session->s, ret) : SCHAN_SEC_E_OK;
 }
@@ -493,27 +494,16 @@ void deliver_output(struct schan_session *session, struct schan_handshake_params
     schan_output_reset(out);
 }
 
-unix_status schan_handshake(void *args)
+static void tls_handshake(struct schan_session *session, struct schan_handshake_params *p)
 {
-    struct schan_handshake_params *p = args;
-    struct schan_session *session = SCHAN_PTR(p->session);
-
-    if (!session || (p->input_size && !p->input))
-        return (unix_status)SCHAN_STATUS_INVALID_PARAMETER;
-    p->consumed = p->missing = p->output_len = p->output_copied = p->output_is_alert = 0;
-    if (session->dtls)
-    {
-        schan_dtls_handshake(session, p);
-        return (unix_status)SCHAN_STATUS_SUCCESS;
-    }
     schan_output_reset(&session->send.out);
-    if (session->pending_control)
+    if (session->state == SCHAN_STATE_CONTROL)
         p->status = emit_control(session, p);
     else if (session->failure)
         p->status = session->failure;
     else if (session->done)
         p->status = answer_post_handshake(session, p);
-    else if (schan_certreq_is_paused(session))
+    else if (session->state == SCHAN_STATE_NEED_CREDS)
         p->status = resume_handshake(session, p);
     else
         p->status = run_handshake(session, p);
@@ -523,7 +513,57 @@ unix_status schan_handshake(void *args)
         p->status = SCHAN_SEC_E_INSUFFICIENT_MEMORY;
     }
     deliver_output(session, p);
+}
+
+static int is_error(uint32_t status)
+{
+    return (status & 0x80000000u) && status != SCHAN_SEC_E_INCOMPLETE_MESSAGE;
+}
+
+/* The state a HANDSHAKE call leaves: a failure is final (later calls answer
+ * it), and SEC_E_OK with the keys in place ends a handshake, a
+ * renegotiation or the answer to SEC_I_RENEGOTIATE.  (A DTLS flight's
+ * earlier datagrams, SEC_I_MESSAGE_FRAGMENT, do not end it yet.)  A
+ * shutdown sent, or the peer's close_notify, stays. */
+static void settle_state(struct schan_session *session, uint32_t status)
+{
+    if (is_error(status))
+    {
+        session->state = SCHAN_STATE_FAILED;
+        if (!session->failure)
+            session->failure = status;
+    }
+    else if (status == SCHAN_SEC_E_OK && session->done && session->state != SCHAN_STATE_SHUTDOWN
+             && session->state != SCHAN_STATE_CLOSED)
+        session->state = SCHAN_STATE_DONE;
+}
+
+unix_status schan_handshake(void *args)
+{
+    struct schan_handshake_params *p = args;
+    struct schan_session *session = SCHAN_PTR(p->session);
+    uint32_t before;
+
+    if (!session || (p->input_size && !p->input))
+        return (unix_status)SCHAN_STATUS_INVALID_PARAMETER;
+    p->consumed = p->missing = p->output_len = p->output_copied = p->output_is_alert = p->info_filled = 0;
+    before = session->state;
+    if (session->dtls)
+        schan_dtls_handshake(session, p);
+    else
+        tls_handshake(session, p);
+    settle_state(session, p->status);
+    p->state = session->state;
+    /* the end of a handshake: what the caller asks next, in the same crossing */
+    if (p->info && before != SCHAN_STATE_DONE && session->state == SCHAN_STATE_DONE)
+        p->info_filled = schan_fill_connection_info(session, 0, SCHAN_PTR(p->info)) == SCHAN_SEC_E_OK;
     return (unix_status)SCHAN_STATUS_SUCCESS;
+}
+
+void schan_state_after_record(struct schan_session *session, uint32_t state)
+{
+    if (session->state != SCHAN_STATE_CONTROL)
+        session->state = state;
 }
 
 unix_status schan_take_output(void *args)
@@ -553,16 +593,20 @@ unix_status schan_control(void *args)
     if (!session)
         return (unix_status)SCHAN_STATUS_INVALID_PARAMETER;
     p->status = SCHAN_SEC_E_OK;
-    if (p->kind == SCHAN_CONTROL_SHUTDOWN)
-        session->pending_control = SCHAN_PENDING_SHUTDOWN;
-    else if (p->kind == SCHAN_CONTROL_ALERT && (p->alert_level == 1 || p->alert_level == 2)
-             && p->alert_description <= 255)
+    if (p->kind == SCHAN_CONTROL_ALERT && (p->alert_level == 1 || p->alert_level == 2)
+        && p->alert_description <= 255)
     {
-        session->pending_control = SCHAN_PENDING_ALERT;
         session->alert_level = (uint8_t)p->alert_level;
         session->alert_description = (uint8_t)p->alert_description;
     }
-    else
+    else if (p->kind != SCHAN_CONTROL_SHUTDOWN)
         p->status = SCHAN_SEC_E_UNSUPPORTED_FUNCTION;
+    if (p->status == SCHAN_SEC_E_OK)
+    {
+        /* queued also after a failure or the peer's close_notify: the next HANDSHAKE sends it */
+        session->control_kind = p->kind;
+        session->state = SCHAN_STATE_CONTROL;
+    }
+    p->state = session->state;
     return (unix_status)SCHAN_STATUS_SUCCESS;
 }

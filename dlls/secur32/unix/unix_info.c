@@ -278,6 +278,19 @@ static void fill_names(struct schan_session *session, struct schan_connection_in
         info->server_name[0] = 0;
 }
 
+uint32_t schan_fill_connection_info(struct schan_session *session, uint32_t flags, struct schan_connection_info *info)
+{
+    memset(info, 0, sizeof(*info));
+    info->handshake_done = (uint32_t)session->done;
+    if (!session->done)
+        return SCHAN_SEC_E_CONTEXT_EXPIRED;
+    fill_algorithms(session, (flags & SCHAN_INFO_KEY_DETAILS) != 0, info);
+    fill_stream_sizes(session, info);
+    fill_names(session, info);
+    info->resumed = gnutls_session_is_resumed(session->s) ? 1 : 0;
+    return SCHAN_SEC_E_OK;
+}
+
 unix_status schan_get_connection_info(void *args)
 {
     struct schan_get_connection_info_params *p = args;
@@ -286,18 +299,7 @@ unix_status schan_get_connection_info(void *args)
 
     if (!session || !info)
         return (unix_status)SCHAN_STATUS_INVALID_PARAMETER;
-    memset(info, 0, sizeof(*info));
-    info->handshake_done = (uint32_t)session->done;
-    if (!session->done)
-    {
-        p->status = SCHAN_SEC_E_CONTEXT_EXPIRED;
-        return (unix_status)SCHAN_STATUS_SUCCESS;
-    }
-    fill_algorithms(session, (p->flags & SCHAN_INFO_KEY_DETAILS) != 0, info);
-    fill_stream_sizes(session, info);
-    fill_names(session, info);
-    info->resumed = gnutls_session_is_resumed(session->s) ? 1 : 0;
-    p->status = SCHAN_SEC_E_OK;
+    p->status = schan_fill_connection_info(session, p->flags, info);
     return (unix_status)SCHAN_STATUS_SUCCESS;
 }
 

@@ -139,8 +139,6 @@ void schan_output_free(struct schan_output *out);
 
 /* ---- sessions (unix_handshake.c) ---- */
 
-enum schan_pending_control { SCHAN_PENDING_NONE = 0, SCHAN_PENDING_SHUTDOWN, SCHAN_PENDING_ALERT };
-
 struct schan_session {
     gnutls_session_t s;
     struct schan_cred *cred;
@@ -148,18 +146,24 @@ struct schan_session {
     struct schan_recv_source recv;
     struct schan_send_sink send;
     int is_server;
-    int started;
-    int done;                       /* initial handshake complete */
-    int record_read;                /* a handshake record was fed to GnuTLS */
-    uint32_t failure;               /* SEC_E_ of a failed handshake, else 0 */
+    /* enum schan_state: the connection state, which the PE half only
+     * mirrors (each call that changes it returns it).  Two facts it cannot
+     * hold stay beside it, because a shutdown may be queued (CONTROL) and
+     * sent (SHUTDOWN) before or after the handshake completed and after the
+     * peer closed: whether the session has its keys, and whether the
+     * peer's close_notify came. */
+    uint32_t state;
+    int done;                       /* the (last) handshake completed: records have keys */
     int peer_closed;                /* close_notify received */
-    /* post-handshake state, set while decrypting */
+    int record_read;                /* a handshake record was fed to GnuTLS */
+    uint32_t failure;               /* SEC_E_ the session failed with (handshake or record), else 0 */
+    /* what the answer to SEC_I_RENEGOTIATE does, noted while decrypting */
     int post_hs_message;            /* hook saw a handshake message */
-    int renegotiate_pending;        /* SEC_I_RENEGOTIATE not yet answered */
     int key_update_requested;
     int rehandshake_requested;      /* TLS <= 1.2: HelloRequest (client) or ClientHello (server) */
     int ticket_received;
-    int pending_control;
+    /* SCHAN_STATE_CONTROL: what to emit (SCHAN_CONTROL_SHUTDOWN or _ALERT) */
+    uint32_t control_kind;
     uint8_t alert_level;
     uint8_t alert_description;
     uint32_t peer_protocols;        /* server: SCHAN_PROT_* the ClientHello offered */
@@ -183,6 +187,9 @@ uint32_t handshake_failed(struct schan_session *session, int err, struct schan_h
 uint32_t handshake_completed(struct schan_session *session);
 int warning_to_skip(gnutls_session_t s, int ret);
 uint32_t emit_control(struct schan_session *session, struct schan_handshake_params *p);
+/* DECRYPT saw a post-handshake message (SCHAN_STATE_RENEGOTIATE) or the
+ * peer's close_notify (SCHAN_STATE_CLOSED); a queued CONTROL stays. */
+void schan_state_after_record(struct schan_session *session, uint32_t state);
 void deliver_output(struct schan_session *session, struct schan_handshake_params *p);
 
 /* ---- DTLS (unix_dtls.c) ---- */
@@ -232,7 +239,6 @@ void schan_certreq_free(struct schan_session *session);
 int schan_certreq_handshake(struct schan_session *session);
 int schan_certreq_retrieve(gnutls_session_t s, const gnutls_datum_t *req_ca_dn, int nreqs,
                            gnutls_pcert_st **pcert, unsigned int *pcert_length, gnutls_privkey_t *pkey);
-int schan_certreq_is_paused(const struct schan_session *session);
 void schan_certreq_use_cred(struct schan_session *session, uint64_t client_cred);
 uint32_t schan_certreq_hold(struct schan_session *session, const uint8_t *in, size_t size, size_t pos,
                             struct schan_handshake_params *p);
@@ -282,6 +288,10 @@ unix_status schan_get_srtp(void *args);
 unix_status schan_verify_signature(void *args);
 
 int schan_global_init(void);
+/* unix_info.c: GET_CONNECTION_INFO's answer (SCHAN_INFO_* flags), also for
+ * the HANDSHAKE call that ends a handshake. */
+uint32_t schan_fill_connection_info(struct schan_session *session, uint32_t flags,
+                                    struct schan_connection_info *info);
 /* unix_record_sizes.c: caches the record sizes ENCRYPT and DECRYPT need,
  * once per handshake, so no record asks GnuTLS again. */
 void schan_record_sizes_update(struct schan_session *session);

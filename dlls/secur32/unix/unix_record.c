@@ -83,7 +83,7 @@ unix_status schan_encrypt(void *args)
 
 static uint32_t post_handshake_message(struct schan_session *session)
 {
-    session->renegotiate_pending = 1;
+    schan_state_after_record(session, SCHAN_STATE_RENEGOTIATE);
     return SCHAN_SEC_I_RENEGOTIATE;
 }
 
@@ -118,6 +118,7 @@ static uint32_t decrypt_result(struct schan_session *session, ssize_t ret, struc
     {
         TRACE("session %p: the peer closed the connection (close_notify)\n", (void *)session);
         session->peer_closed = 1;
+        schan_state_after_record(session, SCHAN_STATE_CLOSED);
         return SCHAN_SEC_I_CONTEXT_EXPIRED;
     }
     if (ret == GNUTLS_E_REHANDSHAKE)
@@ -186,7 +187,7 @@ unix_status schan_decrypt(void *args)
     if (!session || (p->size && !p->buffer))
         return (unix_status)SCHAN_STATUS_INVALID_PARAMETER;
     p->data_offset = p->data_len = p->consumed = p->missing = 0;
-    if (!session_usable(session) || session->renegotiate_pending)
+    if (!session_usable(session) || session->state == SCHAN_STATE_RENEGOTIATE)
         p->status = SCHAN_SEC_E_CONTEXT_EXPIRED;
     else if (session->peer_closed)
         p->status = SCHAN_SEC_I_CONTEXT_EXPIRED;
@@ -194,5 +195,6 @@ unix_status schan_decrypt(void *args)
         p->status = schan_dtls_decrypt(session, p);
     else
         p->status = decrypt_record(session, p);
+    p->state = session->state;
     return (unix_status)SCHAN_STATUS_SUCCESS;
 }
