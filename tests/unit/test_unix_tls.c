@@ -1425,6 +1425,60 @@ static void test_session_cache_bound(void)
     ux_free_cred(scred);
 }
 
+/* VERIFY_SIGNATURE: the issuer's key against the subject's signature, and
+ * nothing a caller passes (truncated, altered, mismatched DER) accepted or
+ * crashing. */
+static uint32_t verify_signature(const uint8_t *subject, size_t subject_size, const uint8_t *issuer,
+                                 size_t issuer_size, uint32_t *status)
+{
+    struct schan_verify_signature_params p = { { U64(subject), (uint32_t)subject_size, 0 },
+                                               { U64(issuer), (uint32_t)issuer_size, 0 }, 0xdeadbeef, 0 };
+    uint32_t ret = (uint32_t)ux_call(SCHAN_CALL_VERIFY_SIGNATURE, &p);
+
+    *status = p.status;
+    return ret;
+}
+
+static void test_verify_signature(void)
+{
+    const gnutls_datum_t *rsa = &rsa_cert.der, *ecc = &ecc_cert.der, *client = &client_cert.der;
+    uint8_t *altered = malloc(ecc->size);
+    uint32_t status, ret;
+    int accepted = 0, failed = 0;
+
+    ok(!verify_signature(rsa->data, rsa->size, rsa->data, rsa->size, &status) && status == SCHAN_SEC_E_OK,
+       "a self-signed RSA certificate verifies against itself");
+    ok(!verify_signature(ecc->data, ecc->size, ecc->data, ecc->size, &status) && status == SCHAN_SEC_E_OK,
+       "a self-signed ECDSA certificate verifies against itself");
+    ok(!verify_signature(ecc->data, ecc->size, rsa->data, rsa->size, &status) && status == SCHAN_SEC_E_CERT_UNKNOWN,
+       "an ECDSA signature against an RSA key: SEC_E_CERT_UNKNOWN");
+    ok(!verify_signature(client->data, client->size, ecc->data, ecc->size, &status)
+       && status == SCHAN_SEC_E_CERT_UNKNOWN, "another ECDSA key: SEC_E_CERT_UNKNOWN");
+    memcpy(altered, ecc->data, ecc->size);
+    altered[ecc->size - 1] ^= 1;   /* the signature's last byte */
+    ok(!verify_signature(altered, ecc->size, ecc->data, ecc->size, &status) && status == SCHAN_SEC_E_CERT_UNKNOWN,
+       "a changed signature: SEC_E_CERT_UNKNOWN");
+    memcpy(altered, ecc->data, ecc->size);
+    altered[40] ^= 1;              /* inside the signed part */
+    ok(!verify_signature(altered, ecc->size, ecc->data, ecc->size, &status) && status == SCHAN_SEC_E_CERT_UNKNOWN,
+       "a changed signed part: SEC_E_CERT_UNKNOWN");
+    for (size_t len = 1; len < ecc->size; len++)
+    {
+        ret = verify_signature(ecc->data, len, ecc->data, ecc->size, &status);
+        accepted += !ret && status == SCHAN_SEC_E_OK;
+        failed += ret || status != SCHAN_SEC_E_CERT_UNKNOWN;
+        ret = verify_signature(ecc->data, ecc->size, ecc->data, len, &status);
+        accepted += !ret && status == SCHAN_SEC_E_OK;
+        failed += ret || status != SCHAN_SEC_E_CERT_UNKNOWN;
+    }
+    ok(!accepted && !failed, "every truncation of subject or issuer: SEC_E_CERT_UNKNOWN (%d accepted, %d other)",
+       accepted, failed);
+    ok(verify_signature(NULL, 10, ecc->data, ecc->size, &status) == SCHAN_STATUS_INVALID_PARAMETER
+       && verify_signature(ecc->data, ecc->size, ecc->data, 0, &status) == SCHAN_STATUS_INVALID_PARAMETER,
+       "no subject or an empty issuer: STATUS_INVALID_PARAMETER");
+    free(altered);
+}
+
 int main(void)
 {
     static const uint32_t prots[] = { SCHAN_PROT_TLS1_0, SCHAN_PROT_TLS1_1, SCHAN_PROT_TLS1_2, SCHAN_PROT_TLS1_3 };
@@ -1436,6 +1490,7 @@ int main(void)
 
     test_get_info();
     test_call_table();
+    test_verify_signature();
     for (size_t i = 0; i < 4; i++)
     {
         test_protocol(prots[i], &rsa_cert, "RSA");
