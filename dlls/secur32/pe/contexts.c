@@ -21,8 +21,6 @@ static void context_destroy(struct handle_object *obj)
     heap_free(ctx->target);
     heap_free(ctx->km_label);
     heap_free(ctx->km_context);
-    DeleteCriticalSection(&ctx->send_lock);
-    DeleteCriticalSection(&ctx->recv_lock);
     heap_free(ctx);
 }
 
@@ -81,8 +79,8 @@ static SECURITY_STATUS context_create(struct schan_credential *cred, const WCHAR
     ctx->is_server = cred->use == SECPKG_CRED_INBOUND;
     ctx->req_flags = req;
     InitializeSRWLock(&ctx->lock);
-    InitializeCriticalSectionEx(&ctx->send_lock, 0, CRITICAL_SECTION_NO_DEBUG_INFO);
-    InitializeCriticalSectionEx(&ctx->recv_lock, 0, CRITICAL_SECTION_NO_DEBUG_INFO);
+    InitializeSRWLock(&ctx->send_lock);
+    InitializeSRWLock(&ctx->recv_lock);
     if (target && (ctx->target = heap_alloc_zero((lstrlenW(target) + 1) * sizeof(WCHAR))))
         lstrcpyW(ctx->target, target);
     params.cred = cred->unix_cred;

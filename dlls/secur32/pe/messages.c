@@ -64,9 +64,9 @@ SECURITY_STATUS schannel_encrypt(PCtxtHandle handle, ULONG qop, PSecBufferDesc m
     else
     {
         AcquireSRWLockShared(&ctx->lock);
-        EnterCriticalSection(&ctx->send_lock);
+        AcquireSRWLockExclusive(&ctx->send_lock);
         status = encrypt_record(ctx, msg);
-        LeaveCriticalSection(&ctx->send_lock);
+        ReleaseSRWLockExclusive(&ctx->send_lock);
         ReleaseSRWLockShared(&ctx->lock);
     }
     handle_release(&ctx->hdr);
@@ -161,9 +161,9 @@ SECURITY_STATUS schannel_decrypt(PCtxtHandle handle, PSecBufferDesc msg, ULONG s
     else
     {
         AcquireSRWLockShared(&ctx->lock);
-        EnterCriticalSection(&ctx->recv_lock);
+        AcquireSRWLockExclusive(&ctx->recv_lock);
         status = decrypt_record(ctx, msg, data);
-        LeaveCriticalSection(&ctx->recv_lock);
+        ReleaseSRWLockExclusive(&ctx->recv_lock);
         ReleaseSRWLockShared(&ctx->lock);
     }
     if (qop)

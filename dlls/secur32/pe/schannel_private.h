@@ -42,8 +42,8 @@ struct schan_context {
      * (EncryptMessage reads it meanwhile, and never stores it): it goes
      * through context_state/context_store_state, never plainly. */
     SRWLOCK lock;
-    CRITICAL_SECTION send_lock;   /* EncryptMessage */
-    CRITICAL_SECTION recv_lock;   /* DecryptMessage */
+    SRWLOCK send_lock;         /* EncryptMessage */
+    SRWLOCK recv_lock;         /* DecryptMessage */
     HCERTSTORE peer_store;     /* the peer's chain as sent */
     PCCERT_CONTEXT peer_cert;  /* the peer's leaf, from peer_store */
     BOOL info_valid;           /* `info` holds GET_CONNECTION_INFO's answer (a cache, not state) */
