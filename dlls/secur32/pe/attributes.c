@@ -393,12 +393,27 @@ static SECURITY_STATUS set_keying_material_info(struct schan_context *ctx, const
     return SEC_E_OK;
 }
 
+/* The record sizes depend on the MTU: an established context fetches its
+ * STREAM_SIZES again, which records read without asking. */
+static SECURITY_STATUS set_dtls_mtu(struct schan_context *ctx, void *buffer, ULONG size)
+{
+    SECURITY_STATUS status = dtls_set_mtu(ctx, buffer, size);
+
+    if (status == SEC_E_OK)
+    {
+        ctx->info_valid = FALSE;
+        if (context_state(ctx) == SCHAN_STATE_DONE)
+            context_info(ctx);
+    }
+    return status;
+}
+
 static SECURITY_STATUS set_attribute(struct schan_context *ctx, ULONG attribute, void *buffer, ULONG size)
 {
     switch (attribute)
     {
     case SECPKG_ATTR_KEYING_MATERIAL_INFO: return set_keying_material_info(ctx, buffer, size);
-    case SECPKG_ATTR_DTLS_MTU: return dtls_set_mtu(ctx, buffer, size);
+    case SECPKG_ATTR_DTLS_MTU: return set_dtls_mtu(ctx, buffer, size);
     default:
         SCHAN_WARN("context attribute %lu cannot be set\n", attribute);
         return SEC_E_UNSUPPORTED_FUNCTION;

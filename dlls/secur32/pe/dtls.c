@@ -75,10 +75,6 @@ SECURITY_STATUS dtls_set_mtu(struct schan_context *ctx, const SEC_DTLS_MTU *in, 
     params.mtu = in->PathMTU;
     if (unix_call(SCHAN_CALL_DTLS_MTU, &params))
         return SEC_E_INTERNAL_ERROR;
-    /* the record sizes depend on it: STREAM_SIZES is asked again */
-    ctx->info_valid = FALSE;
-    if (context_state(ctx) == SCHAN_STATE_DONE)
-        context_info(ctx);
     return params.status;
 }
 
