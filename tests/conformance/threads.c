@@ -124,6 +124,54 @@ static BOOL connection_round(int round)
     return finished;
 }
 
+/* One established context shared by threads: half encrypt records (the
+ * context lock shared, the send lock exclusive), half query an attribute
+ * (the context lock exclusive), so readers, writers and the send lock all
+ * contend. */
+#define SHARED_OPS 3000
+static struct rconn shared_conn;
+static LONG shared_ok, shared_failed;
+
+static DWORD WINAPI shared_context_worker(void *arg)
+{
+    SecPkgContext_ConnectionInfo info;
+    struct wire record = { 0 };
+    BYTE data[64] = { 0 };
+
+    for (int i = 0; i < SHARED_OPS; i++)
+    {
+        SECURITY_STATUS status;
+
+        if ((INT_PTR)arg & 1)
+            status = QueryContextAttributesW(&shared_conn.cctx, SECPKG_ATTR_CONNECTION_INFO, &info);
+        else
+        {
+            record.len = 0;
+            status = encrypt_record(&shared_conn.cctx, data, sizeof(data), &record);
+        }
+        InterlockedIncrement(status == SEC_E_OK ? &shared_ok : &shared_failed);
+    }
+    wire_free(&record);
+    return 0;
+}
+
+static void shared_context_round(void)
+{
+    rc_init(&shared_conn, &shared_ccred, &shared_scred);
+    if (!rc_handshake(&shared_conn))
+    {
+        ok(FALSE, "shared context: handshake 0x%08lx / 0x%08lx", shared_conn.cstatus, shared_conn.sstatus);
+        rc_free(&shared_conn);
+        return;
+    }
+    ok(run_threads(shared_context_worker, THREADS), "%d threads on one context finished within %d s", THREADS,
+       WAIT_MS / 1000);
+    ok(shared_ok == THREADS * SHARED_OPS && !shared_failed,
+       "one context, %d threads: %ld encryptions and attribute queries succeeded, %ld failed", THREADS, shared_ok,
+       shared_failed);
+    rc_free(&shared_conn);
+}
+
 int main(void)
 {
     char product[64];
@@ -150,6 +198,7 @@ int main(void)
        "a second round of %d connections grows memory by less than 8 MiB (%ld KiB)", THREADS * CONNECTIONS,
        (long)((LONGLONG)after_second - (LONGLONG)after_first) / 1024);
 
+    shared_context_round();
     ok(run_threads(churn_worker, THREADS * 2), "%d threads churned credential handles within %d s", THREADS * 2,
        WAIT_MS / 1000);
     for (int i = 0; i < POOL; i++)

@@ -441,10 +441,10 @@ static SECURITY_STATUS context_attribute(PCtxtHandle handle, const struct attrib
         status = SEC_E_INVALID_PARAMETER;
     else
     {
-        AcquireSRWLockExclusive(&ctx->lock);
+        rw_lock_exclusive(&ctx->lock);
         status = call->set ? set_attribute(ctx, call->attribute, call->buffer, call->size)
                            : query_attribute(ctx, call->attribute, call->buffer, call->wide);
-        ReleaseSRWLockExclusive(&ctx->lock);
+        rw_unlock_exclusive(&ctx->lock);
     }
     handle_release(&ctx->hdr);
     return status;

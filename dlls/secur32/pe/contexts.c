@@ -78,9 +78,6 @@ static SECURITY_STATUS context_create(struct schan_credential *cred, const WCHAR
     ctx->cred = cred;
     ctx->is_server = cred->use == SECPKG_CRED_INBOUND;
     ctx->req_flags = req;
-    InitializeSRWLock(&ctx->lock);
-    InitializeSRWLock(&ctx->send_lock);
-    InitializeSRWLock(&ctx->recv_lock);
     if (target && (ctx->target = heap_alloc_zero((lstrlenW(target) + 1) * sizeof(WCHAR))))
         lstrcpyW(ctx->target, target);
     params.cred = cred->unix_cred;
@@ -529,11 +526,11 @@ static SECURITY_STATUS continue_call(const struct context_request *r, BOOL alloc
             handle_release(&ctx->hdr);
         return SEC_E_INVALID_HANDLE;
     }
-    AcquireSRWLockExclusive(&ctx->lock);
+    rw_lock_exclusive(&ctx->lock);
     if (wants_credential(context_state(ctx), r->server))
         take_resume_credential(ctx, r->cred);
     status = continue_context(ctx, r, allocate);
-    ReleaseSRWLockExclusive(&ctx->lock);
+    rw_unlock_exclusive(&ctx->lock);
     if (r->new_ctx && r->new_ctx != r->ctx && status != SEC_E_INCOMPLETE_MESSAGE)
         *r->new_ctx = *r->ctx;
     *out = ctx;
@@ -687,9 +684,9 @@ SECURITY_STATUS schannel_apply_control_token(PCtxtHandle handle, PSecBufferDesc 
         status = SEC_E_UNSUPPORTED_FUNCTION;
     else
     {
-        AcquireSRWLockExclusive(&ctx->lock);
+        rw_lock_exclusive(&ctx->lock);
         status = control_token(ctx, token->pvBuffer, token->cbBuffer);
-        ReleaseSRWLockExclusive(&ctx->lock);
+        rw_unlock_exclusive(&ctx->lock);
     }
     handle_release(&ctx->hdr);
     return status;

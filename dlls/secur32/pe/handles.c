@@ -17,7 +17,7 @@ struct slot {
     UINT32 next_free;                 /* index + 1 of the next free slot, 0 = none */
 };
 
-static SRWLOCK table_lock = SRWLOCK_INIT;
+static struct rw_lock table_lock = RW_LOCK_INIT;
 static struct slot *slots;
 static UINT32 slot_capacity;
 static UINT32 first_free;             /* index + 1, 0 = none */
@@ -57,10 +57,10 @@ BOOL handle_insert(struct handle_object *obj, SecHandle *handle)
     struct slot *slot;
     UINT32 index;
 
-    AcquireSRWLockExclusive(&table_lock);
+    rw_lock_exclusive(&table_lock);
     if (!first_free && !grow_table())
     {
-        ReleaseSRWLockExclusive(&table_lock);
+        rw_unlock_exclusive(&table_lock);
         return FALSE;
     }
     index = first_free - 1;
@@ -71,7 +71,7 @@ BOOL handle_insert(struct handle_object *obj, SecHandle *handle)
     slot->next_free = 0;
     handle->dwLower = index + 1;
     handle->dwUpper = ((ULONG_PTR)slot->generation << 4) | obj->type;
-    ReleaseSRWLockExclusive(&table_lock);
+    rw_unlock_exclusive(&table_lock);
     return TRUE;
 }
 
@@ -98,13 +98,13 @@ struct handle_object *handle_ref(const SecHandle *handle, enum handle_type type)
     struct handle_object *obj = NULL;
     struct slot *slot;
 
-    AcquireSRWLockShared(&table_lock);
+    rw_lock_shared(&table_lock);
     if ((slot = find_slot(handle, type)))
     {
         obj = slot->obj;
         InterlockedIncrement(&obj->refs);
     }
-    ReleaseSRWLockShared(&table_lock);
+    rw_unlock_shared(&table_lock);
     return obj;
 }
 
@@ -119,7 +119,7 @@ BOOL handle_remove(const SecHandle *handle, enum handle_type type)
     struct handle_object *obj = NULL;
     struct slot *slot;
 
-    AcquireSRWLockExclusive(&table_lock);
+    rw_lock_exclusive(&table_lock);
     if ((slot = find_slot(handle, type)))
     {
         obj = slot->obj;
@@ -129,7 +129,7 @@ BOOL handle_remove(const SecHandle *handle, enum handle_type type)
         slot->next_free = first_free;
         first_free = (UINT32)(slot - slots) + 1;
     }
-    ReleaseSRWLockExclusive(&table_lock);
+    rw_unlock_exclusive(&table_lock);
     handle_release(obj);
     return obj != NULL;
 }

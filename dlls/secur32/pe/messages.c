@@ -63,11 +63,11 @@ SECURITY_STATUS schannel_encrypt(PCtxtHandle handle, ULONG qop, PSecBufferDesc m
     }
     else
     {
-        AcquireSRWLockShared(&ctx->lock);
-        AcquireSRWLockExclusive(&ctx->send_lock);
+        rw_lock_shared(&ctx->lock);
+        rw_lock_exclusive(&ctx->send_lock);
         status = encrypt_record(ctx, msg);
-        ReleaseSRWLockExclusive(&ctx->send_lock);
-        ReleaseSRWLockShared(&ctx->lock);
+        rw_unlock_exclusive(&ctx->send_lock);
+        rw_unlock_shared(&ctx->lock);
     }
     handle_release(&ctx->hdr);
     TRACE("returning %#lx\n", status);
@@ -160,11 +160,11 @@ SECURITY_STATUS schannel_decrypt(PCtxtHandle handle, PSecBufferDesc msg, ULONG s
     }
     else
     {
-        AcquireSRWLockShared(&ctx->lock);
-        AcquireSRWLockExclusive(&ctx->recv_lock);
+        rw_lock_shared(&ctx->lock);
+        rw_lock_exclusive(&ctx->recv_lock);
         status = decrypt_record(ctx, msg, data);
-        ReleaseSRWLockExclusive(&ctx->recv_lock);
-        ReleaseSRWLockShared(&ctx->lock);
+        rw_unlock_exclusive(&ctx->recv_lock);
+        rw_unlock_shared(&ctx->lock);
     }
     if (qop)
         *qop = 0;

@@ -41,9 +41,9 @@ struct schan_context {
      * the session.  DecryptMessage stores `state` with only `lock` shared
      * (EncryptMessage reads it meanwhile, and never stores it): it goes
      * through context_state/context_store_state, never plainly. */
-    SRWLOCK lock;
-    SRWLOCK send_lock;         /* EncryptMessage */
-    SRWLOCK recv_lock;         /* DecryptMessage */
+    struct rw_lock lock;
+    struct rw_lock send_lock;  /* EncryptMessage (exclusive only) */
+    struct rw_lock recv_lock;  /* DecryptMessage (exclusive only) */
     HCERTSTORE peer_store;     /* the peer's chain as sent */
     PCCERT_CONTEXT peer_cert;  /* the peer's leaf, from peer_store */
     BOOL info_valid;           /* `info` holds GET_CONNECTION_INFO's answer (a cache, not state) */

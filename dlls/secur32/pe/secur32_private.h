@@ -17,6 +17,15 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* locks.c: a reader/writer lock that costs one interlocked operation each
+ * way when nobody waits (Wine's SRW locks wake on every release). */
+struct rw_lock { volatile LONG word; };
+#define RW_LOCK_INIT { 0 }
+void rw_lock_shared(struct rw_lock *l);
+void rw_unlock_shared(struct rw_lock *l);
+void rw_lock_exclusive(struct rw_lock *l);
+void rw_unlock_exclusive(struct rw_lock *l);
+
 /* debug.c: Wine-style "class:channel:function message" lines on stderr. */
 enum dbg_class { DBG_ERR = 0, DBG_WARN = 1, DBG_FIXME = 2, DBG_TRACE = 3 };
 enum dbg_channel { DBG_CH_SECUR32 = 0, DBG_CH_SCHANNEL = 1 };
