@@ -85,11 +85,15 @@ UINT32 bridge_protocols(void)
 /* For the "unix call" trace line, which counts PE->Unix crossings. */
 static const char *call_name(enum schan_call code)
 {
+#define CALL_NAME(c) [SCHAN_CALL_##c] = #c
     static const char *const names[SCHAN_CALL_COUNT] = {
-        "GET_INFO", "CRED_CREATE", "CRED_FREE", "SESSION_CREATE", "SESSION_FREE", "HANDSHAKE", "TAKE_OUTPUT",
-        "ENCRYPT", "DECRYPT", "GET_CONNECTION_INFO", "GET_PEER_CERTS", "GET_CHANNEL_BINDING",
-        "EXPORT_KEYING_MATERIAL", "CONTROL", "GET_ISSUERS", "DTLS_MTU", "GET_SRTP",
+        CALL_NAME(GET_INFO), CALL_NAME(CRED_CREATE), CALL_NAME(CRED_FREE), CALL_NAME(SESSION_CREATE),
+        CALL_NAME(SESSION_FREE), CALL_NAME(HANDSHAKE), CALL_NAME(TAKE_OUTPUT), CALL_NAME(ENCRYPT),
+        CALL_NAME(DECRYPT), CALL_NAME(GET_CONNECTION_INFO), CALL_NAME(GET_PEER_CERTS),
+        CALL_NAME(GET_CHANNEL_BINDING), CALL_NAME(EXPORT_KEYING_MATERIAL), CALL_NAME(CONTROL),
+        CALL_NAME(GET_ISSUERS), CALL_NAME(DTLS_MTU), CALL_NAME(GET_SRTP), CALL_NAME(VERIFY_SIGNATURE),
     };
+#undef CALL_NAME
     return (unsigned int)code < SCHAN_CALL_COUNT && names[code] ? names[code] : "?";
 }
 
