@@ -311,6 +311,32 @@ static enum schan_frame_result frame_handshake_record(const struct schan_session
     return schan_frame_record(data, size, record_len, missing);
 }
 
+/* How much of the input one gnutls_handshake call is given, from the whole
+ * record of record_len bytes at its start.  GnuTLS computes the Finished it
+ * expects each time it is entered while waiting for one (a hash and an HMAC
+ * of the transcript), so a call per record costs that again for every
+ * record of the flight that comes before the Finished (a TLS 1.3 client
+ * sees ServerHello, ChangeCipherSpec, EncryptedExtensions... one record
+ * each).  A client takes every whole record there is: GnuTLS reads exactly
+ * the records it needs and leaves what follows its handshake unread.  A
+ * server takes one record at a time so that flight_ready() can stop it,
+ * but never stops after a ChangeCipherSpec: one is always followed by more
+ * of the same flight. */
+static size_t feed_extent(const struct schan_session *session, const uint8_t *in, size_t size,
+                          size_t record_len)
+{
+    size_t len = record_len, last = 0, next;
+    uint32_t missing;
+
+    while (len < size && (!session->is_server || in[last] == SCHAN_CONTENT_CHANGE_CIPHER_SPEC)
+           && schan_frame_record(in + len, size - len, &next, &missing) == SCHAN_FRAME_WHOLE)
+    {
+        last = len;
+        len += next;
+    }
+    return len;
+}
+
 static uint32_t run_handshake(struct schan_session *session, struct schan_handshake_params *p)
 {
     static const uint8_t none[1];
@@ -346,6 +372,7 @@ static uint32_t run_handshake(struct schan_session *session, struct schan_handsh
         case SCHAN_FRAME_WHOLE:
             break;
         }
+        record_len = feed_extent(session, in + pos, size - pos, record_len);
         ret = feed_record(session, in + pos, record_len);
         session->record_read = 1;
         pos += session->recv.pos;
@@ -356,7 +383,9 @@ static uint32_t run_handshake(struct schan_session *session, struct schan_handsh
             return handshake_completed(session);
         if (ret != GNUTLS_E_AGAIN && !warning_to_skip(session->s, ret))
             return handshake_failed(session, ret, p);
-        if (session->recv.pos != record_len)
+        /* GnuTLS may stop at any record it was given (a handshake message
+         * split over records: it returns after each part); never at none. */
+        if (!session->recv.pos)
             return handshake_failed(session, GNUTLS_E_INTERNAL_ERROR, p);
         if (flight_ready(session, pos, size))
             return SCHAN_SEC_I_CONTINUE_NEEDED;

@@ -19,6 +19,7 @@
 typedef int32_t unix_status;
 
 #define SCHAN_RECORD_HEADER_SIZE 5
+#define SCHAN_CONTENT_CHANGE_CIPHER_SPEC 20   /* TLS ContentType */
 /* Largest TLSCiphertext.length any TLS version allows (RFC 5246 6.2.3). */
 #define SCHAN_RECORD_MAX_BODY    (16384 + 2048)
 #define SCHAN_MAX_PLAINTEXT      16384
