@@ -346,6 +346,84 @@ static void test_trailing_app_data(void)
     ux_free_cred(scred);
 }
 
+/* A TLS 1.3 client is given the server's whole flight (ServerHello,
+ * ChangeCipherSpec, EncryptedExtensions... one record each) and a record
+ * behind it in one input: it takes the flight in one call, all of it, and
+ * leaves the record behind the handshake to the caller. */
+static void test_client_flight_then_more(void)
+{
+    static const uint8_t more[] = { 23, 3, 3, 0, 5, 'h', 'e', 'l', 'l', 'o' };
+    struct ux_cred_opts co = { 0, SCHAN_PROT_TLS1_3, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_3, 0, 0, 0, &rsa_cert };
+    uint64_t ccred = ux_cred_create(&co, NULL), scred = ux_cred_create(&so, NULL);
+    struct conn c = { 0 };
+    struct schan_handshake_params p;
+    size_t flight;
+    int records;
+
+    c.client.session = ux_session_flags(ccred, "server.test", NULL, 0, 0);
+    c.server.session = ux_session_flags(scred, NULL, NULL, 0, 0);
+    step(&c.client, &c.server, 0);
+    step(&c.server, &c.client, SIZE_MAX);
+    flight = c.client.inbox.len;
+    records = count_records(c.client.inbox.data, flight);
+    ux_append(&c.client.inbox, more, sizeof(more));
+    p = step(&c.client, &c.server, SIZE_MAX);
+    ok_hex(p.status, SCHAN_SEC_E_OK, "TLS1.3 client: the flight of %d records and one more: SEC_E_OK", records);
+    ok(records >= 4 && p.consumed == flight && c.client.inbox.len == sizeof(more),
+       "TLS1.3 client: consumed the flight (%u of %zu), the record behind it is left", p.consumed, flight);
+    ok_hex(step(&c.server, &c.client, SIZE_MAX).status, SCHAN_SEC_E_OK, "TLS1.3 server: the client's Finished");
+    free_conn(&c);
+    ux_free_cred(ccred);
+    ux_free_cred(scred);
+}
+
+/* The same TLS 1.2 server flight with its handshake messages cut into
+ * records of at most 64 bytes (valid TLS, RFC 5246 6.2.1): GnuTLS returns
+ * after each part of a message, and the client goes on with the rest. */
+static void test_client_flight_refragmented(void)
+{
+    struct ux_cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
+    uint64_t ccred = ux_cred_create(&co, NULL), scred = ux_cred_create(&so, NULL);
+    struct conn c = { 0 };
+    struct ux_buf body = { 0 }, cut = { 0 };
+    struct schan_handshake_params p;
+    size_t pos, len;
+
+    c.client.session = ux_session_flags(ccred, "server.test", NULL, 0, 0);
+    c.server.session = ux_session_flags(scred, NULL, NULL, 0, 0);
+    step(&c.client, &c.server, 0);
+    step(&c.server, &c.client, SIZE_MAX);
+    for (pos = 0; pos + 5 <= c.client.inbox.len; pos += 5 + len)
+    {
+        len = (size_t)c.client.inbox.data[pos + 3] << 8 | c.client.inbox.data[pos + 4];
+        ux_append(&body, c.client.inbox.data + pos + 5, len);
+    }
+    for (pos = 0; pos < body.len; pos += len)
+    {
+        uint8_t header[5] = { 22, 3, 3, 0, 0 };
+
+        len = body.len - pos < 64 ? body.len - pos : 64;
+        header[4] = (uint8_t)len;
+        ux_append(&cut, header, 5);
+        ux_append(&cut, body.data + pos, len);
+    }
+    ux_consume(&c.client.inbox, c.client.inbox.len);
+    ux_append(&c.client.inbox, cut.data, cut.len);
+    p = step(&c.client, &c.server, SIZE_MAX);
+    ok(p.status == SCHAN_SEC_I_CONTINUE_NEEDED && p.consumed == cut.len,
+       "TLS1.2 client: the flight in %d records of <= 64 bytes, all taken in one call (%08x, %u of %zu)",
+       count_records(cut.data, cut.len), p.status, p.consumed, cut.len);
+    ok(step(&c.server, &c.client, SIZE_MAX).status == SCHAN_SEC_E_OK
+       && step(&c.client, &c.server, SIZE_MAX).status == SCHAN_SEC_E_OK
+       && send_and_check(c.client.session, c.server.session, 100),
+       "TLS1.2: the re-fragmented handshake completes and carries data");
+    ux_buf_free(&body);
+    ux_buf_free(&cut);
+    free_conn(&c);
+    ux_free_cred(ccred);
+    ux_free_cred(scred);
+}
+
 static void test_partial_handshake_continue(void)
 {
     struct ux_cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
@@ -1499,6 +1577,8 @@ int main(void)
     test_byte_split(SCHAN_PROT_TLS1_2);
     test_byte_split(SCHAN_PROT_TLS1_3);
     test_trailing_app_data();
+    test_client_flight_then_more();
+    test_client_flight_refragmented();
     test_partial_handshake_continue();
     test_decrypt_framing();
     test_tls13_ticket();
