@@ -2,9 +2,10 @@
  * SESSION_CREATE / SESSION_FREE, HANDSHAKE, TAKE_OUTPUT and CONTROL (GnuTLS
  * errors and TLS alerts become SECURITY_STATUS values in unix_errors.c).
  *
- * The handshake is fed one whole record at a time, so `consumed` always ends
- * on a record boundary and bytes after the record that completed the
- * handshake (application data, tickets) stay with the caller.
+ * The handshake is fed whole records only (a client all it has, a server one
+ * at a time: feed_extent), so `consumed` always ends on a record boundary
+ * and bytes after the record that completed the handshake (application
+ * data, tickets) stay with the caller.
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
