@@ -383,8 +383,9 @@ static void bench_resumed_handshakes(PCCERT_CONTEXT cert)
     rate_figures("hs_resumed", n, elapsed, cpu);
 }
 
-/* One record from client to server, as an application does it: plaintext
- * into the message buffer, EncryptMessage, DecryptMessage in place. */
+/* One record from client to server: EncryptMessage in place on the
+ * plaintext in the message buffer, DecryptMessage in place, which leaves
+ * the plaintext back where it was (bench_records relies on that). */
 static void transfer(struct tls_pair *p, const SecPkgContext_StreamSizes *sizes, BYTE *record, ULONG len)
 {
     SecBuffer eb[4], db[4];

@@ -151,6 +151,45 @@ static int connect_pair(struct conn *c, uint64_t ccred, uint64_t scred, const ch
     return c->client.session && c->server.session && drive_handshake(c, bytewise);
 }
 
+/* A client and a server credential for `prot` (the server with rsa_cert). */
+static void pair_creds(uint32_t prot, uint64_t *ccred, uint64_t *scred)
+{
+    struct ux_cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, prot, 0, 0, 0, &rsa_cert };
+
+    *ccred = ux_cred_create(&co, NULL);
+    *scred = ux_cred_create(&so, NULL);
+}
+
+static struct conn established(uint32_t prot, uint64_t *ccred, uint64_t *scred)
+{
+    struct conn c;
+
+    pair_creds(prot, ccred, scred);
+    connect_pair(&c, *ccred, *scred, "server.test", 0);
+    return c;
+}
+
+/* A pair whose server has answered the ClientHello: its first flight waits
+ * in the client's inbox. */
+static struct conn first_flight(uint32_t prot, uint64_t *ccred, uint64_t *scred)
+{
+    struct conn c = { 0 };
+
+    pair_creds(prot, ccred, scred);
+    c.client.session = ux_session_flags(*ccred, "server.test", NULL, 0, 0);
+    c.server.session = ux_session_flags(*scred, NULL, NULL, 0, 0);
+    step(&c.client, &c.server, 0);
+    step(&c.server, &c.client, SIZE_MAX);
+    return c;
+}
+
+static void release(struct conn *c, uint64_t ccred, uint64_t scred)
+{
+    free_conn(c);
+    ux_free_cred(ccred);
+    ux_free_cred(scred);
+}
+
 /* Poisoned first, so that a field the call leaves alone shows. */
 static struct schan_connection_info get_info_flags(uint64_t session, uint32_t flags)
 {
@@ -316,19 +355,14 @@ static void test_byte_split(uint32_t prot)
 
 static void test_trailing_app_data(void)
 {
-    struct ux_cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
-    uint64_t ccred = ux_cred_create(&co, NULL), scred = ux_cred_create(&so, NULL);
-    struct conn c = { 0 };
+    uint64_t ccred, scred;
+    struct conn c = first_flight(SCHAN_PROT_TLS1_2, &ccred, &scred);   /* ServerHello .. Done */
     uint8_t rec[256];
     uint32_t status;
     size_t flight, rec_len;
     struct schan_handshake_params p;
     struct schan_decrypt_params d;
 
-    c.client.session = ux_session_flags(ccred, "server.test", NULL, 0, 0);
-    c.server.session = ux_session_flags(scred, NULL, NULL, 0, 0);
-    step(&c.client, &c.server, 0);                 /* ClientHello */
-    step(&c.server, &c.client, SIZE_MAX);          /* ServerHello .. Done */
     step(&c.client, &c.server, SIZE_MAX);          /* key exchange .. Finished */
     p = step(&c.server, &c.client, SIZE_MAX);      /* CCS, Finished */
     ok(p.status == SCHAN_SEC_E_OK, "TLS1.2 server done: %08x", p.status);
@@ -341,9 +375,7 @@ static void test_trailing_app_data(void)
     d = decrypt_buf(c.client.session, c.client.inbox.data, c.client.inbox.len);
     ok(d.status == SCHAN_SEC_E_OK && d.data_len == 5 && !memcmp(c.client.inbox.data + d.data_offset, "hello", 5),
        "trailing app data decrypts");
-    free_conn(&c);
-    ux_free_cred(ccred);
-    ux_free_cred(scred);
+    release(&c, ccred, scred);
 }
 
 /* A TLS 1.3 client is given the server's whole flight (ServerHello,
@@ -353,28 +385,19 @@ static void test_trailing_app_data(void)
 static void test_client_flight_then_more(void)
 {
     static const uint8_t more[] = { 23, 3, 3, 0, 5, 'h', 'e', 'l', 'l', 'o' };
-    struct ux_cred_opts co = { 0, SCHAN_PROT_TLS1_3, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_3, 0, 0, 0, &rsa_cert };
-    uint64_t ccred = ux_cred_create(&co, NULL), scred = ux_cred_create(&so, NULL);
-    struct conn c = { 0 };
+    uint64_t ccred, scred;
+    struct conn c = first_flight(SCHAN_PROT_TLS1_3, &ccred, &scred);
+    size_t flight = c.client.inbox.len;
+    int records = count_records(c.client.inbox.data, flight);
     struct schan_handshake_params p;
-    size_t flight;
-    int records;
 
-    c.client.session = ux_session_flags(ccred, "server.test", NULL, 0, 0);
-    c.server.session = ux_session_flags(scred, NULL, NULL, 0, 0);
-    step(&c.client, &c.server, 0);
-    step(&c.server, &c.client, SIZE_MAX);
-    flight = c.client.inbox.len;
-    records = count_records(c.client.inbox.data, flight);
     ux_append(&c.client.inbox, more, sizeof(more));
     p = step(&c.client, &c.server, SIZE_MAX);
     ok_hex(p.status, SCHAN_SEC_E_OK, "TLS1.3 client: the flight of %d records and one more: SEC_E_OK", records);
     ok(records >= 4 && p.consumed == flight && c.client.inbox.len == sizeof(more),
        "TLS1.3 client: consumed the flight (%u of %zu), the record behind it is left", p.consumed, flight);
     ok_hex(step(&c.server, &c.client, SIZE_MAX).status, SCHAN_SEC_E_OK, "TLS1.3 server: the client's Finished");
-    free_conn(&c);
-    ux_free_cred(ccred);
-    ux_free_cred(scred);
+    release(&c, ccred, scred);
 }
 
 /* The same TLS 1.2 server flight with its handshake messages cut into
@@ -382,17 +405,12 @@ static void test_client_flight_then_more(void)
  * after each part of a message, and the client goes on with the rest. */
 static void test_client_flight_refragmented(void)
 {
-    struct ux_cred_opts co = { 0, SCHAN_PROT_TLS1_2, 0, 0, 0, NULL }, so = { 1, SCHAN_PROT_TLS1_2, 0, 0, 0, &rsa_cert };
-    uint64_t ccred = ux_cred_create(&co, NULL), scred = ux_cred_create(&so, NULL);
-    struct conn c = { 0 };
+    uint64_t ccred, scred;
+    struct conn c = first_flight(SCHAN_PROT_TLS1_2, &ccred, &scred);
     struct ux_buf body = { 0 }, cut = { 0 };
     struct schan_handshake_params p;
     size_t pos, len;
 
-    c.client.session = ux_session_flags(ccred, "server.test", NULL, 0, 0);
-    c.server.session = ux_session_flags(scred, NULL, NULL, 0, 0);
-    step(&c.client, &c.server, 0);
-    step(&c.server, &c.client, SIZE_MAX);
     for (pos = 0; pos + 5 <= c.client.inbox.len; pos += 5 + len)
     {
         len = (size_t)c.client.inbox.data[pos + 3] << 8 | c.client.inbox.data[pos + 4];
@@ -419,9 +437,7 @@ static void test_client_flight_refragmented(void)
        "TLS1.2: the re-fragmented handshake completes and carries data");
     ux_buf_free(&body);
     ux_buf_free(&cut);
-    free_conn(&c);
-    ux_free_cred(ccred);
-    ux_free_cred(scred);
+    release(&c, ccred, scred);
 }
 
 static void test_partial_handshake_continue(void)
@@ -446,24 +462,6 @@ static void test_partial_handshake_continue(void)
     p = step(&c.client, &c.server, 4);
     ok(p.status == SCHAN_SEC_E_INCOMPLETE_MESSAGE && p.missing == 1, "4 header bytes: missing 1");
     free_conn(&c);
-    ux_free_cred(ccred);
-    ux_free_cred(scred);
-}
-
-static struct conn established(uint32_t prot, uint64_t *ccred, uint64_t *scred)
-{
-    struct ux_cred_opts co = { 0, prot, 0, 0, 0, NULL }, so = { 1, prot, 0, 0, 0, &rsa_cert };
-    struct conn c;
-
-    *ccred = ux_cred_create(&co, NULL);
-    *scred = ux_cred_create(&so, NULL);
-    connect_pair(&c, *ccred, *scred, "server.test", 0);
-    return c;
-}
-
-static void release(struct conn *c, uint64_t ccred, uint64_t scred)
-{
-    free_conn(c);
     ux_free_cred(ccred);
     ux_free_cred(scred);
 }
