@@ -393,18 +393,13 @@ static SECURITY_STATUS set_keying_material_info(struct schan_context *ctx, const
     return SEC_E_OK;
 }
 
-/* The record sizes depend on the MTU: an established context fetches its
- * STREAM_SIZES again, which records read without asking. */
+/* The record sizes depend on the MTU. */
 static SECURITY_STATUS set_dtls_mtu(struct schan_context *ctx, void *buffer, ULONG size)
 {
     SECURITY_STATUS status = dtls_set_mtu(ctx, buffer, size);
 
     if (status == SEC_E_OK)
-    {
-        ctx->info_valid = FALSE;
-        if (context_state(ctx) == SCHAN_STATE_DONE)
-            context_info(ctx);
-    }
+        context_refresh_info(ctx);
     return status;
 }
 

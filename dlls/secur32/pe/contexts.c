@@ -124,6 +124,17 @@ BOOL context_info_details(struct schan_context *ctx)
     return ctx->info_details || fetch_info(ctx, SCHAN_INFO_KEY_DETAILS);
 }
 
+/* The record sizes changed (a handshake or renegotiation ended, a new DTLS
+ * MTU): the cached info, key details included, is dropped, and an
+ * established context fetches it again at once, since records read it
+ * without asking. */
+void context_refresh_info(struct schan_context *ctx)
+{
+    ctx->info_valid = ctx->info_details = FALSE;
+    if (context_state(ctx) == SCHAN_STATE_DONE)
+        context_info(ctx);
+}
+
 /* The buffer a handshake token goes in: the TOKEN buffer, or else the first
  * EMPTY one (curl passes a single SECBUFFER_EMPTY with ALLOCATE_MEMORY, and
  * Windows returns the token there). */
@@ -446,10 +457,7 @@ static void report_refused_call(const struct context_request *r)
 static SECURITY_STATUS handshake_ended(struct schan_context *ctx, enum schan_state before, BOOL info_filled)
 {
     if (!info_filled)
-    {
-        ctx->info_valid = ctx->info_details = FALSE;
-        context_info(ctx);
-    }
+        context_refresh_info(ctx);
     return before < SCHAN_STATE_DONE ? finish_handshake(ctx) : SEC_E_OK;
 }
 

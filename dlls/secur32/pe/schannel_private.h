@@ -127,5 +127,6 @@ static inline BOOL context_established(struct schan_context *ctx)
 struct schan_context *context_ref(const CtxtHandle *handle);
 BOOL context_info(struct schan_context *ctx);
 BOOL context_info_details(struct schan_context *ctx);
+void context_refresh_info(struct schan_context *ctx);
 
 #endif
